@@ -1,0 +1,14 @@
+namespace KvDirectory.Protocol;
+
+/// <summary>The <c>action</c> names of v2 events.</summary>
+public static class EtcdActions
+{
+    public const string Get = "get";
+    public const string Create = "create";
+    public const string Set = "set";
+    public const string Update = "update";
+    public const string Delete = "delete";
+    public const string CompareAndSwap = "compareAndSwap";
+    public const string CompareAndDelete = "compareAndDelete";
+    public const string Expire = "expire";
+}

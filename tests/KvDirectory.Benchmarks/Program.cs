@@ -1,0 +1,1 @@
+Console.WriteLine("HTTP load benchmark: not written yet");

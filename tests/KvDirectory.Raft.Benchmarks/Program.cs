@@ -1,0 +1,1 @@
+Console.WriteLine("Raft benchmark: not written yet");
