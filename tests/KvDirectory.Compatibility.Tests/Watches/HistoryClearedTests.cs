@@ -4,7 +4,8 @@ using static KvDirectory.Compatibility.Tests.Scenarios.StepBuilder;
 namespace KvDirectory.Compatibility.Tests.Watches;
 
 /// <summary>After more than 1000 events on the same key, a waitIndex before the oldest kept event is 401 (HTTP 400).</summary>
-public sealed class HistoryClearedTests(EtcdSizedHistoryPair pair) : IClassFixture<EtcdSizedHistoryPair>
+[Collection(EtcdSizedHistoryCollection.Name)]
+public sealed class HistoryClearedTests(EtcdSizedHistoryPair pair)
 {
     private const int Writes = 1010;
 
