@@ -50,8 +50,16 @@ public sealed partial class EtcdctlTranscript(ServerProcess server, IndexRebase 
         text = MemberIds().Replace(text, "<member-id>");
         text = Ttls().Replace(text, m => m.Groups[1].Value + "<ttl>");
         text = Expirations().Replace(text, "\"expiration\":\"<expiration>\"");
-        return rebase.RebaseNumbersIn(text).TrimEnd();
+        text = rebase.RebaseSequencesIn(text);
+        return IndexNumbers().Replace(text, m => m.Groups[1].Value + rebase.Rebase(m.Groups[2].Value) + m.Groups[3].Value).TrimEnd();
     }
+
+    /// <summary>
+    /// Only where etcdctl prints an index: extended/JSON fields, the trailing "[index]" of an error and the numbers of
+    /// a compare-failed cause. Error codes and values stay as printed.
+    /// </summary>
+    [GeneratedRegex(@"(Index: |Index"":|\[|!= )(\d+)(\]|\b)")]
+    private static partial Regex IndexNumbers();
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
     private static partial Regex Urls();

@@ -34,6 +34,10 @@ public class ServerPair : IAsyncLifetime
 
         _reference = reference.Result;
         _candidate = candidate.Result;
+        if (!CandidateKind.IsKvDirectory)
+        {
+            await OffsetIndexAsync(_candidate);
+        }
     }
 
     public async Task DisposeAsync()
@@ -46,6 +50,22 @@ public class ServerPair : IAsyncLifetime
         if (_candidate is not null)
         {
             await _candidate.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Two fresh etcds count identically, which would let an etcd-vs-etcd run pass even with index normalisation
+    /// broken; a few writes to a hidden key put the candidate's counter ahead so the rebasing is exercised too.
+    /// </summary>
+    private static async Task OffsetIndexAsync(ServerProcess candidate)
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            var answer = await RawHttp.SendAsync(candidate.ClientUrl, "PUT", "/v2/keys/_harness-index-offset", "value=x");
+            if (answer.Status >= 300)
+            {
+                throw new InvalidOperationException($"could not offset the candidate's index: {answer}");
+            }
         }
     }
 

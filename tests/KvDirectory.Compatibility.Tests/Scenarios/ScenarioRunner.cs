@@ -37,6 +37,7 @@ public static class ScenarioRunner
     {
         var reference = await RunAsync(scenario, pair.Reference);
         var candidate = await RunAsync(scenario, pair.Candidate);
+        await TranscriptDump.WriteAsync(scenario, reference, candidate);
         DifferentialAssert.Identical(scenario.Name, reference, candidate);
     }
 }
