@@ -19,7 +19,7 @@ public static class RawHttp
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     })
     {
-        Timeout = TimeSpan.FromSeconds(20),
+        Timeout = TimeSpan.FromSeconds(10),
     };
 
     public static HttpClient Shared => Client;
@@ -84,17 +84,18 @@ public static class RawHttp
     }
 
     /// <summary>Polls until the watcher count exceeds <paramref name="before"/>; there is no event for "watch registered".</summary>
-    public static async Task WaitForWatchersAboveAsync(Uri server, long before, TimeSpan? timeout = null)
+    public static async Task WaitForWatchersAboveAsync(Uri server, long before, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (await WatcherCountAsync(server) <= before)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"no new watcher registered on {server} (still {before})");
             }
 
-            await Task.Delay(20);
+            await Task.Delay(20, cancellationToken);
         }
     }
 }
