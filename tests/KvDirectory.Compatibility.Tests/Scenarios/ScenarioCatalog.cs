@@ -16,7 +16,8 @@ public static class ScenarioCatalog
             .Concat(ConditionScenarios.All())
             .Concat(ValidationScenarios.All())
             .Concat(PathAndEndpointScenarios.All())
-            .Concat(WatchHistoryScenarios.All());
+            .Concat(WatchHistoryScenarios.All())
+            .Concat(ClientPatternScenarios.All());
         var byName = new Dictionary<string, Scenario>(StringComparer.Ordinal);
         var prefixes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var scenario in all)
