@@ -101,12 +101,12 @@ public sealed class EtcdctlTests(RealClientPair pair)
     public Task Watch_prints_the_concurrent_write_and_exits() => CompareAsync("/ctl-watch", async t =>
     {
         await t.RunAsync("set", "{p}/a", "one");
-        var before = await RawHttp.WatcherCountAsync(t.Server.ClientUrl);
+        var before = await StoreStats.WatcherCountAsync(t.Server.ClientUrl);
         string[] watch = ["watch", "{p}/a"];
         var watching = CommandRunner.RunAsync("/usr/bin/etcdctl", t.Arguments(watch), t.Environment, TimeSpan.FromSeconds(30));
 
         // etcdctl gives no sign it is watching; the server's watcher count does.
-        await RawHttp.WaitForWatchersAboveAsync(t.Server.ClientUrl, before, TimeSpan.FromSeconds(20));
+        await StoreStats.WaitForWatchersAboveAsync(t.Server.ClientUrl, before, TimeSpan.FromSeconds(20));
         await t.RunAsync("set", "{p}/a", "two");
         t.Record(watch, await watching);
         await t.RunAsync("watch", "--after-index", "{i+1}", "{p}/a");

@@ -74,28 +74,4 @@ public static class RawHttp
         var root = await SendAsync(server, "GET", "/v2/keys/");
         return long.TryParse(root.Header("X-Etcd-Index"), out var index) ? index : 0;
     }
-
-    /// <summary>Watchers currently registered (from /v2/stats/store): the observable sign that a watch is in place.</summary>
-    public static async Task<long> WatcherCountAsync(Uri server)
-    {
-        var stats = await SendAsync(server, "GET", "/v2/stats/store");
-        using var json = System.Text.Json.JsonDocument.Parse(stats.Body);
-        return json.RootElement.GetProperty("watchers").GetInt64();
-    }
-
-    /// <summary>Polls until the watcher count exceeds <paramref name="before"/>; there is no event for "watch registered".</summary>
-    public static async Task WaitForWatchersAboveAsync(Uri server, long before, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (await WatcherCountAsync(server) <= before)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"no new watcher registered on {server} (still {before})");
-            }
-
-            await Task.Delay(20, cancellationToken);
-        }
-    }
 }

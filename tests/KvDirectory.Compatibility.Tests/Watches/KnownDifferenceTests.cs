@@ -53,12 +53,12 @@ public sealed class KnownDifferenceTests(EtcdSizedHistoryPair pair)
             await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}/a", "value=v");
         }
 
-        var watchersBefore = await RawHttp.WatcherCountAsync(server.ClientUrl);
+        var watchersBefore = await StoreStats.WatcherCountAsync(server.ClientUrl);
         using var request = RawHttp.Request(server.ClientUrl, "GET", $"/v2/keys{prefix}/b?wait=true&waitIndex={baseIndex + 1}");
         using var response = await RawHttp.Shared.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var body = response.Content.ReadAsStringAsync();
         using var answered = new CancellationTokenSource();
-        var registered = RawHttp.WaitForWatchersAboveAsync(server.ClientUrl, watchersBefore, cancellationToken: answered.Token);
+        var registered = StoreStats.WaitForWatchersAboveAsync(server.ClientUrl, watchersBefore, cancellationToken: answered.Token);
         if (await Task.WhenAny(body, registered) == registered && !body.IsCompleted)
         {
             await registered;

@@ -25,7 +25,7 @@ public sealed record WatchScript(string Name, IReadOnlyList<Step> Setup, string 
         }
 
         var watchPath = rebase.Resolve(WatchPathAndQuery, prefix);
-        var watchersBefore = await RawHttp.WatcherCountAsync(server.ClientUrl);
+        var watchersBefore = await StoreStats.WatcherCountAsync(server.ClientUrl);
         using var request = RawHttp.Request(server.ClientUrl, "GET", watchPath);
         using var deadline = new CancellationTokenSource(EventDeadline);
         using var response = await RawHttp.Shared.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
@@ -35,7 +35,7 @@ public sealed record WatchScript(string Name, IReadOnlyList<Step> Setup, string 
         Task<string?> firstEvent = StreamEvents > 0 ? reader.ReadLineAsync(deadline.Token).AsTask() : ReadAllAsync(reader, deadline.Token);
 
         // The watch is only known to be in place once the server counts it; then it must still be waiting.
-        await RawHttp.WaitForWatchersAboveAsync(server.ClientUrl, watchersBefore);
+        await StoreStats.WaitForWatchersAboveAsync(server.ClientUrl, watchersBefore);
         firstEvent.IsCompleted.Should().BeFalse($"{server.Kind} must send status and headers of a blocking watch before any event ({Name})");
         exchanges.Add(new ExchangeRecord($"GET {watchPath} (status and headers, before any event)", new HttpSnapshot((int)response.StatusCode, headers, ""), CompareMode.Exact, false));
 
