@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using KvDirectory.Protocol;
 using KvDirectory.Server.Cluster;
@@ -53,6 +52,12 @@ public static class KeysEndpoints
         catch (EtcdException error)
         {
             await EtcdResponses.WriteErrorAsync(context, error);
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // etcd has no answer for this (its limit is on Raft messages); ours is the form error with the size in the cause.
+            var tooLarge = new EtcdException(EtcdErrorCode.InvalidForm, $"request body is larger than --max-request-bytes ({context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes)");
+            await EtcdResponses.WriteErrorAsync(context, tooLarge, StatusCodes.Status413PayloadTooLarge);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -109,6 +114,4 @@ public static class KeysEndpoints
         var rest = decoded.Length > KeysPrefix.Length ? decoded[KeysPrefix.Length..] : string.Empty;
         return GoPath.Clean("/" + rest);
     }
-
-    internal static string FormatIndex(long index) => index.ToString(CultureInfo.InvariantCulture);
 }

@@ -39,12 +39,12 @@ public static class EtcdResponses
         response.Headers[EtcdHeaders.RaftTerm] = status.Term.ToString(CultureInfo.InvariantCulture);
     }
 
-    public static Task WriteErrorAsync(HttpContext context, EtcdException error)
+    public static Task WriteErrorAsync(HttpContext context, EtcdException error, int? statusOverride = null)
     {
         var response = context.Response;
         response.Headers[EtcdHeaders.EtcdIndex] = error.Index.ToString(CultureInfo.InvariantCulture);
         response.ContentType = EtcdHeaders.JsonContentType;
-        response.StatusCode = error.HttpStatus;
+        response.StatusCode = statusOverride ?? error.HttpStatus;
         return WriteJsonAsync(response, error.ToError(), ProtocolJsonContext.Default.EtcdError);
     }
 

@@ -57,6 +57,7 @@ public static class GoQueryParser
         }
 
         var bytes = new List<byte>(text.Length);
+        Span<byte> buffer = stackalloc byte[4];
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -79,7 +80,6 @@ public static class GoQueryParser
             }
             else
             {
-                Span<byte> buffer = stackalloc byte[4];
                 var written = Encoding.UTF8.GetBytes(text.AsSpan(i, char.IsHighSurrogate(c) && i + 1 < text.Length ? 2 : 1), buffer);
                 if (char.IsHighSurrogate(c) && i + 1 < text.Length)
                 {
