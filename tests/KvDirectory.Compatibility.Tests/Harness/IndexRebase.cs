@@ -14,8 +14,9 @@ public sealed partial class IndexRebase(long baseIndex)
 
     public long Base { get; } = baseIndex;
 
+    /// <summary>0 is etcd's "no index" (validation errors), never a position: it stays 0 even when the base is 0.</summary>
     public string Rebase(long value) =>
-        value >= Base && value <= Base + Window ? $"B+{value - Base}" : value.ToString(CultureInfo.InvariantCulture);
+        value != 0 && value >= Base && value <= Base + Window ? $"B+{value - Base}" : value.ToString(CultureInfo.InvariantCulture);
 
     public string Rebase(string? text)
     {

@@ -34,10 +34,7 @@ public class ServerPair : IAsyncLifetime
 
         _reference = reference.Result;
         _candidate = candidate.Result;
-        if (!CandidateKind.IsKvDirectory)
-        {
-            await OffsetIndexAsync(_candidate);
-        }
+        await OffsetIndexAsync(_candidate);
     }
 
     public async Task DisposeAsync()
@@ -56,6 +53,7 @@ public class ServerPair : IAsyncLifetime
     /// <summary>
     /// Two fresh etcds count identically, which would let an etcd-vs-etcd run pass even with index normalisation
     /// broken; a few writes to a hidden key put the candidate's counter ahead so the rebasing is exercised too.
+    /// It also moves a fresh KvDirectory (which starts at index 0) off 0, etcd's "no index" in validation errors.
     /// </summary>
     private static async Task OffsetIndexAsync(ServerProcess candidate)
     {

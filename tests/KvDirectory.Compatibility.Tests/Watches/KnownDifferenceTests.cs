@@ -22,7 +22,7 @@ public sealed class KnownDifferenceTests(EtcdSizedHistoryPair pair)
         var candidate = await WatchUntouchedKeyAfterHistoryRollsOverAsync(pair.Candidate);
         if (CandidateKind.IsKvDirectory)
         {
-            // Nothing under /b was dropped, so we lose no event by waiting: the watch is fired by the next write to /b.
+            // Nothing under /x was dropped, so no event is lost by waiting: the watch is fired by the next write to /x/b.
             candidate.Should().Contain("\"action\":\"set\"").And.Contain("\"value\":\"fired\"");
         }
         else
@@ -41,20 +41,22 @@ public sealed class KnownDifferenceTests(EtcdSizedHistoryPair pair)
     }
 
     /// <summary>
-    /// Writes 1010 events to /a only, then watches /b from the scenario's first index. etcd answers 401 at once;
-    /// a server that keeps the watch is fired by a write to /b issued once its watcher count rose.
+    /// Creates /x/keep, then writes 1010 events to /y/a only, then watches /x/b from just after /x/keep: every dropped
+    /// event was under /y. etcd answers 401 at once; a server that keeps the watch is fired by a write to /x/b issued
+    /// once its watcher count rose. (A sibling of the busy key would not do: its directory did change.)
     /// </summary>
     private static async Task<string> WatchUntouchedKeyAfterHistoryRollsOverAsync(ServerProcess server)
     {
         var prefix = "/known-unrelated-history";
         var baseIndex = await RawHttp.CurrentIndexAsync(server.ClientUrl);
+        await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}/x/keep", "value=v");
         for (var i = 0; i < Writes; i++)
         {
-            await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}/a", "value=v");
+            await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}/y/a", "value=v");
         }
 
         var watchersBefore = await StoreStats.WatcherCountAsync(server.ClientUrl);
-        using var request = RawHttp.Request(server.ClientUrl, "GET", $"/v2/keys{prefix}/b?wait=true&waitIndex={baseIndex + 1}");
+        using var request = RawHttp.Request(server.ClientUrl, "GET", $"/v2/keys{prefix}/x/b?wait=true&waitIndex={baseIndex + 2}");
         using var response = await RawHttp.Shared.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var body = response.Content.ReadAsStringAsync();
         using var answered = new CancellationTokenSource();
@@ -62,7 +64,7 @@ public sealed class KnownDifferenceTests(EtcdSizedHistoryPair pair)
         if (await Task.WhenAny(body, registered) == registered && !body.IsCompleted)
         {
             await registered;
-            await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}/b", "value=fired");
+            await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}/x/b", "value=fired");
             return await body;
         }
 
