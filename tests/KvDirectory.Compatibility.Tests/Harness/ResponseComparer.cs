@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,6 +7,9 @@ namespace KvDirectory.Compatibility.Tests.Harness;
 /// <summary>Lists every place two normalised answers differ, by JSON path; empty means equal.</summary>
 public static class ResponseComparer
 {
+    /// <summary>Differences are read by people: quotes and '+' print as themselves, not as \u0022 and \u002B.</summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static List<string> Differences(NormalisedResponse reference, NormalisedResponse candidate)
     {
         var differences = new List<string>();
@@ -26,8 +30,8 @@ public static class ResponseComparer
 
         if (reference.Json is null || candidate.Json is null)
         {
-            var left = reference.Json?.ToJsonString() ?? reference.Text ?? "";
-            var right = candidate.Json?.ToJsonString() ?? candidate.Text ?? "";
+            var left = reference.Json?.ToJsonString(Readable) ?? reference.Text ?? "";
+            var right = candidate.Json?.ToJsonString(Readable) ?? candidate.Text ?? "";
             if (left != right)
             {
                 differences.Add($"body: {Quote(left)} != {Quote(right)}");
@@ -52,7 +56,7 @@ public static class ResponseComparer
                     var inB = b.TryGetPropertyValue(name, out var vb);
                     if (inA != inB)
                     {
-                        differences.Add($"{path}.{name}: {(inA ? va?.ToJsonString() : "(absent)")} != {(inB ? vb?.ToJsonString() : "(absent)")}");
+                        differences.Add($"{path}.{name}: {(inA ? va?.ToJsonString(Readable) : "(absent)")} != {(inB ? vb?.ToJsonString(Readable) : "(absent)")}");
                     }
                     else
                     {
@@ -64,7 +68,7 @@ public static class ResponseComparer
             case (JsonArray a, JsonArray b):
                 if (a.Count != b.Count)
                 {
-                    differences.Add($"{path}: {a.Count} items != {b.Count} items ({a.ToJsonString()} != {b.ToJsonString()})");
+                    differences.Add($"{path}: {a.Count} items != {b.Count} items ({a.ToJsonString(Readable)} != {b.ToJsonString(Readable)})");
                     break;
                 }
 
@@ -82,7 +86,7 @@ public static class ResponseComparer
 
                 if (!JsonNode.DeepEquals(left, right))
                 {
-                    differences.Add($"{path}: {left?.ToJsonString() ?? "null"} != {right?.ToJsonString() ?? "null"}");
+                    differences.Add($"{path}: {left?.ToJsonString(Readable) ?? "null"} != {right?.ToJsonString(Readable) ?? "null"}");
                 }
 
                 break;
@@ -95,5 +99,5 @@ public static class ResponseComparer
         && a.GetValueKind() == JsonValueKind.Number && b.GetValueKind() == JsonValueKind.Number
         && Math.Abs(a.GetValue<long>() - b.GetValue<long>()) <= 1;
 
-    private static string Quote(string text) => text.Length > 300 ? JsonSerializer.Serialize(text[..300] + "…") : JsonSerializer.Serialize(text);
+    private static string Quote(string text) => JsonSerializer.Serialize(text.Length > 300 ? text[..300] + "…" : text, Readable);
 }

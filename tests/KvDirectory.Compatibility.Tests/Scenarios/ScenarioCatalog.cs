@@ -17,7 +17,8 @@ public static class ScenarioCatalog
             .Concat(ValidationScenarios.All())
             .Concat(PathAndEndpointScenarios.All())
             .Concat(WatchHistoryScenarios.All())
-            .Concat(ClientPatternScenarios.All());
+            .Concat(ClientPatternScenarios.All())
+            .Concat(EdgeScenarios.All());
         var byName = new Dictionary<string, Scenario>(StringComparer.Ordinal);
         var prefixes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var scenario in all)
