@@ -73,7 +73,7 @@ public static partial class ResponseNormaliser
                     result[name] = name switch
                     {
                         "createdIndex" or "modifiedIndex" or "index" when value is JsonValue v && v.TryGetValue<long>(out var n) => rebase.Rebase(n),
-                        "expiration" => "<expiration>",
+                        "expiration" when value is JsonValue v && v.TryGetValue<string>(out var s) && Rfc3339().IsMatch(s) => "<rfc3339 expiration>",
                         "key" when value is JsonValue v && v.TryGetValue<string>(out var s) => rebase.RebaseSequencesIn(s),
                         "cause" when value is JsonValue v && v.TryGetValue<string>(out var s) => rebase.RebaseNumbersIn(s),
                         "id" or "leader" when value is JsonValue v && v.TryGetValue<string>(out _) => "<member-id>",
@@ -114,6 +114,10 @@ public static partial class ResponseNormaliser
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
     private static partial Regex Ports();
+
+    /// <summary>The value is wall-clock time, the format is not: clients parse it (Go's client as time.Time, RFC 3339).</summary>
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex Rfc3339();
 
     private sealed class DeepComparer : IEqualityComparer<JsonNode?>
     {

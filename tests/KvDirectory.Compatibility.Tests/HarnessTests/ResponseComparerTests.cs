@@ -48,10 +48,12 @@ public sealed class ResponseComparerTests
     }
 
     [Fact]
-    public void Expiration_values_are_masked_but_presence_must_match()
+    public void Expiration_values_are_masked_but_presence_and_format_must_match()
     {
-        Compare(Json(200, """{"node":{"expiration":"x"}}"""), Ten, Json(200, """{"node":{"expiration":"y"}}"""), Ten).Should().BeEmpty();
-        Compare(Json(200, """{"node":{"expiration":"x"}}"""), Ten, Json(200, """{"node":{}}"""), Ten).Should().ContainSingle();
+        const string etcd = """{"node":{"expiration":"2026-11-23T23:55:59.436258683Z"}}""";
+        Compare(Json(200, etcd), Ten, Json(200, """{"node":{"expiration":"2026-11-23T23:55:58.4384395Z"}}"""), Ten).Should().BeEmpty();
+        Compare(Json(200, etcd), Ten, Json(200, """{"node":{}}"""), Ten).Should().ContainSingle();
+        Compare(Json(200, etcd), Ten, Json(200, """{"node":{"expiration":"11/23/2026 23:55:59"}}"""), Ten).Should().ContainSingle("the format is part of the contract");
     }
 
     [Fact]
