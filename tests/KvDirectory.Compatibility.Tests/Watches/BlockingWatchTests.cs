@@ -48,6 +48,14 @@ public sealed class BlockingWatchTests(DifferentialPair pair)
         new WatchScript("expiring key wakes its watcher", [Put("/a", "value=one&ttl=1")], Keys("/a?wait=true"), []).CompareAsync(pair);
 
     [Fact]
+    public Task A_leader_watch_from_the_next_index_is_ended_by_expire() =>
+        new WatchScript("leader watch from the next index ended by expire", [Put("/leader?prevExist=false", "value=node-a&ttl=1")], Keys("/leader?wait=true&waitIndex={i+2}"), []).CompareAsync(pair);
+
+    [Fact]
+    public Task A_recursive_watch_on_a_directory_is_woken_by_its_delete() =>
+        new WatchScript("recursive watch woken by the directory delete", [Put("/d/a", "value=one")], Keys("/d?wait=true&recursive=true"), [Delete("/d?recursive=true")]).CompareAsync(pair);
+
+    [Fact]
     public Task An_expiring_directory_wakes_a_watcher_of_a_key_inside_it() =>
         new WatchScript("expiring directory wakes a watcher of its child", [Put("/d?dir=true&ttl=1"), Put("/d/a", "value=one")], Keys("/d/a?wait=true"), []).CompareAsync(pair);
 
