@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using KvDirectory.Protocol;
 using KvDirectory.Store;
+using System.Diagnostics;
+using KvDirectory.Server.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace KvDirectory.Server.CommandLog;
@@ -15,14 +17,16 @@ public sealed partial class LocalCommandLog : ICommandLog, IAsyncDisposable
 
     private readonly V2Store _store;
     private readonly ulong _memberId;
+    private readonly ServerMetrics _metrics;
     private readonly ILogger<LocalCommandLog> _logger;
     private readonly Channel<Proposal> _proposals = Channel.CreateUnbounded<Proposal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _applier;
     private long _appliedIndex;
 
-    public LocalCommandLog(V2Store store, ulong memberId, ILogger<LocalCommandLog> logger)
+    public LocalCommandLog(V2Store store, ulong memberId, ServerMetrics metrics, ILogger<LocalCommandLog> logger)
     {
         _store = store;
+        _metrics = metrics;
         _memberId = memberId;
         _logger = logger;
         _applier = Task.Factory.StartNew(ApplyLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -30,7 +34,7 @@ public sealed partial class LocalCommandLog : ICommandLog, IAsyncDisposable
 
     public ConsensusStatus Status => new(SingleNodeTerm, Interlocked.Read(ref _appliedIndex), _memberId, NodeRole.Leader);
 
-    public Task<EtcdEvent> ProposeAsync(StoreCommand command, CancellationToken cancellationToken)
+    public async Task<EtcdEvent> ProposeAsync(StoreCommand command, CancellationToken cancellationToken)
     {
         var proposal = new Proposal(StoreCommandCodec.Encode(command));
         if (!_proposals.Writer.TryWrite(proposal))
@@ -38,7 +42,24 @@ public sealed partial class LocalCommandLog : ICommandLog, IAsyncDisposable
             throw new EtcdException(EtcdErrorCode.RaftInternal, "server is shutting down");
         }
 
-        return proposal.Completion.Task.WaitAsync(cancellationToken);
+        _metrics.ProposalStarted();
+        var failed = true;
+        try
+        {
+            var result = await proposal.Completion.Task.WaitAsync(cancellationToken);
+            failed = false;
+            return result;
+        }
+        catch (EtcdException)
+        {
+            // A refused command (compare failed, key exists…) was still committed and applied: not a failed proposal.
+            failed = false;
+            throw;
+        }
+        finally
+        {
+            _metrics.ProposalFinished(failed);
+        }
     }
 
     public Task WaitForReadBarrierAsync(CancellationToken cancellationToken)
@@ -81,6 +102,8 @@ public sealed partial class LocalCommandLog : ICommandLog, IAsyncDisposable
         // Decoding what was encoded is exactly what a replica does with a log entry: the command crosses a byte boundary.
         var command = StoreCommandCodec.Decode(proposal.Entry);
         Interlocked.Increment(ref _appliedIndex);
+        _metrics.EntriesCommitted(1);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var applied = _store.Apply(command);
@@ -95,6 +118,10 @@ public sealed partial class LocalCommandLog : ICommandLog, IAsyncDisposable
             // The store must never throw anything but EtcdException; if it does, fail this request, keep the node alive.
             LogApplyFailed(error, command.GetType().Name);
             proposal.Completion.TrySetException(new EtcdException(EtcdErrorCode.RaftInternal, "apply failed: " + error.Message));
+        }
+        finally
+        {
+            _metrics.EntryApplied(Stopwatch.GetElapsedTime(started));
         }
     }
 

@@ -3,6 +3,7 @@ using KvDirectory.Server.CommandLog;
 using KvDirectory.Server.Configuration;
 using KvDirectory.Server.Endpoints;
 using KvDirectory.Server.Http;
+using KvDirectory.Server.Metrics;
 using KvDirectory.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -37,6 +38,7 @@ public static class ServerHost
         AddServices(builder.Services, options);
 
         var app = builder.Build();
+        app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<GoPathMiddleware>();
         app.MapKeysEndpoints();
@@ -44,6 +46,7 @@ public static class ServerHost
         app.MapStatsEndpoints();
         app.MapServerInfoEndpoints();
         app.MapAuthEndpoints();
+        app.MapMetricsEndpoints();
         app.MapFallback((HttpContext context) => EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found"));
         return app;
     }
@@ -67,12 +70,14 @@ public static class ServerHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new ClusterStateHolder(InitialCluster.Build(options)));
         services.AddSingleton<NodeInfo>();
+        services.AddSingleton<ServerMetrics>();
         services.AddSingleton(provider => new V2Store(
             new StoreOptions { EventHistoryCapacity = options.EventHistory },
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LocalCommandLog>(provider => new LocalCommandLog(
             provider.GetRequiredService<V2Store>(),
             provider.GetRequiredService<ClusterStateHolder>().Current.LocalMemberId,
+            provider.GetRequiredService<ServerMetrics>(),
             provider.GetRequiredService<ILogger<LocalCommandLog>>()));
         services.AddSingleton<ICommandLog>(provider => provider.GetRequiredService<LocalCommandLog>());
         services.AddHostedService<TtlSweeper>();
