@@ -121,6 +121,7 @@ public sealed class MemoryRaftStorage : IRaftStorage
             if (index > LastIndexLocked())
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"beyond last index {LastIndexLocked()}");
             var cs = confState ?? _confState;
+            _confState = cs;
             _snapshot = new Snapshot(new SnapshotMetadata(index, _entries[(int)(index - offset)].Term, cs), data);
             return _snapshot;
         }
