@@ -2,6 +2,22 @@ namespace KvDirectory.Raft;
 
 public sealed partial class RaftNode
 {
+    internal void BootstrapMembership(IReadOnlyCollection<ulong> voters)
+    {
+        BecomeFollower(1, 0);
+        var entries = new Entry[voters.Count];
+        var i = 0;
+        foreach (var id in voters)
+        {
+            entries[i] = new Entry(1, (ulong)i + 1, EntryType.ConfChange, new ConfChange(ConfChangeType.AddNode, id).Encode());
+            i++;
+        }
+        Log.Append(entries);
+        // Every member bootstraps the same entries, so they are committed by construction.
+        Log.CommitTo((ulong)entries.Length);
+        foreach (var id in voters) ApplyConfChange(new ConfChange(ConfChangeType.AddNode, id));
+    }
+
     /// <summary>
     /// Applies a committed membership change and returns the new configuration. Called by the driver when
     /// it applies a <see cref="EntryType.ConfChange"/> entry; the change takes effect only then.

@@ -149,8 +149,9 @@ public sealed partial class RaftNode
             BecomeFollower(Term + 1, 0);
             return false;
         }
+        // A snapshot taken before this member was added does not list it; installing it is still right:
+        // the conf change that added us follows in the log and is applied after the snapshot.
         var conf = snapshot.Metadata.ConfState;
-        if (!conf.Voters.Contains(Id) && !conf.Learners.Contains(Id)) return false;
         if (Log.MatchTerm(snapshot.Metadata.Index, snapshot.Metadata.Term))
         {
             // We already have the entry the snapshot ends at: just fast-forward the commit index.

@@ -19,6 +19,21 @@ public sealed class RawNode
         _prevHardState = _raft.HardState;
     }
 
+    /// <summary>
+    /// Initializes a brand-new member of a brand-new cluster: the initial membership becomes committed
+    /// conf change entries at the start of the log (term 1), so that members added later learn it by
+    /// replaying the log, exactly as they learn every later change. They arrive as committed entries in
+    /// the first Ready and are applied with <see cref="ApplyConfChange"/> like any other.
+    /// </summary>
+    public void Bootstrap(IReadOnlyCollection<ulong> voters)
+    {
+        ArgumentNullException.ThrowIfNull(voters);
+        if (voters.Count == 0) throw new ArgumentException("must provide at least one voter", nameof(voters));
+        if (_raft.Log.LastIndex() != 0 || !_raft.HardState.IsEmpty)
+            throw new InvalidOperationException("can only bootstrap an empty storage");
+        _raft.BootstrapMembership(voters);
+    }
+
     /// <summary>The underlying state machine, for inspection (tests, status pages).</summary>
     public RaftNode Raft => _raft;
 

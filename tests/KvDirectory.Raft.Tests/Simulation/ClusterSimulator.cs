@@ -29,11 +29,10 @@ internal sealed class ClusterSimulator
             DropRate = options.DropRate, DuplicateRate = options.DuplicateRate, MaxDelay = options.MaxDelay,
         };
         var voters = Enumerable.Range(1, options.Voters).Select(i => (ulong)i).ToArray();
-        var initial = new ConfState(voters);
         for (var i = 1; i <= options.Voters + options.Spares; i++)
         {
             var id = (ulong)i;
-            _nodes[id] = new SimulatedNode(id, i <= options.Voters ? initial : ConfState.Empty, options, options.Seed);
+            _nodes[id] = new SimulatedNode(id, i <= options.Voters ? voters : [], options, options.Seed);
         }
     }
 
@@ -61,7 +60,9 @@ internal sealed class ClusterSimulator
         var leader = CurrentLeader();
         throw new SimulationFailure(
             $"not live after {_options.LivenessTicks} healed ticks: leader={leader?.Id.ToString() ?? "none"}, " +
-            $"{_pendingProposals.Count} proposals pending, applied=[{string.Join(' ', _nodes.Values.Select(n => $"{n.Id}:{n.Applied}"))}]");
+            $"{_pendingProposals.Count} proposals pending, applied=[{string.Join(' ', _nodes.Values.Select(n => $"{n.Id}:{n.Applied}"))}], " +
+            $"leader progress=[{string.Join("; ", leader?.Raft!.Status().Progress.Select(p => $"{p.Key}: {p.Value}") ?? [])}], " +
+            $"snapshots=[{string.Join(' ', _nodes.Values.Select(n => $"{n.Id}:{n.Disk.Snapshot().Metadata.Index}({n.Disk.Snapshot().Metadata.ConfState})"))}]");
     }
 
     private void Chaos()
@@ -146,6 +147,9 @@ internal sealed class ClusterSimulator
             foreach (var entry in ready.CommittedEntries) Apply(node, raft, entry);
             foreach (var read in ready.ReadStates) _checker.OnReadAnswered(node, read);
             raft.Advance(ready);
+            // Like etcd's --snapshot-count: snapshots are taken regularly, so a member added after the
+            // last snapshot eventually receives one that includes it.
+            if (node.Applied >= node.Disk.Snapshot().Metadata.Index + (ulong)_options.SnapshotCount) Compact(node, keep: 5);
         }
     }
 
@@ -252,12 +256,15 @@ internal sealed class ClusterSimulator
     private void Compact()
     {
         var node = RandomUpNode();
-        if (node is null) return;
+        // Sometimes keep a short tail so both catch-up paths (entries and snapshot) are exercised.
+        if (node is not null) Compact(node, (ulong)_random.Next(3));
+    }
+
+    private void Compact(SimulatedNode node, ulong keep)
+    {
         var snapshotIndex = node.Disk.Snapshot().Metadata.Index;
         if (node.Applied <= snapshotIndex || node.Applied < node.Disk.FirstIndex()) return;
         node.Disk.CreateSnapshot(node.Applied, node.Conf, SimulatedNode.EncodeSnapshotData(node.Applied));
-        // Sometimes keep a short tail so both catch-up paths (entries and snapshot) are exercised.
-        var keep = (ulong)_random.Next(3);
         var compactTo = node.Applied > keep ? node.Applied - keep : node.Applied;
         if (compactTo >= node.Disk.FirstIndex()) node.Disk.Compact(compactTo);
         Record($"node {node.Id} snapshot at {node.Applied}, compacted to {compactTo}");

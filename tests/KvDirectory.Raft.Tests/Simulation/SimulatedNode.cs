@@ -13,13 +13,15 @@ internal sealed class SimulatedNode
     private readonly int _seed;
     private int _incarnation;
 
-    public SimulatedNode(ulong id, ConfState initial, SimulationOptions options, int seed)
+    /// <summary>A member that bootstraps the cluster with <paramref name="initialVoters"/>, or a spare when empty.</summary>
+    public SimulatedNode(ulong id, IReadOnlyCollection<ulong> initialVoters, SimulationOptions options, int seed)
     {
         Id = id;
         _options = options;
         _seed = seed;
-        Disk = initial.IsEmpty ? new MemoryRaftStorage() : new MemoryRaftStorage(initial);
+        Disk = new MemoryRaftStorage();
         Start();
+        if (initialVoters.Count > 0) Raft!.Bootstrap(initialVoters);
     }
 
     public ulong Id { get; }
@@ -58,7 +60,7 @@ internal sealed class SimulatedNode
             MaxInflightMsgs = _options.MaxInflightMsgs,
             CheckQuorum = _options.CheckQuorum,
             PreVote = _options.PreVote,
-            Seed = HashCode.Combine(_seed, Id, _incarnation++),
+            Seed = unchecked(_seed * 31 + (int)Id * 7919 + _incarnation++ * 104729),
         });
     }
 

@@ -33,6 +33,9 @@ internal sealed record SimulationOptions
 
     public int MaxDelay { get; init; } = 3;
 
+    /// <summary>Applied entries after which a member snapshots and compacts on its own.</summary>
+    public int SnapshotCount { get; init; } = 30;
+
     public double ProposeRate { get; init; } = 0.4;
 
     public double PartitionRate { get; init; } = 0.02;
