@@ -34,6 +34,9 @@ internal sealed class ClusterSimulator
             var id = (ulong)i;
             _nodes[id] = new SimulatedNode(id, i <= options.Voters ? voters : [], options, options.Seed);
         }
+        // A bootstrap is durable before the member talks to anyone: a member that lost it would replay
+        // the initial membership one entry at a time and could briefly believe it is the only voter.
+        foreach (var node in _nodes.Values) ProcessReady(node);
     }
 
     public int Committed => (int)_checker.MaxApplied;
@@ -114,6 +117,7 @@ internal sealed class ClusterSimulator
             ReportLost(m);
             return;
         }
+        if (Verbose) Record($"deliver {m}");
         raft.Step(m);
         if (m.Type == MessageType.MsgSnap && _nodes[m.From].Raft is { } sender) sender.ReportSnapshot(m.To, succeeded: true);
     }
@@ -323,11 +327,14 @@ internal sealed class ClusterSimulator
         return up.Length == 0 ? null : up[_random.Next(up.Length)];
     }
 
+    /// <summary>RAFT_SIM_VERBOSE=1 traces every delivered message (for replaying a failing seed).</summary>
+    private static bool Verbose { get; } = Environment.GetEnvironmentVariable("RAFT_SIM_VERBOSE") == "1";
+
     private bool Chance(double p) => _random.NextDouble() < p;
 
     private void Record(string what)
     {
         _trace.Enqueue($"t={_now} {what}");
-        while (_trace.Count > 40) _trace.Dequeue();
+        while (_trace.Count > (Verbose ? 5000 : 40)) _trace.Dequeue();
     }
 }
