@@ -11,6 +11,8 @@ public sealed class ConfState : IEquatable<ConfState>
         ArgumentNullException.ThrowIfNull(learners);
         Voters = voters.Distinct().Order().ToArray();
         Learners = learners.Distinct().Order().ToArray();
+        if (Voters.Intersect(Learners).Any())
+            throw new ArgumentException($"a member cannot be both voter and learner: {this}", nameof(learners));
     }
 
     public ConfState(params ulong[] voters) : this(voters, [])
