@@ -25,6 +25,19 @@ public sealed partial class WriteAheadLog
     public Task AppendAsync(HardState? hardState, IReadOnlyList<Entry> entries) =>
         Enqueue(Encode(hardState, entries), runFlusherInline: false) ?? Task.CompletedTask;
 
+    /// <summary>As <see cref="Append(HardState?, IReadOnlyList{Entry})"/>; <paramref name="onDurable"/> runs in durability order before it returns.</summary>
+    internal void Append(HardState? hardState, IReadOnlyList<Entry> entries, Action onDurable)
+    {
+        var write = Encode(hardState, entries);
+        if (write is null)
+        {
+            onDurable();
+            return;
+        }
+        write.OnDurable = onDurable;
+        Enqueue(write, runFlusherInline: true)!.GetAwaiter().GetResult();
+    }
+
     /// <summary>As <see cref="AppendAsync(HardState?, IReadOnlyList{Entry})"/>; <paramref name="onDurable"/> runs in durability order before the task completes.</summary>
     internal Task AppendAsync(HardState? hardState, IReadOnlyList<Entry> entries, Action onDurable)
     {
