@@ -14,6 +14,9 @@ public sealed partial class WriteAheadLog
     private Exception? _failure;
     private ulong _queuedLastIndex;
 
+    /// <summary>When set, the flusher waits on it before taking queued batches: lets tests pile up appends deterministically.</summary>
+    internal ManualResetEventSlim? FlushGateForTests { get; set; }
+
     /// <summary>Appends a batch and returns once it is on disk (one fsync, shared with concurrent appends).</summary>
     public void Append(HardState? hardState, IReadOnlyList<Entry> entries) =>
         Enqueue(Encode(hardState, entries), runFlusherInline: true)?.GetAwaiter().GetResult();
@@ -124,6 +127,7 @@ public sealed partial class WriteAheadLog
     {
         while (true)
         {
+            FlushGateForTests?.Wait();
             List<PendingWrite> group;
             lock (_queueGate)
             {
