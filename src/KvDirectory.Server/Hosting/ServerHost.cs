@@ -4,6 +4,7 @@ using KvDirectory.Server.Configuration;
 using KvDirectory.Server.Endpoints;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Metrics;
+using KvDirectory.Server.Node;
 using KvDirectory.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -33,11 +34,19 @@ public static class ServerHost
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             console.UseUtcTimestamp = true;
         });
+        // One line per request is noise at this volume; request counts live in /metrics.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         ConfigureKestrel(builder.WebHost, options);
         AddServices(builder.Services, options);
 
         var app = builder.Build();
+
+        // The node opens its data dir before the server listens, and closes it only after the server has
+        // stopped and drained in-flight requests: no acknowledged write is left unflushed.
+        var driver = app.Services.GetRequiredService<RaftNodeDriver>();
+        app.Lifetime.ApplicationStopped.Register(driver.Dispose);
+
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<GoPathMiddleware>();
@@ -65,6 +74,24 @@ public static class ServerHost
         });
     }
 
+    private static RaftNodeDriverOptions DriverOptions(ServerOptions options, ClusterState cluster) => cluster.Members.Count > 1
+        ? throw new InvalidOperationException(
+            $"--initial-cluster names {cluster.Members.Count} members, but this build runs single-member clusters only (the peer transport is not built yet); list only this member")
+        : new()
+    {
+        DataDir = options.DataDir,
+        MemberId = cluster.LocalMemberId,
+        ClusterId = cluster.ClusterId,
+        InitialVoters = [.. cluster.Members.Select(m => m.Id)],
+        HeartbeatIntervalMilliseconds = options.HeartbeatIntervalMilliseconds,
+        ElectionTimeoutMilliseconds = options.ElectionTimeoutMilliseconds,
+        RequestTimeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds),
+        SnapshotCount = options.SnapshotCount,
+        SnapshotCatchUpEntries = options.SnapshotCatchUpEntries,
+        MaxSnapshots = options.MaxSnapshots,
+        MaxWals = options.MaxWals,
+    };
+
     private static void AddServices(IServiceCollection services, ServerOptions options)
     {
         services.AddSingleton(TimeProvider.System);
@@ -74,12 +101,12 @@ public static class ServerHost
         services.AddSingleton(provider => new V2Store(
             new StoreOptions { EventHistoryCapacity = options.EventHistory },
             provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<LocalCommandLog>(provider => new LocalCommandLog(
+        services.AddSingleton(provider => RaftNodeDriver.Start(
             provider.GetRequiredService<V2Store>(),
-            provider.GetRequiredService<ClusterStateHolder>().Current.LocalMemberId,
+            DriverOptions(options, provider.GetRequiredService<ClusterStateHolder>().Current),
             provider.GetRequiredService<ServerMetrics>(),
-            provider.GetRequiredService<ILogger<LocalCommandLog>>()));
-        services.AddSingleton<ICommandLog>(provider => provider.GetRequiredService<LocalCommandLog>());
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Node")));
+        services.AddSingleton<ICommandLog>(provider => provider.GetRequiredService<RaftNodeDriver>());
         services.AddHostedService<TtlSweeper>();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
     }
