@@ -79,6 +79,10 @@ public sealed class ServerOptions
     [ConfigurationKeyName("election-timeout")]
     public int ElectionTimeoutMilliseconds { get; set; } = 1_000;
 
+    /// <summary>A backup file (from GET /v2/admin/snapshot) to seed an empty --data-dir with on first start.</summary>
+    [ConfigurationKeyName("restore-from")]
+    public string RestoreFrom { get; set; } = string.Empty;
+
     public IReadOnlyList<string> ListenClientUrlList => UrlList.Parse(ListenClientUrls);
 
     public IReadOnlyList<string> AdvertiseClientUrlList =>

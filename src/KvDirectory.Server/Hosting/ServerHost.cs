@@ -18,7 +18,7 @@ using Microsoft.Extensions.Options;
 namespace KvDirectory.Server.Hosting;
 
 /// <summary>Builds the whole server from etcd-style flags; used by Program and by in-process tests alike.</summary>
-public static class ServerHost
+public static partial class ServerHost
 {
     public static WebApplication Build(string[] args)
     {
@@ -56,6 +56,7 @@ public static class ServerHost
         app.MapServerInfoEndpoints();
         app.MapAuthEndpoints();
         app.MapMetricsEndpoints();
+        app.MapAdminEndpoints();
         app.MapFallback((HttpContext context) => EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found"));
         return app;
     }
@@ -101,13 +102,29 @@ public static class ServerHost
         services.AddSingleton(provider => new V2Store(
             new StoreOptions { EventHistoryCapacity = options.EventHistory },
             provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(provider => RaftNodeDriver.Start(
-            provider.GetRequiredService<V2Store>(),
-            DriverOptions(options, provider.GetRequiredService<ClusterStateHolder>().Current),
-            provider.GetRequiredService<ServerMetrics>(),
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Node")));
+        services.AddSingleton(provider => StartNode(provider, options));
         services.AddSingleton<ICommandLog>(provider => provider.GetRequiredService<RaftNodeDriver>());
         services.AddHostedService<TtlSweeper>();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
     }
+
+    private static RaftNodeDriver StartNode(IServiceProvider provider, ServerOptions options)
+    {
+        var cluster = provider.GetRequiredService<ClusterStateHolder>().Current;
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Node");
+        if (options.RestoreFrom.Length > 0)
+        {
+            var index = BackupRestore.PrepareDataDir(options.RestoreFrom, options.DataDir, cluster.LocalMemberId);
+            LogRestored(logger, options.DataDir, options.RestoreFrom, index);
+        }
+
+        return RaftNodeDriver.Start(
+            provider.GetRequiredService<V2Store>(),
+            DriverOptions(options, cluster),
+            provider.GetRequiredService<ServerMetrics>(),
+            logger);
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Seeded {DataDir} from backup {Backup} (etcd index {Index})")]
+    private static partial void LogRestored(ILogger logger, string dataDir, string backup, long index);
 }

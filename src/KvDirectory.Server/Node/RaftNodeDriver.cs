@@ -98,6 +98,11 @@ public sealed partial class RaftNodeDriver : ICommandLog, IDisposable
             if (fresh)
             {
                 node.Bootstrap([.. options.InitialVoters]);
+            }
+
+            if (fresh || storage.Metadata.IsEmpty)
+            {
+                // A data dir seeded from a backup gets its identity on its first start, like a new one.
                 storage.SaveMetadata(new MemberIdentity(options.MemberId, options.ClusterId).Encode());
             }
 
