@@ -168,6 +168,7 @@ public sealed partial class WriteAheadLog : IDisposable
         }
     }
 
+    /// <summary>Refuses new writes, waits for queued ones to be written, then closes the segment.</summary>
     public void Dispose()
     {
         lock (_queueGate)
@@ -175,7 +176,9 @@ public sealed partial class WriteAheadLog : IDisposable
             if (_disposed) return;
             _disposed = true;
         }
+        _idle.Wait();
         lock (_fileGate) _segment.Dispose();
+        _idle.Dispose();
     }
 
     private static bool LooksPreallocated(WalOptions options, long length) => options.Preallocate && length == options.SegmentSizeBytes;

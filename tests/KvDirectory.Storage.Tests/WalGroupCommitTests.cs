@@ -101,6 +101,21 @@ public sealed class WalGroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_lets_queued_appends_reach_the_disk_first()
+    {
+        var (log, _) = WriteAheadLog.Open(WalDir, new WalOptions { Preallocate = false });
+        using var gate = new ManualResetEventSlim(false);
+        log.FlushGateForTests = gate;
+        var appends = Enumerable.Range(1, 10).Select(i => log.AppendAsync(null, [Entry((ulong)i, 1)])).ToArray();
+        gate.Set();
+        log.Dispose();
+        await Task.WhenAll(appends);
+
+        var (reopened, recovery) = WriteAheadLog.Open(WalDir);
+        using (reopened) recovery.Entries.Should().Equal(Entries(1, 10, 1));
+    }
+
+    [Fact]
     public void Appending_to_a_disposed_log_fails()
     {
         var (log, _) = WriteAheadLog.Open(WalDir);
