@@ -148,6 +148,8 @@ public sealed partial class WriteAheadLog : IDisposable
         var repair = lastScan!.Repair;
         if (repair is null && lastScan.ZeroTail && !LooksPreallocated(options, lastScan.Data.Length))
             repair = new WalTailRepair(lastPath, lastScan.ValidEnd, lastScan.Data.Length - lastScan.ValidEnd, "zeroed bytes after the last record");
+        // Finish first: a gap fails the open before anything on disk is touched.
+        var recovery = replay.Finish(repair);
         if (repair is not null) logger.WalTailRepaired(repair.File, repair.Offset, repair.DroppedBytes, repair.Reason);
 
         var segment = File.OpenHandle(lastPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
@@ -167,7 +169,6 @@ public sealed partial class WriteAheadLog : IDisposable
             throw;
         }
 
-        var recovery = replay.Finish(repair);
         var log = new WriteAheadLog(directory, options, logger, segment, lastName, lastScan.ValidEnd, replay);
         logger.WalOpened(directory, segments.Count, recovery.Entries.Count, recovery.ReplayedAfter, replay.LastIndex);
         if (log._writeOffset >= options.SegmentSizeBytes)
