@@ -199,6 +199,23 @@ public sealed class DurableRaftStorageTests : IDisposable
     }
 
     [Fact]
+    public void A_snapshot_whose_term_disagrees_with_the_wal_marker_is_refused()
+    {
+        using (var storage = Open(Members))
+        {
+            storage.Append(new HardState(2, 1, 20), Entries(1, 20, 2));
+            storage.CreateSnapshot(20, null, "twenty"u8.ToArray());
+        }
+        // Another history's snapshot at the same index.
+        using (var store = SnapshotStore.Open(DurableStorageOptions.SnapshotDatabase(_dir.Path)))
+        {
+            store.Save(new SnapshotMetadata(20, 7, Members), new MemoryStream("other"u8.ToArray()));
+        }
+        var open = () => Open().Dispose();
+        open.Should().Throw<WalCorruptedException>().WithMessage("*term 7*term 2*");
+    }
+
+    [Fact]
     public void Cluster_metadata_is_durable()
     {
         using (var storage = Open())
