@@ -228,6 +228,24 @@ public sealed class DurableRaftStorageTests : IDisposable
     }
 
     [Fact]
+    public void Default_options_preallocate_64_MiB_segments_and_recover_without_a_repair()
+    {
+        var logger = new CapturingLogger();
+        using (var storage = DurableRaftStorage.Open(_dir.Path, bootstrap: Members))
+        {
+            storage.Append(new HardState(1, 1, 2), Entries(1, 3, 1));
+        }
+        var segment = Directory.GetFiles(DurableStorageOptions.WalDirectory(_dir.Path), "*.wal").Should().ContainSingle().Subject;
+        new FileInfo(segment).Length.Should().Be(64 * 1024 * 1024);
+
+        using var reopened = DurableRaftStorage.Open(_dir.Path, logger: logger);
+        reopened.Recovery.TailRepaired.Should().BeFalse();
+        reopened.LastIndex().Should().Be(3);
+        reopened.InitialState().Should().Be((new HardState(1, 1, 2), Members));
+        logger.MessagesWithEvent(4040).Should().ContainSingle();
+    }
+
+    [Fact]
     public void Files_live_where_the_server_expects_them()
     {
         using (Open(Members))
