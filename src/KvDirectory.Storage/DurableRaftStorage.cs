@@ -66,6 +66,12 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
             var snapshotIndex = snapshot?.Metadata.Index ?? 0;
             (wal, var recovery) = WriteAheadLog.Open(DurableStorageOptions.WalDirectory(dataDirectory), options.Wal, logger, snapshotIndex);
 
+            if (snapshot is not null && recovery.Snapshot.Index == snapshotIndex && snapshotIndex > 0 && recovery.Snapshot.Term != snapshot.Metadata.Term)
+            {
+                // The store and the log disagree about history at the snapshot point: they belong to different logs.
+                throw new WalCorruptedException(
+                    $"snapshot at index {snapshotIndex} has term {snapshot.Metadata.Term} but the write-ahead log recorded term {recovery.Snapshot.Term}");
+            }
             var cache = snapshot is null ? new MemoryRaftStorage() : new MemoryRaftStorage(snapshot.Metadata.ConfState);
             if (snapshot is { IsEmpty: false }) cache.ApplySnapshot(snapshot);
             if (recovery.Entries.Count == 0 && wal.LastIndex < snapshotIndex)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using KvDirectory.Raft;
 
 namespace KvDirectory.Storage;

@@ -10,6 +10,9 @@ public sealed partial class WriteAheadLog
     private readonly Lock _queueGate = new();
     private List<PendingWrite> _queue = [];
     private bool _flushing;
+
+    // Set while no flusher runs, so Dispose can let acknowledged-in-flight batches reach the disk first.
+    private readonly ManualResetEventSlim _idle = new(initialState: true);
     private bool _disposed;
     private Exception? _failure;
     private ulong _queuedLastIndex;
@@ -117,6 +120,7 @@ public sealed partial class WriteAheadLog
             _queue.Add(write);
             if (_flushing) return write.Completion.Task;
             _flushing = true;
+            _idle.Reset();
         }
         if (runFlusherInline) Flush();
         else ThreadPool.UnsafeQueueUserWorkItem(static log => log.Flush(), this, preferLocal: false);
@@ -134,6 +138,7 @@ public sealed partial class WriteAheadLog
                 if (_queue.Count == 0)
                 {
                     _flushing = false;
+                    _idle.Set();
                     return;
                 }
                 group = _queue;
@@ -154,6 +159,7 @@ public sealed partial class WriteAheadLog
                     abandoned = _queue;
                     _queue = [];
                     _flushing = false;
+                    _idle.Set();
                 }
                 foreach (var write in group) write.Completion.TrySetException(ex);
                 foreach (var write in abandoned) write.Completion.TrySetException(ex);

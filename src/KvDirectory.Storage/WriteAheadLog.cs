@@ -15,6 +15,7 @@ public sealed partial class WriteAheadLog : IDisposable
     private readonly string _directory;
     private readonly WalOptions _options;
     private readonly ILogger _logger;
+    private FileStream? _directoryLock;
 
     // Guards the open segment and the state written into new segment headers.
     private readonly Lock _fileGate = new();
@@ -75,6 +76,40 @@ public sealed partial class WriteAheadLog : IDisposable
         logger ??= NullLogger.Instance;
         directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(directory);
+        var directoryLock = LockDirectory(directory);
+        try
+        {
+            var opened = OpenLocked(directory, options, logger, replayAfterIndex);
+            opened.Log._directoryLock = directoryLock;
+            return opened;
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Two processes appending to one log would interleave records; the exclusive open of a lock file
+    /// (an flock on Unix) makes the second one fail at start instead.
+    /// </summary>
+    private static FileStream LockDirectory(string directory)
+    {
+        var path = Path.Combine(directory, ".lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"write-ahead log {directory} is in use by another process or instance", ex);
+        }
+    }
+
+    private static (WriteAheadLog Log, WalRecoveryResult Recovery) OpenLocked(
+        string directory, WalOptions options, ILogger logger, ulong? replayAfterIndex)
+    {
         foreach (var temporary in System.IO.Directory.EnumerateFiles(directory, "*" + WalSegmentName.TemporaryExtension))
         {
             File.Delete(temporary);
@@ -113,6 +148,8 @@ public sealed partial class WriteAheadLog : IDisposable
         var repair = lastScan!.Repair;
         if (repair is null && lastScan.ZeroTail && !LooksPreallocated(options, lastScan.Data.Length))
             repair = new WalTailRepair(lastPath, lastScan.ValidEnd, lastScan.Data.Length - lastScan.ValidEnd, "zeroed bytes after the last record");
+        // Finish first: a gap fails the open before anything on disk is touched.
+        var recovery = replay.Finish(repair);
         if (repair is not null) logger.WalTailRepaired(repair.File, repair.Offset, repair.DroppedBytes, repair.Reason);
 
         var segment = File.OpenHandle(lastPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
@@ -132,7 +169,6 @@ public sealed partial class WriteAheadLog : IDisposable
             throw;
         }
 
-        var recovery = replay.Finish(repair);
         var log = new WriteAheadLog(directory, options, logger, segment, lastName, lastScan.ValidEnd, replay);
         logger.WalOpened(directory, segments.Count, recovery.Entries.Count, recovery.ReplayedAfter, replay.LastIndex);
         if (log._writeOffset >= options.SegmentSizeBytes)
@@ -168,6 +204,7 @@ public sealed partial class WriteAheadLog : IDisposable
         }
     }
 
+    /// <summary>Refuses new writes, waits for queued ones to be written, then closes the segment.</summary>
     public void Dispose()
     {
         lock (_queueGate)
@@ -175,7 +212,10 @@ public sealed partial class WriteAheadLog : IDisposable
             if (_disposed) return;
             _disposed = true;
         }
+        _idle.Wait();
         lock (_fileGate) _segment.Dispose();
+        _idle.Dispose();
+        _directoryLock?.Dispose();
     }
 
     private static bool LooksPreallocated(WalOptions options, long length) => options.Preallocate && length == options.SegmentSizeBytes;

@@ -199,6 +199,23 @@ public sealed class DurableRaftStorageTests : IDisposable
     }
 
     [Fact]
+    public void A_snapshot_whose_term_disagrees_with_the_wal_marker_is_refused()
+    {
+        using (var storage = Open(Members))
+        {
+            storage.Append(new HardState(2, 1, 20), Entries(1, 20, 2));
+            storage.CreateSnapshot(20, null, "twenty"u8.ToArray());
+        }
+        // Another history's snapshot at the same index.
+        using (var store = SnapshotStore.Open(DurableStorageOptions.SnapshotDatabase(_dir.Path)))
+        {
+            store.Save(new SnapshotMetadata(20, 7, Members), new MemoryStream("other"u8.ToArray()));
+        }
+        var open = () => Open().Dispose();
+        open.Should().Throw<WalCorruptedException>().WithMessage("*term 7*term 2*");
+    }
+
+    [Fact]
     public void Cluster_metadata_is_durable()
     {
         using (var storage = Open())
@@ -208,6 +225,24 @@ public sealed class DurableRaftStorageTests : IDisposable
         }
         using var reopened = Open();
         reopened.Metadata.ToArray().Should().Equal("cluster-id=42"u8.ToArray());
+    }
+
+    [Fact]
+    public void Default_options_preallocate_64_MiB_segments_and_recover_without_a_repair()
+    {
+        var logger = new CapturingLogger();
+        using (var storage = DurableRaftStorage.Open(_dir.Path, bootstrap: Members))
+        {
+            storage.Append(new HardState(1, 1, 2), Entries(1, 3, 1));
+        }
+        var segment = Directory.GetFiles(DurableStorageOptions.WalDirectory(_dir.Path), "*.wal").Should().ContainSingle().Subject;
+        new FileInfo(segment).Length.Should().Be(64 * 1024 * 1024);
+
+        using var reopened = DurableRaftStorage.Open(_dir.Path, logger: logger);
+        reopened.Recovery.TailRepaired.Should().BeFalse();
+        reopened.LastIndex().Should().Be(3);
+        reopened.InitialState().Should().Be((new HardState(1, 1, 2), Members));
+        logger.MessagesWithEvent(4040).Should().ContainSingle();
     }
 
     [Fact]

@@ -20,9 +20,19 @@ public sealed class WalGroupCommitTests : IDisposable
         {
             // The gate stands in for a slow fsync: every append arrives while the flusher is busy.
             log.FlushGateForTests = gate;
-            var appends = Enumerable.Range(1, 64)
-                .Select(i => log.AppendAsync(new HardState(1, 1, (ulong)i), [Entry((ulong)i, 1)]))
-                .ToArray();
+            var order = new Lock();
+            ulong next = 0;
+            // 64 concurrent callers; each gets its index and enqueues under one lock, as a Raft driver would.
+            // StartNew, not Task.Run: the caller's task must hand back the append task, not wait for it.
+            var callers = Enumerable.Range(0, 64).Select(_ => Task.Factory.StartNew(() =>
+            {
+                lock (order)
+                {
+                    next++;
+                    return log.AppendAsync(new HardState(1, 1, next), [Entry(next, 1)]);
+                }
+            }, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default)).ToArray();
+            var appends = await Task.WhenAll(callers);
             appends.Should().OnlyContain(t => !t.IsCompleted, "nothing is durable before the fsync");
 
             gate.Set();
@@ -98,6 +108,21 @@ public sealed class WalGroupCommitTests : IDisposable
             await log.AppendAsync(null, []);
             log.FsyncCount.Should().Be(2, "an empty batch has nothing to persist");
         }
+    }
+
+    [Fact]
+    public async Task Dispose_lets_queued_appends_reach_the_disk_first()
+    {
+        var (log, _) = WriteAheadLog.Open(WalDir, new WalOptions { Preallocate = false });
+        using var gate = new ManualResetEventSlim(false);
+        log.FlushGateForTests = gate;
+        var appends = Enumerable.Range(1, 10).Select(i => log.AppendAsync(null, [Entry((ulong)i, 1)])).ToArray();
+        gate.Set();
+        log.Dispose();
+        await Task.WhenAll(appends);
+
+        var (reopened, recovery) = WriteAheadLog.Open(WalDir);
+        using (reopened) recovery.Entries.Should().Equal(Entries(1, 10, 1));
     }
 
     [Fact]

@@ -269,6 +269,19 @@ public sealed class WalRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void A_second_open_of_a_log_in_use_fails_until_the_first_is_disposed()
+    {
+        var (log, _) = WriteAheadLog.Open(WalDir, SmallSegments());
+        using (log)
+        {
+            var second = () => WriteAheadLog.Open(WalDir, SmallSegments()).Log.Dispose();
+            second.Should().Throw<IOException>().WithMessage("*in use*");
+        }
+        var (again, _) = WriteAheadLog.Open(WalDir, SmallSegments());
+        again.Dispose();
+    }
+
+    [Fact]
     public void New_log_names_its_first_segment_with_sequence_1_and_first_index_1()
     {
         var (log, recovery) = WriteAheadLog.Open(WalDir, SmallSegments());
@@ -276,7 +289,7 @@ public sealed class WalRoundTripTests : IDisposable
         {
             recovery.Entries.Should().BeEmpty();
             recovery.HardState.Should().Be(HardState.Empty);
-            Directory.GetFiles(WalDir).Select(Path.GetFileName).Should().Equal("0000000000000001-0000000000000001.wal");
+            Directory.GetFiles(WalDir, "*.wal").Select(Path.GetFileName).Should().Equal("0000000000000001-0000000000000001.wal");
         }
     }
 }

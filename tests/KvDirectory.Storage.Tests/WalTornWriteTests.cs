@@ -42,6 +42,39 @@ public sealed class WalTornWriteTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_cut_anywhere_keeps_exactly_its_complete_records()
+    {
+        var walDir = _dir.Combine("batch");
+        var options = new WalOptions { SegmentSizeBytes = 64 * 1024, Preallocate = false };
+        var (log, _) = WriteAheadLog.Open(walDir, options);
+        long batchStart;
+        using (log)
+        {
+            log.Append(new HardState(1, 1, 3), Entries(1, 5, 1));
+            batchStart = new FileInfo(WalSegmentName.List(walDir)[0].Path).Length;
+            log.Append(new HardState(2, 2, 9), Entries(6, 9, 2, size: 40));
+        }
+        var segment = WalSegmentName.List(walDir)[0];
+        var template = File.ReadAllBytes(segment.Path);
+        var batchRecords = RecordOffsets(template).Where(r => r.Offset >= batchStart).ToList();
+        batchRecords.Should().HaveCount(5, "four entries and the hard state");
+
+        for (var cut = (int)batchStart + 1; cut < template.Length; cut++)
+        {
+            var complete = batchRecords.Count(r => r.Offset + r.TotalSize <= cut);
+            var torn = batchRecords.Any(r => r.Offset < cut && r.Offset + r.TotalSize > cut);
+            var (reopened, recovery) = OpenDamaged(template.AsSpan(0, cut).ToArray(), segment.Name.FileName, preallocate: false, new CapturingLogger());
+            using (reopened)
+            {
+                var entries = Math.Min(complete, 4);
+                recovery.Entries.Should().Equal(Entries(1, 5, 1).Concat(Entries(6, 9, 2, size: 40).Take(entries)), $"cut at {cut}");
+                recovery.HardState.Should().Be(complete == 5 ? new HardState(2, 2, 9) : new HardState(1, 1, 3), $"cut at {cut}");
+                recovery.TailRepaired.Should().Be(torn, $"cut at {cut}");
+            }
+        }
+    }
+
+    [Fact]
     public void A_record_whose_payload_never_reached_preallocated_space_is_cut_off()
     {
         var template = WriteTemplate(preallocate: true, out var segmentName, out var lastRecord);
