@@ -15,14 +15,22 @@ public sealed class KnownDifferenceTests(EtcdSizedHistoryPair pair)
     private const int Writes = 1010;
 
     [Fact]
-    public async Task Cleared_history_of_unrelated_keys_is_401_in_etcd_but_a_normal_wait_in_kvdirectory()
+    public Task Cleared_history_of_another_subtree_is_401_in_etcd_but_a_normal_wait_in_kvdirectory() =>
+        ClearedHistoryOfUnrelatedKeysAsync("/known-unrelated-subtree", "/x/keep", "/y/a", "/x/b");
+
+    /// <summary>The README promises it for any quiet key: here an existing key whose sibling was the busy one.</summary>
+    [Fact]
+    public Task Cleared_history_of_a_busy_sibling_is_401_in_etcd_but_a_normal_wait_in_kvdirectory() =>
+        ClearedHistoryOfUnrelatedKeysAsync("/known-unrelated-sibling", "/b", "/a", "/b");
+
+    private async Task ClearedHistoryOfUnrelatedKeysAsync(string prefix, string quietKey, string busyKey, string watchedKey)
     {
-        var reference = await WatchUntouchedKeyAfterHistoryRollsOverAsync(pair.Reference);
+        var reference = await WatchUntouchedKeyAfterHistoryRollsOverAsync(pair.Reference, prefix, quietKey, busyKey, watchedKey);
         reference.Should().Contain("\"errorCode\":401", "etcd clears by index regardless of the watched key");
-        var candidate = await WatchUntouchedKeyAfterHistoryRollsOverAsync(pair.Candidate);
+        var candidate = await WatchUntouchedKeyAfterHistoryRollsOverAsync(pair.Candidate, prefix, quietKey, busyKey, watchedKey);
         if (CandidateKind.IsKvDirectory)
         {
-            // Nothing under /x was dropped, so no event is lost by waiting: the watch is fired by the next write to /x/b.
+            // No dropped event concerned the watched key, so none is lost by waiting: the next write to it fires the watch.
             candidate.Should().Contain("\"action\":\"set\"").And.Contain("\"value\":\"fired\"");
         }
         else
@@ -52,22 +60,21 @@ public sealed class KnownDifferenceTests(EtcdSizedHistoryPair pair)
     }
 
     /// <summary>
-    /// Creates /x/keep, then writes 1010 events to /y/a only, then watches /x/b from just after /x/keep: every dropped
-    /// event was under /y. etcd answers 401 at once; a server that keeps the watch is fired by a write to /x/b issued
-    /// once its watcher count rose. (A sibling of the busy key would not do: its directory did change.)
+    /// Writes the quiet key once, then 1010 events to the busy key only, then watches the watched key from just after
+    /// the quiet write: no dropped event concerned it. etcd answers 401 at once; a server that keeps the watch is
+    /// fired by a write to the watched key issued once its watcher count rose.
     /// </summary>
-    private static async Task<string> WatchUntouchedKeyAfterHistoryRollsOverAsync(ServerProcess server)
+    private static async Task<string> WatchUntouchedKeyAfterHistoryRollsOverAsync(ServerProcess server, string prefix, string quietKey, string busyKey, string watchedKey)
     {
-        var prefix = "/known-unrelated-history";
         var baseIndex = await RawHttp.CurrentIndexAsync(server.ClientUrl);
-        await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}/x/keep", "value=v");
+        await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}{quietKey}", "value=v");
         for (var i = 0; i < Writes; i++)
         {
-            await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}/y/a", "value=v");
+            await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}{busyKey}", "value=v");
         }
 
         var watchersBefore = await StoreStats.WatcherCountAsync(server.ClientUrl);
-        using var request = RawHttp.Request(server.ClientUrl, "GET", $"/v2/keys{prefix}/x/b?wait=true&waitIndex={baseIndex + 2}");
+        using var request = RawHttp.Request(server.ClientUrl, "GET", $"/v2/keys{prefix}{watchedKey}?wait=true&waitIndex={baseIndex + 2}");
         using var response = await RawHttp.Shared.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var body = response.Content.ReadAsStringAsync();
         using var answered = new CancellationTokenSource();
@@ -75,7 +82,7 @@ public sealed class KnownDifferenceTests(EtcdSizedHistoryPair pair)
         if (await Task.WhenAny(body, registered) == registered && !body.IsCompleted)
         {
             await registered;
-            await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}/x/b", "value=fired");
+            await RawHttp.SendAsync(server.ClientUrl, "PUT", $"/v2/keys{prefix}{watchedKey}", "value=fired");
             return await body;
         }
 
