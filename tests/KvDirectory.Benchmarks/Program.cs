@@ -20,10 +20,10 @@ foreach (var kind in options.Servers)
 }
 
 Console.WriteLine();
-Console.WriteLine($"{"server",-12} {"workload",-9} {"requests",10} {"errors",7} {"req/s",10} {"p50 ms",8} {"p99 ms",8}");
+Console.WriteLine($"{"server",-12} {"workload",-9} {"requests",10} {"errors",7} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"max ms",8}");
 foreach (var r in results)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Server,-12} {r.Workload,-9} {r.Requests,10} {r.Errors,7} {r.RequestsPerSecond,10:F0} {r.P50Milliseconds,8:F2} {r.P99Milliseconds,8:F2}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Server,-12} {r.Workload,-9} {r.Requests,10} {r.Errors,7} {r.RequestsPerSecond,10:F0} {r.P50Milliseconds,8:F2} {r.P99Milliseconds,8:F2} {r.MaxMilliseconds,8:F1}"));
 }
 
 foreach (var workload in results.Select(r => r.Workload).Distinct())
