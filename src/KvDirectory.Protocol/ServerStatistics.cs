@@ -9,7 +9,7 @@ public sealed record ServerStatistics
     [JsonPropertyName("id")] public required string Id { get; init; }
     /// <summary>"StateLeader", "StateFollower", "StateCandidate" or "StatePreCandidate", as etcd spells them.</summary>
     [JsonPropertyName("state")] public required string State { get; init; }
-    [JsonPropertyName("startTime")] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public DateTimeOffset StartTime { get; init; }
+    [JsonPropertyName("startTime")] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] [JsonConverter(typeof(GoTimeJsonConverter))] public DateTimeOffset? StartTime { get; init; }
     [JsonPropertyName("leaderInfo")] public required LeaderInfo LeaderInfo { get; init; }
     [JsonPropertyName("recvAppendRequestCnt")] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public long ReceivedAppendRequests { get; init; }
     [JsonPropertyName("recvPkgRate")] public double ReceivedPackageRate { get; init; }
@@ -26,5 +26,5 @@ public sealed record LeaderInfo
     [JsonPropertyName("leader")] public required string Leader { get; init; }
     /// <summary>Go's duration text, e.g. "1m2.5s".</summary>
     [JsonPropertyName("uptime")] public required string Uptime { get; init; }
-    [JsonPropertyName("startTime")] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public DateTimeOffset StartTime { get; init; }
+    [JsonPropertyName("startTime")] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] [JsonConverter(typeof(GoTimeJsonConverter))] public DateTimeOffset? StartTime { get; init; }
 }

@@ -110,7 +110,7 @@ public static class KeysEndpoints
     /// <summary>The store path of the request: the decoded URL path after <c>/v2/keys</c>, joined and cleaned like Go's path.Join.</summary>
     private static string KeyPathOf(HttpContext context)
     {
-        var decoded = context.Items[GoPathMiddleware.DecodedPathKey] as string ?? context.Request.Path.Value ?? KeysPrefix;
+        var decoded = context.Items[GoPathDecodingMiddleware.DecodedPathKey] as string ?? context.Request.Path.Value ?? KeysPrefix;
         var rest = decoded.Length > KeysPrefix.Length ? decoded[KeysPrefix.Length..] : string.Empty;
         return GoPath.Clean("/" + rest);
     }

@@ -48,6 +48,7 @@ public static partial class ServerHost
         app.Lifetime.ApplicationStopped.Register(driver.Dispose);
 
         app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseMiddleware<GoPathDecodingMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<GoPathMiddleware>();
         app.MapKeysEndpoints();

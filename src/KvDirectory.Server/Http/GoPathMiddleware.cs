@@ -1,41 +1,29 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace KvDirectory.Server.Http;
 
 /// <summary>
-/// Serves paths as Go's HTTP server does for etcd: the raw request target is decoded (Kestrel would keep
-/// <c>%2F</c> encoded and silently resolve <c>..</c>), and a path that is not clean answers 301 to the clean one.
-/// The decoded path is left in <see cref="DecodedPathKey"/> for the handlers.
+/// Routes as Go's ServeMux does for etcd: a path that is not clean (<c>//</c>, <c>/./</c>, <c>/../</c>) answers
+/// 301 to its clean form for every method (a PUT is redirected, not applied), and an exact-only endpoint with a
+/// trailing slash is a 404. Runs after CORS, as the mux does.
 /// </summary>
 public sealed class GoPathMiddleware(RequestDelegate next)
 {
-    public const string DecodedPathKey = "kvdirectory.decoded-path";
-
     public Task InvokeAsync(HttpContext context)
     {
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
-        var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
-        if (rawPath.Length == 0 || rawPath[0] != '/')
-        {
-            // Absolute-form or asterisk targets: fall back to what Kestrel parsed.
-            rawPath = context.Request.PathBase + context.Request.Path;
-        }
-
-        if (!GoPath.TryDecode(rawPath, out var decoded))
-        {
-            return EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status400BadRequest, "400 Bad Request");
-        }
-
+        var decoded = context.Items[GoPathDecodingMiddleware.DecodedPathKey] as string ?? context.Request.Path.Value ?? "/";
         var clean = GoPath.CleanForRedirect(decoded);
         if (clean != decoded)
         {
-            return RedirectAsync(context, clean, queryStart < 0 ? null : rawTarget[(queryStart + 1)..]);
+            return RedirectAsync(context, clean, context.Items[GoPathDecodingMiddleware.RawQueryKey] as string);
         }
 
-        context.Items[DecodedPathKey] = decoded;
+        if (GoPathDecodingMiddleware.IsExactOnlyPathWithSlash(decoded))
+        {
+            return EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found");
+        }
+
         return next(context);
     }
 
