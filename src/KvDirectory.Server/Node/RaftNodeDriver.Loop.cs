@@ -18,6 +18,7 @@ public sealed partial class RaftNodeDriver
     private ulong _lastSnapshotIndex;
     private ConfState _confState = ConfState.Empty;
     private SoftState _softState;
+    private Task _snapshotInFlight = Task.CompletedTask;
 
     private void Run()
     {
@@ -61,6 +62,7 @@ public sealed partial class RaftNodeDriver
         finally
         {
             FailEverythingPending("etcdserver: server stopped");
+            _snapshotInFlight.Wait();
         }
     }
 
@@ -205,6 +207,9 @@ public sealed partial class RaftNodeDriver
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Snapshot saved at index {Index} ({Bytes} bytes, {Milliseconds} ms); log compacted up to {CompactIndex}")]
     private static partial void LogSnapshotSaved(ILogger logger, ulong index, int bytes, long milliseconds, ulong compactIndex);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Saving the snapshot at index {Index} failed; the write-ahead log still holds everything")]
+    private static partial void LogSnapshotFailed(ILogger logger, ulong index, Exception error);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Entry {Index} could not be decoded and was skipped on every member alike")]
     private static partial void LogBadEntry(ILogger logger, ulong index, Exception? error);

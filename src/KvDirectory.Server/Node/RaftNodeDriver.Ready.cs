@@ -71,6 +71,7 @@ public sealed partial class RaftNodeDriver
 
     private void InstallSnapshot(Snapshot snapshot)
     {
+        _snapshotInFlight.Wait();
         _storage.ApplySnapshot(snapshot);
         _store.RestoreSnapshot(snapshot.Data.Span);
         _confState = snapshot.Metadata.ConfState;
@@ -181,28 +182,45 @@ public sealed partial class RaftNodeDriver
         });
     }
 
-    /// <summary>Every <c>--snapshot-count</c> applied entries the store is saved, the log compacted and old WAL files released.</summary>
+    /// <summary>
+    /// Every <c>--snapshot-count</c> applied entries the store is serialised here (a consistent point, cheap next to
+    /// writing it), and saved in the background: the LiteDB write, WAL marker and segment release never stall writes.
+    /// </summary>
     private void MaybeSnapshot()
     {
         var applied = _appliedIndex;
-        if (applied - _lastSnapshotIndex < (ulong)_options.SnapshotCount)
+        if (applied - _lastSnapshotIndex < (ulong)_options.SnapshotCount || !_snapshotInFlight.IsCompleted)
         {
             return;
         }
 
         var started = Stopwatch.GetTimestamp();
         var data = _store.SaveSnapshot();
-        _storage.CreateSnapshot(applied, _confState, data);
-        var keep = (ulong)_options.SnapshotCatchUpEntries;
-        var compactTo = applied > keep ? applied - keep : 0;
-        if (compactTo > _storage.FirstIndex())
-        {
-            _storage.Compact(compactTo);
-        }
-
+        var confState = _confState;
         _lastSnapshotIndex = applied;
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        _metrics.SnapshotSaveDuration.Observe(elapsed);
-        LogSnapshotSaved(_logger, applied, data.Length, (long)elapsed.TotalMilliseconds, compactTo);
+        _snapshotInFlight = Task.Run(() => SaveSnapshot(applied, confState, data, started));
+    }
+
+    private void SaveSnapshot(ulong index, ConfState confState, byte[] data, long started)
+    {
+        try
+        {
+            _storage.CreateSnapshot(index, confState, data);
+            var keep = (ulong)_options.SnapshotCatchUpEntries;
+            var compactTo = index > keep ? index - keep : 0;
+            if (compactTo > _storage.FirstIndex())
+            {
+                _storage.Compact(compactTo);
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            _metrics.SnapshotSaveDuration.Observe(elapsed);
+            LogSnapshotSaved(_logger, index, data.Length, (long)elapsed.TotalMilliseconds, compactTo);
+        }
+        catch (Exception error)
+        {
+            // Nothing is lost: the WAL still holds every entry; the next snapshot is tried after --snapshot-count more.
+            LogSnapshotFailed(_logger, index, error);
+        }
     }
 }
