@@ -143,18 +143,19 @@ public sealed partial class RaftNode
 
     private void Send(Message message)
     {
-        var m = message.From == 0 ? message with { From = Id } : message;
-        if (m.Type is MessageType.MsgVote or MessageType.MsgVoteResp or MessageType.MsgPreVote or MessageType.MsgPreVoteResp)
+        var from = message.From == 0 ? Id : message.From;
+        var term = message.Term;
+        if (message.Type is MessageType.MsgVote or MessageType.MsgVoteResp or MessageType.MsgPreVote or MessageType.MsgPreVoteResp)
         {
-            if (m.Term == 0) throw new InvalidOperationException($"term should be set when sending {m.Type}");
+            if (term == 0) throw new InvalidOperationException($"term should be set when sending {message.Type}");
         }
         else
         {
-            if (m.Term != 0) throw new InvalidOperationException($"term should not be set when sending {m.Type} (was {m.Term})");
+            if (term != 0) throw new InvalidOperationException($"term should not be set when sending {message.Type} (was {term})");
             // Forwarded proposals and read requests stay termless, like local messages.
-            if (m.Type is not MessageType.MsgProp and not MessageType.MsgReadIndex) m = m with { Term = Term };
+            if (message.Type is not MessageType.MsgProp and not MessageType.MsgReadIndex) term = Term;
         }
-        Messages.Add(m);
+        Messages.Add(from == message.From && term == message.Term ? message : message with { From = from, Term = term });
     }
 
     private void Reset(ulong term)

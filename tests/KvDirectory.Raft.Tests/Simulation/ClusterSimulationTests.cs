@@ -48,7 +48,7 @@ public sealed class ClusterSimulationTests
 
     private static ClusterSimulator RunScenario(int voters, int seed)
     {
-        var sim = new ClusterSimulator(new SimulationOptions { Seed = seed, Voters = voters });
+        var sim = new ClusterSimulator(SimulationOptions.ForSeed(seed, voters));
         try
         {
             sim.Run();
