@@ -6,9 +6,11 @@ namespace KvDirectory.Raft.Tests.Simulation;
 /// </summary>
 public sealed class ClusterSimulationTests
 {
-    private const int BatchSize = 50;
-
-    private static bool Long => Environment.GetEnvironmentVariable("KVDIR_LONG") == "1";
+    /// <summary>2,000 scenarios by default, 100,000 with KVDIR_LONG=1, or RAFT_SIM_SCENARIOS to choose.</summary>
+    private static int Scenarios =>
+        int.TryParse(Environment.GetEnvironmentVariable("RAFT_SIM_SCENARIOS"), out var n) ? n
+        : Environment.GetEnvironmentVariable("KVDIR_LONG") == "1" ? 100_000
+        : 2_000;
 
     public static TheoryData<int, int> Batches(int voters, int batches)
     {
@@ -41,7 +43,7 @@ public sealed class ClusterSimulationTests
 
     private static void RunBatch(int voters, int batch)
     {
-        var perBatch = Long ? 100_000 / 40 : BatchSize;
+        var perBatch = Math.Max(1, Scenarios / 40);
         var first = batch * perBatch + voters * 1_000_000;
         for (var seed = first; seed < first + perBatch; seed++) RunScenario(voters, seed);
     }
