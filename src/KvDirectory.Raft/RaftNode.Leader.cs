@@ -80,7 +80,7 @@ public sealed partial class RaftNode
             }
         }
         AppendEntry(rewritten ?? entries);
-        BroadcastAppend();
+        ScheduleBroadcastAppend();
         return true;
     }
 
@@ -117,7 +117,7 @@ public sealed partial class RaftNode
         if (MaybeCommit())
         {
             ReleasePendingReadIndexMessages();
-            BroadcastAppend();
+            ScheduleBroadcastAppend();
         }
         else if (wasPaused)
         {

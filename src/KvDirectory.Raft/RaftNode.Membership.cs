@@ -58,7 +58,7 @@ public sealed partial class RaftNode
         if (MaybeCommit())
         {
             ReleasePendingReadIndexMessages();
-            BroadcastAppend();
+            ScheduleBroadcastAppend();
         }
         else
         {

@@ -24,6 +24,7 @@ public sealed partial class RaftNode
     private int _electionElapsed;
     private int _heartbeatElapsed;
     private ulong _pendingConfIndex;
+    private bool _broadcastAppendPending;
 
     internal RaftNode(RaftConfig config)
     {
@@ -78,6 +79,7 @@ public sealed partial class RaftNode
 
     internal List<Message> TakeMessages()
     {
+        FlushBroadcastAppend();
         var taken = Messages;
         Messages = [];
         return taken;
@@ -175,6 +177,7 @@ public sealed partial class RaftNode
         foreach (var (id, progress) in Tracker.Progress)
             progress.Reset(last + 1, id == Id ? last : 0);
         _pendingConfIndex = 0;
+        _broadcastAppendPending = false;
         _readIndex.Clear();
         _pendingReadIndexMessages.Clear();
     }

@@ -118,6 +118,7 @@ public sealed class RawNode
         return log.HasPendingSnapshot()
             || log.Unstable.Entries.Count > 0
             || _raft.Messages.Count > 0
+            || _raft.HasPendingBroadcast
             || _raft.ReadStates.Count > 0
             || log.HasNextCommittedEntries();
     }
