@@ -3,8 +3,8 @@ using KvDirectory.Raft.Tracking;
 namespace KvDirectory.Raft;
 
 /// <summary>
-/// One member's Raft state machine. Deterministic and single-threaded: inputs are <see cref="Step"/>
-/// and <see cref="Tick"/>, outputs accumulate in <see cref="Messages"/> and <see cref="ReadStates"/>
+/// One member's Raft state machine, inspected through <see cref="RawNode.Raft"/>. Deterministic and
+/// single-threaded: messages and ticks go in, messages and read states accumulate
 /// and are drained by <see cref="RawNode"/>. Split into partials by concern.
 /// </summary>
 public sealed partial class RaftNode
@@ -103,7 +103,7 @@ public sealed partial class RaftNode
     }
 
     /// <summary>Advances the logical clock by one tick: elections for followers, heartbeats for leaders.</summary>
-    public void Tick()
+    internal void Tick()
     {
         if (Role == StateRole.Leader) TickHeartbeat();
         else TickElection();
