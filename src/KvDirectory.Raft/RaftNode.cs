@@ -18,6 +18,7 @@ public sealed partial class RaftNode
     private readonly ulong _maxMsgSize;
     private readonly bool _checkQuorum;
     private readonly bool _preVote;
+    private readonly ulong _maxUncommittedSize;
     private readonly ReadIndexTracker _readIndex = new();
     private readonly List<Message> _pendingReadIndexMessages = [];
     private int _randomizedElectionTimeout;
@@ -25,6 +26,7 @@ public sealed partial class RaftNode
     private int _heartbeatElapsed;
     private ulong _pendingConfIndex;
     private bool _broadcastAppendPending;
+    private ulong _uncommittedSize;
 
     internal RaftNode(RaftConfig config)
     {
@@ -37,6 +39,7 @@ public sealed partial class RaftNode
         _maxMsgSize = config.MaxSizePerMsg;
         _checkQuorum = config.CheckQuorum;
         _preVote = config.PreVote;
+        _maxUncommittedSize = config.MaxUncommittedEntriesSize;
         Log = new RaftLog(config.Storage, config.MaxCommittedSizePerReady);
         Tracker = new ProgressTracker(config.MaxInflightMsgs);
 
@@ -178,6 +181,7 @@ public sealed partial class RaftNode
             progress.Reset(last + 1, id == Id ? last : 0);
         _pendingConfIndex = 0;
         _broadcastAppendPending = false;
+        _uncommittedSize = 0;
         _readIndex.Clear();
         _pendingReadIndexMessages.Clear();
     }
