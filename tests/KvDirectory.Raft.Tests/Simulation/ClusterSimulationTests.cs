@@ -44,7 +44,9 @@ public sealed class ClusterSimulationTests
     private static void RunBatch(int voters, int batch)
     {
         var perBatch = Math.Max(1, Scenarios / 40);
-        var first = batch * perBatch + voters * 1_000_000;
+        // RAFT_SIM_SEED_OFFSET explores seeds beyond the ones CI runs.
+        var offset = int.TryParse(Environment.GetEnvironmentVariable("RAFT_SIM_SEED_OFFSET"), out var o) ? o : 0;
+        var first = offset + batch * perBatch + voters * 1_000_000;
         for (var seed = first; seed < first + perBatch; seed++) RunScenario(voters, seed);
     }
 
