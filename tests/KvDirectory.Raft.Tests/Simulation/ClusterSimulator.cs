@@ -20,6 +20,7 @@ internal sealed class ClusterSimulator
     private ulong _nextProposal = 1;
     private ulong _nextRead = 1;
     private long _now;
+    private bool _inChaos;
 
     public ClusterSimulator(SimulationOptions options)
     {
@@ -48,11 +49,13 @@ internal sealed class ClusterSimulator
 
     public void Run()
     {
+        _inChaos = true;
         for (var i = 0; i < _options.ChaosTicks; i++)
         {
             Chaos();
             Step();
         }
+        _inChaos = false;
         Heal();
         for (var i = 0; i < _options.LivenessTicks; i++)
         {
@@ -141,6 +144,13 @@ internal sealed class ClusterSimulator
             if (ready.Snapshot is { } snapshot) node.Disk.ApplySnapshot(snapshot);
             node.Disk.Append(ready.Entries);
             if (ready.HardState is { } hs) node.Disk.SetHardState(hs);
+            if (_inChaos && Chance(_options.CrashRate / 4))
+            {
+                // Crash between the fsync and the sends: the state is durable, nobody heard of it.
+                Record($"crash {node.Id} after persisting, before sending");
+                node.Crash();
+                return;
+            }
             foreach (var m in ready.Messages)
             {
                 if (!_network.Send(_now, m)) ReportLost(m);
