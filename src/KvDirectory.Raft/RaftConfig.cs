@@ -23,6 +23,12 @@ public sealed record RaftConfig
     /// <summary>Upper bound on the committed entry bytes handed out in one Ready.</summary>
     public ulong MaxCommittedSizePerReady { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Upper bound on the payload bytes a leader holds appended but not yet applied; proposals beyond it
+    /// are dropped so a leader cut off from its quorum does not grow its log without bound. 0 = no limit.
+    /// </summary>
+    public ulong MaxUncommittedEntriesSize { get; init; }
+
     /// <summary>How many append messages may be in flight to one follower while pipelining.</summary>
     public int MaxInflightMsgs { get; init; } = 256;
 

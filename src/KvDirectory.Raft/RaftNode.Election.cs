@@ -120,7 +120,7 @@ public sealed partial class RaftNode
                 else
                 {
                     BecomeLeader();
-                    BroadcastAppend();
+                    ScheduleBroadcastAppend();
                 }
                 break;
             case VoteResult.Lost:

@@ -79,9 +79,29 @@ public sealed partial class RaftNode
                 _pendingConfIndex = Log.LastIndex() + (ulong)i + 1;
             }
         }
+        if (!TryIncreaseUncommittedSize(rewritten ?? entries)) return false;
         AppendEntry(rewritten ?? entries);
-        BroadcastAppend();
+        ScheduleBroadcastAppend();
         return true;
+    }
+
+    private bool TryIncreaseUncommittedSize(IReadOnlyList<Entry> entries)
+    {
+        ulong size = 0;
+        foreach (var e in entries) size += (ulong)e.Data.Length;
+        // An oversized proposal is still admitted when nothing is outstanding, or it could never commit.
+        if (_maxUncommittedSize > 0 && _uncommittedSize > 0 && _uncommittedSize + size > _maxUncommittedSize) return false;
+        _uncommittedSize += size;
+        return true;
+    }
+
+    /// <summary>Applied entries no longer count against <see cref="RaftConfig.MaxUncommittedEntriesSize"/>.</summary>
+    internal void ReduceUncommittedSize(IReadOnlyList<Entry> applied)
+    {
+        if (Role != StateRole.Leader) return;
+        ulong size = 0;
+        foreach (var e in applied) size += (ulong)e.Data.Length;
+        _uncommittedSize = size > _uncommittedSize ? 0 : _uncommittedSize - size;
     }
 
     private void HandleAppendResponse(Message m, Progress pr)
@@ -117,7 +137,7 @@ public sealed partial class RaftNode
         if (MaybeCommit())
         {
             ReleasePendingReadIndexMessages();
-            BroadcastAppend();
+            ScheduleBroadcastAppend();
         }
         else if (wasPaused)
         {

@@ -22,7 +22,7 @@ public sealed partial class RaftNode
     /// Applies a committed membership change and returns the new configuration. Called by the driver when
     /// it applies a <see cref="EntryType.ConfChange"/> entry; the change takes effect only then.
     /// </summary>
-    public ConfState ApplyConfChange(ConfChange change)
+    internal ConfState ApplyConfChange(ConfChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         var current = Tracker.Config;
@@ -58,7 +58,7 @@ public sealed partial class RaftNode
         if (MaybeCommit())
         {
             ReleasePendingReadIndexMessages();
-            BroadcastAppend();
+            ScheduleBroadcastAppend();
         }
         else
         {

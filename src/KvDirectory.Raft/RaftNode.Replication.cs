@@ -22,6 +22,34 @@ public sealed partial class RaftNode
     /// <summary>Advances the commit index to the quorum match index if that entry is from this term.</summary>
     private bool MaybeCommit() => Log.MaybeCommit(Tracker.Committed(), Term);
 
+    /// <summary>
+    /// Marks that every follower should get the new entries and commit index. The appends go out when the
+    /// messages are collected, so many proposals or acknowledgements stepped in a row become one append
+    /// per follower carrying all of them, instead of one message each.
+    /// </summary>
+    private void ScheduleBroadcastAppend() => _broadcastAppendPending = true;
+
+    internal bool HasPendingBroadcast => _broadcastAppendPending && Role == StateRole.Leader;
+
+    private void FlushBroadcastAppend()
+    {
+        if (!HasPendingBroadcast)
+        {
+            _broadcastAppendPending = false;
+            return;
+        }
+        _broadcastAppendPending = false;
+        foreach (var id in Tracker.Progress.Keys)
+        {
+            if (id == Id) continue;
+            SendAppend(id);
+            // A replicating follower takes as many size-bounded appends as its in-flight window allows.
+            while (MaybeSendAppend(id, sendIfEmpty: false))
+            {
+            }
+        }
+    }
+
     private void BroadcastAppend()
     {
         foreach (var id in Tracker.Progress.Keys)

@@ -6,7 +6,7 @@ public sealed partial class RaftNode
     /// Feeds one message into the state machine. Returns false when a proposal (or another request that
     /// needs a leader) was dropped, so the caller can retry elsewhere.
     /// </summary>
-    public bool Step(Message m)
+    internal bool Step(Message m)
     {
         ArgumentNullException.ThrowIfNull(m);
         if (m.Term == 0)

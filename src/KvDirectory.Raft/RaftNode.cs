@@ -3,8 +3,8 @@ using KvDirectory.Raft.Tracking;
 namespace KvDirectory.Raft;
 
 /// <summary>
-/// One member's Raft state machine. Deterministic and single-threaded: inputs are <see cref="Step"/>
-/// and <see cref="Tick"/>, outputs accumulate in <see cref="Messages"/> and <see cref="ReadStates"/>
+/// One member's Raft state machine, inspected through <see cref="RawNode.Raft"/>. Deterministic and
+/// single-threaded: messages and ticks go in, messages and read states accumulate
 /// and are drained by <see cref="RawNode"/>. Split into partials by concern.
 /// </summary>
 public sealed partial class RaftNode
@@ -18,12 +18,15 @@ public sealed partial class RaftNode
     private readonly ulong _maxMsgSize;
     private readonly bool _checkQuorum;
     private readonly bool _preVote;
+    private readonly ulong _maxUncommittedSize;
     private readonly ReadIndexTracker _readIndex = new();
     private readonly List<Message> _pendingReadIndexMessages = [];
     private int _randomizedElectionTimeout;
     private int _electionElapsed;
     private int _heartbeatElapsed;
     private ulong _pendingConfIndex;
+    private bool _broadcastAppendPending;
+    private ulong _uncommittedSize;
 
     internal RaftNode(RaftConfig config)
     {
@@ -36,6 +39,7 @@ public sealed partial class RaftNode
         _maxMsgSize = config.MaxSizePerMsg;
         _checkQuorum = config.CheckQuorum;
         _preVote = config.PreVote;
+        _maxUncommittedSize = config.MaxUncommittedEntriesSize;
         Log = new RaftLog(config.Storage, config.MaxCommittedSizePerReady);
         Tracker = new ProgressTracker(config.MaxInflightMsgs);
 
@@ -78,6 +82,7 @@ public sealed partial class RaftNode
 
     internal List<Message> TakeMessages()
     {
+        FlushBroadcastAppend();
         var taken = Messages;
         Messages = [];
         return taken;
@@ -101,7 +106,7 @@ public sealed partial class RaftNode
     }
 
     /// <summary>Advances the logical clock by one tick: elections for followers, heartbeats for leaders.</summary>
-    public void Tick()
+    internal void Tick()
     {
         if (Role == StateRole.Leader) TickHeartbeat();
         else TickElection();
@@ -143,18 +148,19 @@ public sealed partial class RaftNode
 
     private void Send(Message message)
     {
-        var m = message.From == 0 ? message with { From = Id } : message;
-        if (m.Type is MessageType.MsgVote or MessageType.MsgVoteResp or MessageType.MsgPreVote or MessageType.MsgPreVoteResp)
+        var from = message.From == 0 ? Id : message.From;
+        var term = message.Term;
+        if (message.Type is MessageType.MsgVote or MessageType.MsgVoteResp or MessageType.MsgPreVote or MessageType.MsgPreVoteResp)
         {
-            if (m.Term == 0) throw new InvalidOperationException($"term should be set when sending {m.Type}");
+            if (term == 0) throw new InvalidOperationException($"term should be set when sending {message.Type}");
         }
         else
         {
-            if (m.Term != 0) throw new InvalidOperationException($"term should not be set when sending {m.Type} (was {m.Term})");
+            if (term != 0) throw new InvalidOperationException($"term should not be set when sending {message.Type} (was {term})");
             // Forwarded proposals and read requests stay termless, like local messages.
-            if (m.Type is not MessageType.MsgProp and not MessageType.MsgReadIndex) m = m with { Term = Term };
+            if (message.Type is not MessageType.MsgProp and not MessageType.MsgReadIndex) term = Term;
         }
-        Messages.Add(m);
+        Messages.Add(from == message.From && term == message.Term ? message : message with { From = from, Term = term });
     }
 
     private void Reset(ulong term)
@@ -174,6 +180,8 @@ public sealed partial class RaftNode
         foreach (var (id, progress) in Tracker.Progress)
             progress.Reset(last + 1, id == Id ? last : 0);
         _pendingConfIndex = 0;
+        _broadcastAppendPending = false;
+        _uncommittedSize = 0;
         _readIndex.Clear();
         _pendingReadIndexMessages.Clear();
     }

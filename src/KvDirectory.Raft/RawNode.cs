@@ -118,6 +118,7 @@ public sealed class RawNode
         return log.HasPendingSnapshot()
             || log.Unstable.Entries.Count > 0
             || _raft.Messages.Count > 0
+            || _raft.HasPendingBroadcast
             || _raft.ReadStates.Count > 0
             || log.HasNextCommittedEntries();
     }
@@ -167,7 +168,11 @@ public sealed class RawNode
             var last = ready.Entries[^1];
             log.Unstable.StableTo(last.Index, last.Term);
         }
-        if (ready.CommittedEntries.Count > 0) log.AppliedTo(ready.CommittedEntries[^1].Index);
+        if (ready.CommittedEntries.Count > 0)
+        {
+            log.AppliedTo(ready.CommittedEntries[^1].Index);
+            _raft.ReduceUncommittedSize(ready.CommittedEntries);
+        }
     }
 
     public RaftStatus Status()

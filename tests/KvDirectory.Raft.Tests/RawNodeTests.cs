@@ -96,4 +96,25 @@ public sealed class RawNodeTests
         var again = new RawNode(new RaftConfig { Id = 1, Storage = storage });
         ((Action)(() => again.Bootstrap([1]))).Should().Throw<InvalidOperationException>();
     }
+
+    [Fact]
+    public void A_leader_drops_proposals_beyond_the_uncommitted_size_limit_until_they_are_applied()
+    {
+        var storage = new MemoryRaftStorage();
+        var node = new RawNode(new RaftConfig { Id = 1, Storage = storage, MaxUncommittedEntriesSize = 100 });
+        node.Bootstrap([1, 2]);
+        Handle(node, storage);
+        node.Campaign();
+        Handle(node, storage);
+        node.Step(new Message { From = 2, To = 1, Term = 2, Type = MessageType.MsgVoteResp });
+        Handle(node, storage);
+        node.Status().SoftState.Role.Should().Be(StateRole.Leader);
+
+        node.TryPropose(new byte[60]).Should().BeTrue();
+        node.TryPropose(new byte[60]).Should().BeFalse("120 bytes would be outstanding");
+        var last = node.Status().LastIndex;
+        node.Step(new Message { From = 2, To = 1, Term = 2, Type = MessageType.MsgAppResp, Index = last });
+        Handle(node, storage).CommittedEntries.Should().Contain(e => e.Data.Length == 60);
+        node.TryPropose(new byte[60]).Should().BeTrue("the first proposal was applied");
+    }
 }

@@ -1,6 +1,6 @@
 namespace KvDirectory.Raft.Tracking;
 
-public enum VoteResult : byte
+internal enum VoteResult : byte
 {
     Pending = 0,
     Won = 1,

@@ -6,9 +6,11 @@ namespace KvDirectory.Raft.Tests.Simulation;
 /// </summary>
 public sealed class ClusterSimulationTests
 {
-    private const int BatchSize = 50;
-
-    private static bool Long => Environment.GetEnvironmentVariable("KVDIR_LONG") == "1";
+    /// <summary>2,000 scenarios by default, 100,000 with KVDIR_LONG=1, or RAFT_SIM_SCENARIOS to choose.</summary>
+    private static int Scenarios =>
+        int.TryParse(Environment.GetEnvironmentVariable("RAFT_SIM_SCENARIOS"), out var n) ? n
+        : Environment.GetEnvironmentVariable("KVDIR_LONG") == "1" ? 100_000
+        : 2_000;
 
     public static TheoryData<int, int> Batches(int voters, int batches)
     {
@@ -41,14 +43,16 @@ public sealed class ClusterSimulationTests
 
     private static void RunBatch(int voters, int batch)
     {
-        var perBatch = Long ? 100_000 / 40 : BatchSize;
-        var first = batch * perBatch + voters * 1_000_000;
+        var perBatch = Math.Max(1, Scenarios / 40);
+        // RAFT_SIM_SEED_OFFSET explores seeds beyond the ones CI runs.
+        var offset = int.TryParse(Environment.GetEnvironmentVariable("RAFT_SIM_SEED_OFFSET"), out var o) ? o : 0;
+        var first = offset + batch * perBatch + voters * 1_000_000;
         for (var seed = first; seed < first + perBatch; seed++) RunScenario(voters, seed);
     }
 
     private static ClusterSimulator RunScenario(int voters, int seed)
     {
-        var sim = new ClusterSimulator(new SimulationOptions { Seed = seed, Voters = voters });
+        var sim = new ClusterSimulator(SimulationOptions.ForSeed(seed, voters));
         try
         {
             sim.Run();

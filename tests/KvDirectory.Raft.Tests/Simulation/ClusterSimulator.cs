@@ -14,11 +14,13 @@ internal sealed class ClusterSimulator
     private readonly VirtualNetwork _network;
     private readonly SortedDictionary<ulong, SimulatedNode> _nodes = [];
     private readonly SafetyChecker _checker = new();
-    private readonly Dictionary<ulong, long> _pendingProposals = [];
+    private readonly Dictionary<ulong, (ulong Term, long Tick)> _pendingProposals = [];
     private readonly Queue<string> _trace = new();
+    private readonly Dictionary<ulong, (ulong Index, bool Removed)> _membership = [];
     private ulong _nextProposal = 1;
     private ulong _nextRead = 1;
     private long _now;
+    private bool _inChaos;
 
     public ClusterSimulator(SimulationOptions options)
     {
@@ -47,11 +49,13 @@ internal sealed class ClusterSimulator
 
     public void Run()
     {
+        _inChaos = true;
         for (var i = 0; i < _options.ChaosTicks; i++)
         {
             Chaos();
             Step();
         }
+        _inChaos = false;
         Heal();
         for (var i = 0; i < _options.LivenessTicks; i++)
         {
@@ -112,7 +116,9 @@ internal sealed class ClusterSimulator
 
     private void Deliver(Message m)
     {
-        if (!_nodes.TryGetValue(m.To, out var target) || target.Raft is not { } raft)
+        // Like etcd's peer transport, members refuse traffic from a member known to be removed; otherwise a
+        // removed member that never learnt of its removal keeps campaigning at ever higher terms.
+        if (!_nodes.TryGetValue(m.To, out var target) || target.Raft is not { } raft || IsRemoved(m.From))
         {
             ReportLost(m);
             return;
@@ -138,6 +144,13 @@ internal sealed class ClusterSimulator
             if (ready.Snapshot is { } snapshot) node.Disk.ApplySnapshot(snapshot);
             node.Disk.Append(ready.Entries);
             if (ready.HardState is { } hs) node.Disk.SetHardState(hs);
+            if (_inChaos && Chance(_options.CrashRate / 4))
+            {
+                // Crash between the fsync and the sends: the state is durable, nobody heard of it.
+                Record($"crash {node.Id} after persisting, before sending");
+                node.Crash();
+                return;
+            }
             foreach (var m in ready.Messages)
             {
                 if (!_network.Send(_now, m)) ReportLost(m);
@@ -165,6 +178,9 @@ internal sealed class ClusterSimulator
         {
             var change = ConfChange.Decode(entry.Data.Span);
             node.Conf = raft.ApplyConfChange(change);
+            // Lagging members apply old changes later; only the latest change of a member counts.
+            if (!_membership.TryGetValue(change.NodeId, out var latest) || latest.Index < entry.Index)
+                _membership[change.NodeId] = (entry.Index, change.Type == ConfChangeType.RemoveNode);
             Record($"node {node.Id} applied {change.Type} {change.NodeId} at {entry.Index}: {node.Conf}");
         }
         else if (entry.Data.Length >= 8)
@@ -173,10 +189,12 @@ internal sealed class ClusterSimulator
         }
     }
 
+    private bool IsRemoved(ulong id) => _membership.TryGetValue(id, out var latest) && latest.Removed;
+
     private void Propose(ulong id)
     {
-        _pendingProposals[id] = _now;
         var node = RandomUpNode();
+        _pendingProposals[id] = (node?.Raft!.Raft.Term ?? 0, _now);
         if (node is null) return;
         // Payloads of varying size make batching split at the message size bound.
         var data = new byte[8 + _random.Next(24)];
@@ -184,16 +202,22 @@ internal sealed class ClusterSimulator
         node.Raft!.TryPropose(data);
     }
 
-    /// <summary>Clients retry what did not commit: a proposal may be lost with a deposed leader's log.</summary>
+    /// <summary>
+    /// Clients retry what did not commit: a proposal may be lost with a deposed leader's log. Like a real
+    /// client they retry after a leader change or a long timeout, not while the leader is still working.
+    /// </summary>
     private void RetryPendingProposals()
     {
         var leader = CurrentLeader();
         if (leader is null) return;
-        foreach (var id in _pendingProposals.Keys.Order().Take(32).ToArray())
+        var term = leader.Raft!.Raft.Term;
+        foreach (var (id, (proposedTerm, tick)) in _pendingProposals.OrderBy(p => p.Key).Take(32).ToArray())
         {
+            if (proposedTerm >= term && _now - tick < 150) continue;
             var data = new byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(data, id);
-            leader.Raft!.TryPropose(data);
+            leader.Raft.TryPropose(data);
+            _pendingProposals[id] = (term, _now);
         }
     }
 

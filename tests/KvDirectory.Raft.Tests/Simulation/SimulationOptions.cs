@@ -5,6 +5,29 @@ internal sealed record SimulationOptions
 {
     public required int Seed { get; init; }
 
+    /// <summary>
+    /// Varies the protocol options and the hostility of the network with the seed, so the same
+    /// one-line reproduction (seed and voters) covers every combination.
+    /// </summary>
+    public static SimulationOptions ForSeed(int seed, int voters)
+    {
+        var shape = new Random(unchecked(seed * 486187739 + voters));
+        return new SimulationOptions
+        {
+            Seed = seed,
+            Voters = voters,
+            PreVote = shape.Next(4) != 0,
+            CheckQuorum = shape.Next(4) != 0,
+            MaxInflightMsgs = 1 + shape.Next(8),
+            MaxSizePerMsg = (ulong)(32 + shape.Next(256)),
+            DropRate = shape.Next(3) switch { 0 => 0.0, 1 => 0.05, _ => 0.2 },
+            DuplicateRate = shape.Next(2) * 0.05,
+            MaxDelay = shape.Next(5),
+            CrashRate = shape.Next(2) * 0.02,
+            SnapshotCount = 10 + shape.Next(40),
+        };
+    }
+
     public int Voters { get; init; } = 3;
 
     /// <summary>Members that start outside the configuration and may be added as learners/voters.</summary>
