@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace KvDirectory.Benchmarks;
 
-/// <summary>Command line: --duration seconds, --warmup seconds, --connections N, --keys N, --seed N, --server-only etcd|kvdirectory.</summary>
-public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Connections, int Keys, int ValueBytes, int Seed, IReadOnlyList<string> Servers)
+/// <summary>Command line: --duration seconds, --warmup seconds, --connections N, --keys N, --seed N, --server-only etcd|kvdirectory, --target URL (an already running server, e.g. to profile it).</summary>
+public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Connections, int Keys, int ValueBytes, int Seed, IReadOnlyList<string> Servers, Uri? Target = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -21,7 +21,8 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                 "--value-bytes" => options with { ValueBytes = NextInt() },
                 "--seed" => options with { Seed = NextInt() },
                 "--server-only" => options with { Servers = [ServerKind(Next())] },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only"),
+                "--target" => options with { Target = new Uri(Next()), Servers = ["target"] },
+                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target"),
             };
         }
 

@@ -9,9 +9,10 @@ Console.WriteLine($"seed {options.Seed}, {options.Connections} connections, {opt
 var results = new List<WorkloadResult>();
 foreach (var kind in options.Servers)
 {
-    await using var server = await ServerProcess.StartAsync(kind);
-    using var load = new LoadGenerator(server.ClientUrl, options);
-    Console.WriteLine($"{kind}: preloading {options.Keys} keys at {server.Endpoint}");
+    await using var server = options.Target is null ? await ServerProcess.StartAsync(kind) : null;
+    var url = server?.ClientUrl ?? options.Target!;
+    using var load = new LoadGenerator(url, options);
+    Console.WriteLine($"{kind}: preloading {options.Keys} keys at {url}");
     await load.PreloadAsync();
     await load.RunAsync(kind, HttpMethod.Put, options.Warmup);
     results.Add(await load.RunAsync(kind, HttpMethod.Put, options.Duration));
