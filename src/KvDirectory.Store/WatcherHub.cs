@@ -66,6 +66,13 @@ internal sealed class WatcherHub
     /// </summary>
     public void Notify(EtcdEvent e)
     {
+        // Registration happens under the store's read lock and notification under its write
+        // lock, so no watcher can appear meanwhile: with none registered there is nothing to do.
+        if (Count == 0)
+        {
+            return;
+        }
+
         var key = e.Node!.Key!;
         var index = EventHistory.IndexOf(e);
         var components = StorePath.Components(key);
