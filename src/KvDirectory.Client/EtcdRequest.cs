@@ -1,0 +1,15 @@
+namespace KvDirectory.Client;
+
+/// <summary>
+/// One API call independent of the endpoint it goes to, so the same call can be replayed
+/// against the next endpoint on failover.
+/// </summary>
+internal sealed record EtcdRequest(HttpMethod Method, string PathAndQuery)
+{
+    public string? Body { get; init; }
+
+    public string? ContentType { get; init; }
+
+    /// <summary>Long-poll requests (watches) get no header deadline: etcd sends headers at once, but a slow proxy may not.</summary>
+    public bool IsWatch { get; init; }
+}
