@@ -1,0 +1,120 @@
+using KvDirectory.Testing;
+
+namespace KvDirectory.Cli.Tests;
+
+/// <summary>--endpoints failover, environment variables, --debug, --timeout, --username, exit codes of connection errors.</summary>
+public sealed class GlobalFlagTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private static string DeadEndpoint() => $"http://127.0.0.1:{FreePort.Next()}";
+
+    [Fact]
+    public async Task A_dead_first_endpoint_fails_over_to_the_next()
+    {
+        var key = Tools.UniquePrefix("failover") + "/a";
+
+        var result = await Tools.KvctlAsync($"{DeadEndpoint()},{fixture.Endpoint}", "--no-sync", "set", key, "v");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.StandardOutput.Should().Be("v\n");
+    }
+
+    [Fact]
+    public async Task No_reachable_endpoint_is_exit_2_with_the_Go_clients_words()
+    {
+        var dead = DeadEndpoint();
+        var address = dead["http://".Length..];
+
+        var result = await Tools.KvctlAsync(dead, "get", "/a");
+
+        result.ExitCode.Should().Be(2);
+        result.StandardError.Should().Be(
+            $"Error:  client: etcd cluster is unavailable or misconfigured; error #0: dial tcp {address}: connect: connection refused\n\n" +
+            $"error #0: dial tcp {address}: connect: connection refused\n\n");
+        (await Tools.EtcdctlAsync(dead, "get", "/a")).Should().Be(result);
+    }
+
+    [Theory]
+    [InlineData("KVCTL_ENDPOINTS")]
+    [InlineData("ETCDCTL_ENDPOINTS")]
+    public async Task Endpoints_come_from_the_environment(string variable)
+    {
+        var key = Tools.UniquePrefix("env") + "/a";
+        var environment = new Dictionary<string, string?> { [variable] = fixture.Endpoint };
+
+        var result = await Tools.KvctlWithAsync(null, environment, null, "set", key, "from-env");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.StandardOutput.Should().Be("from-env\n");
+    }
+
+    [Fact]
+    public async Task The_command_line_beats_the_environment()
+    {
+        var environment = new Dictionary<string, string?> { ["KVCTL_ENDPOINTS"] = DeadEndpoint(), ["KVCTL_OUTPUT"] = "json" };
+        var key = Tools.UniquePrefix("beats") + "/a";
+
+        var result = await Tools.KvctlWithAsync(fixture.Endpoint, environment, null, "-o", "simple", "set", key, "v");
+
+        result.StandardOutput.Should().Be("v\n");
+    }
+
+    [Fact]
+    public async Task Debug_prints_runnable_curl_commands_and_response_statuses()
+    {
+        var key = Tools.UniquePrefix("debug") + "/a";
+
+        var result = await Tools.KvctlAsync(fixture.Endpoint, "--debug", "set", "--ttl", "5", key, "v w");
+
+        result.StandardError.Should().Be(
+            $"start to sync cluster using endpoints({fixture.Endpoint})\n" +
+            $"cURL Command: curl -X GET {fixture.Endpoint}/v2/members\n" +
+            "Response: 200 OK\n" +
+            $"got endpoints({fixture.Endpoint}) after sync\n" +
+            $"Cluster-Endpoints: {fixture.Endpoint}\n" +
+            $"cURL Command: curl -X PUT {fixture.Endpoint}/v2/keys{key} -d \"ttl=5&value=v+w\"\n" +
+            "Response: 201 Created\n");
+    }
+
+    [Fact]
+    public async Task Username_with_password_sends_basic_auth()
+    {
+        // With auth disabled the server ignores credentials; the request must still succeed with the header present.
+        var key = Tools.UniquePrefix("user") + "/a";
+
+        var result = await Tools.KvctlAsync(fixture.Endpoint, "--username", "root:secret", "set", key, "v");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+    }
+
+    [Fact]
+    public async Task Username_without_password_reads_it_from_redirected_input()
+    {
+        var key = Tools.UniquePrefix("prompt") + "/a";
+
+        var result = await Tools.KvctlWithAsync(fixture.Endpoint, null, "secret\n", "--username", "root", "set", key, "v");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.StandardOutput.Should().Be("v\n");
+    }
+
+    [Fact]
+    public async Task A_bad_duration_is_a_usage_error()
+    {
+        var result = await Tools.KvctlAsync(fixture.Endpoint, "--timeout", "soon", "get", "/a");
+
+        result.ExitCode.Should().Be(1);
+        result.StandardError.Should().Be("Error:  invalid value \"soon\" for flag -timeout: time: invalid duration soon\n");
+    }
+
+    [Fact]
+    public async Task Api_errors_are_exit_4_with_etcdctls_text()
+    {
+        var key = Tools.UniquePrefix("missing");
+
+        var result = await Tools.KvctlAsync(fixture.Endpoint, "get", key);
+
+        result.ExitCode.Should().Be(4);
+        result.StandardError.Should().MatchRegex($@"^Error:  100: Key not found \({key}\) \[\d+\]\n$");
+        result.StandardOutput.Should().BeEmpty();
+    }
+}
