@@ -1,2 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using KvDirectory.Server.Hosting;
+
+var app = ServerHost.Build(args);
+await app.RunAsync();

@@ -1,0 +1,117 @@
+using System.Threading.Channels;
+using KvDirectory.Protocol;
+using KvDirectory.Server.Cluster;
+using KvDirectory.Server.CommandLog;
+using KvDirectory.Server.Http;
+using KvDirectory.Server.Keys;
+using KvDirectory.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace KvDirectory.Server.Endpoints;
+
+/// <summary><c>/v2/keys/**</c>: reads from the local store, writes through the command log, watches on the local hub.</summary>
+public static class KeysEndpoints
+{
+    private const string KeysPrefix = "/v2/keys";
+    private const string AllowedMethods = "HEAD,GET,PUT,POST,DELETE";
+
+    public static IEndpointRouteBuilder MapKeysEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Map(KeysPrefix, HandleAsync);
+        endpoints.Map(KeysPrefix + "/{**key}", HandleAsync);
+        return endpoints;
+    }
+
+    private static async Task HandleAsync(HttpContext context, V2Store store, ICommandLog log, ClusterStateHolder cluster, TimeProvider time)
+    {
+        var method = context.Request.Method;
+        if (method is not ("HEAD" or "GET" or "PUT" or "POST" or "DELETE"))
+        {
+            await EtcdResponses.WriteMethodNotAllowedAsync(context, AllowedMethods);
+            return;
+        }
+
+        context.Response.Headers[EtcdHeaders.ClusterId] = MemberId.Format(cluster.Current.ClusterId);
+        try
+        {
+            var form = await FormReader.ReadAsync(context.Request, context.RequestAborted);
+            var request = KeyRequestParser.Parse(method, KeyPathOf(context), form);
+            if (request.Wait)
+            {
+                await WatchAsync(context, store, log, request);
+                return;
+            }
+
+            var result = method is "GET" or "HEAD"
+                ? await ReadAsync(store, log, request, context.RequestAborted)
+                : await log.ProposeAsync(KeyCommandFactory.Create(request, time.GetUtcNow()), context.RequestAborted);
+            await EtcdResponses.WriteEventAsync(context, result, log.Status, request.NoValueOnSuccess);
+        }
+        catch (EtcdException error)
+        {
+            await EtcdResponses.WriteErrorAsync(context, error);
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // etcd has no answer for this (its limit is on Raft messages); ours is the form error with the size in the cause.
+            var tooLarge = new EtcdException(EtcdErrorCode.InvalidForm, $"request body is larger than --max-request-bytes ({context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes)");
+            await EtcdResponses.WriteErrorAsync(context, tooLarge, StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+        }
+    }
+
+    private static async Task<EtcdEvent> ReadAsync(V2Store store, ICommandLog log, KeyRequest request, CancellationToken cancellationToken)
+    {
+        // etcd ignores quorum on HEAD; on GET it makes the read linearizable.
+        if (request.Quorum && request.Method == "GET")
+        {
+            await log.WaitForReadBarrierAsync(cancellationToken);
+        }
+
+        return store.Get(request.Path, request.Recursive, request.Sorted);
+    }
+
+    /// <summary>
+    /// A watch answers status and headers at once (clients tell a quiet watch from a dead server by that),
+    /// then one event — or, with <c>stream=true</c>, every event until the client leaves.
+    /// </summary>
+    private static async Task WatchAsync(HttpContext context, V2Store store, ICommandLog log, KeyRequest request)
+    {
+        using var watcher = store.Watch(request.Path, request.Recursive, request.Stream, request.WaitIndex);
+        var response = context.Response;
+        response.ContentType = EtcdHeaders.JsonContentType;
+        EtcdResponses.SetIndexHeaders(response, watcher.StartIndex, log.Status);
+        await response.StartAsync(context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
+
+        try
+        {
+            while (true)
+            {
+                var etcdEvent = await watcher.Events.ReadAsync(context.RequestAborted);
+                await EtcdResponses.WriteWatchEventAsync(response, etcdEvent, context.RequestAborted);
+                if (!request.Stream)
+                {
+                    return;
+                }
+            }
+        }
+        catch (ChannelClosedException)
+        {
+            // The hub dropped the watcher (store restored, or a stream that fell too far behind): end the response.
+        }
+    }
+
+    /// <summary>The store path of the request: the decoded URL path after <c>/v2/keys</c>, joined and cleaned like Go's path.Join.</summary>
+    private static string KeyPathOf(HttpContext context)
+    {
+        var decoded = context.Items[GoPathMiddleware.DecodedPathKey] as string ?? context.Request.Path.Value ?? KeysPrefix;
+        var rest = decoded.Length > KeysPrefix.Length ? decoded[KeysPrefix.Length..] : string.Empty;
+        return GoPath.Clean("/" + rest);
+    }
+}

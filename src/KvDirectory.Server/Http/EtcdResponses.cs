@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using KvDirectory.Protocol;
+using KvDirectory.Server.CommandLog;
+using Microsoft.AspNetCore.Http;
+
+namespace KvDirectory.Server.Http;
+
+/// <summary>Writes answers the way etcd does: JSON followed by a newline, etcd's headers, Go's plain-text errors.</summary>
+public static class EtcdResponses
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    public static Task WriteEventAsync(HttpContext context, EtcdEvent etcdEvent, ConsensusStatus status, bool noValueOnSuccess)
+    {
+        var response = context.Response;
+        response.ContentType = EtcdHeaders.JsonContentType;
+        SetIndexHeaders(response, etcdEvent.EtcdIndex, status);
+        if (IsCreated(etcdEvent))
+        {
+            response.StatusCode = StatusCodes.Status201Created;
+        }
+
+        if (noValueOnSuccess && etcdEvent.Action is EtcdActions.Set or EtcdActions.Create or EtcdActions.Update or EtcdActions.CompareAndSwap)
+        {
+            etcdEvent = etcdEvent with { Node = null, PrevNode = null };
+        }
+
+        return WriteJsonAsync(response, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
+    }
+
+    public static void SetIndexHeaders(HttpResponse response, long etcdIndex, ConsensusStatus status)
+    {
+        response.Headers[EtcdHeaders.EtcdIndex] = etcdIndex.ToString(CultureInfo.InvariantCulture);
+        response.Headers[EtcdHeaders.RaftIndex] = status.CommitIndex.ToString(CultureInfo.InvariantCulture);
+        response.Headers[EtcdHeaders.RaftTerm] = status.Term.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public static Task WriteErrorAsync(HttpContext context, EtcdException error, int? statusOverride = null)
+    {
+        var response = context.Response;
+        response.Headers[EtcdHeaders.EtcdIndex] = error.Index.ToString(CultureInfo.InvariantCulture);
+        response.ContentType = EtcdHeaders.JsonContentType;
+        response.StatusCode = statusOverride ?? error.HttpStatus;
+        return WriteJsonAsync(response, error.ToError(), ProtocolJsonContext.Default.EtcdError);
+    }
+
+    /// <summary>etcd's non-key errors (members, stats): <c>{"message":"…"}</c> with the given status.</summary>
+    public static Task WriteMessageErrorAsync(HttpContext context, int status, string message)
+    {
+        var response = context.Response;
+        response.ContentType = EtcdHeaders.JsonContentType;
+        response.StatusCode = status;
+        var json = JsonSerializer.Serialize(message, ProtocolJsonContext.Default.String);
+        return response.WriteAsync("{\"message\":" + json + "}");
+    }
+
+    /// <summary>Go's <c>http.Error</c>: plain text, a trailing newline, and nosniff.</summary>
+    public static Task WriteTextErrorAsync(HttpContext context, int status, string text)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = EtcdHeaders.TextContentType;
+        response.Headers.XContentTypeOptions = "nosniff";
+        return response.WriteAsync(text + "\n");
+    }
+
+    public static Task WriteMethodNotAllowedAsync(HttpContext context, string allow)
+    {
+        context.Response.Headers.Allow = allow;
+        return WriteTextErrorAsync(context, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed");
+    }
+
+    public static Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo, string contentType)
+    {
+        response.ContentType = contentType;
+        return WriteJsonAsync(response, value, typeInfo);
+    }
+
+    public static async Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+
+        buffer.Write(NewLine);
+        response.ContentLength = buffer.WrittenCount;
+        await response.Body.WriteAsync(buffer.WrittenMemory);
+    }
+
+    /// <summary>Writes one event of a watch (no Content-Length: a stream goes on).</summary>
+    public static async Task WriteWatchEventAsync(HttpResponse response, EtcdEvent etcdEvent, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
+        }
+
+        buffer.Write(NewLine);
+        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>etcd answers 201 for a key that did not exist before: a create, or a set with no previous node.</summary>
+    public static bool IsCreated(EtcdEvent etcdEvent) =>
+        etcdEvent.Action == EtcdActions.Create || (etcdEvent.Action == EtcdActions.Set && etcdEvent.PrevNode is null);
+
+    public static Task WriteTextAsync(HttpContext context, string text, string contentType = EtcdHeaders.TextContentType)
+    {
+        context.Response.ContentType = contentType;
+        var bytes = Encoding.UTF8.GetBytes(text);
+        context.Response.ContentLength = bytes.Length;
+        return context.Response.Body.WriteAsync(bytes).AsTask();
+    }
+}

@@ -1,0 +1,23 @@
+namespace KvDirectory.Store;
+
+/// <summary>
+/// A mutation as it travels through the Raft log. Everything apply needs is inside it
+/// (expiration times are absolute, computed by the proposer), so applying the same
+/// commands in the same order gives the same tree on every replica.
+/// </summary>
+public abstract record StoreCommand;
+
+public sealed record SetCommand(string Path, bool Dir, string Value, DateTimeOffset? ExpireTime, bool Refresh) : StoreCommand;
+
+public sealed record CreateCommand(string Path, bool Dir, string Value, bool Unique, DateTimeOffset? ExpireTime) : StoreCommand;
+
+public sealed record UpdateCommand(string Path, string Value, DateTimeOffset? ExpireTime, bool Refresh) : StoreCommand;
+
+public sealed record CompareAndSwapCommand(string Path, string PrevValue, long PrevIndex, string Value, DateTimeOffset? ExpireTime, bool Refresh) : StoreCommand;
+
+public sealed record DeleteCommand(string Path, bool Dir, bool Recursive) : StoreCommand;
+
+public sealed record CompareAndDeleteCommand(string Path, string PrevValue, long PrevIndex) : StoreCommand;
+
+/// <summary>The periodic sweep: every key whose expiration is at or before <paramref name="Now"/> expires.</summary>
+public sealed record ExpireKeysCommand(DateTimeOffset Now) : StoreCommand;

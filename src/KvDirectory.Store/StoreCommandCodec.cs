@@ -1,0 +1,108 @@
+namespace KvDirectory.Store;
+
+/// <summary>
+/// The binary form of <see cref="StoreCommand"/>s in the Raft log: a format version byte,
+/// a command tag byte, then the fields in declaration order.
+/// </summary>
+public static class StoreCommandCodec
+{
+    private const byte FormatVersion = 1;
+
+    private enum Tag : byte
+    {
+        Set = 1,
+        Create = 2,
+        Update = 3,
+        CompareAndSwap = 4,
+        Delete = 5,
+        CompareAndDelete = 6,
+        ExpireKeys = 7,
+    }
+
+    public static byte[] Encode(StoreCommand c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var w = new WireWriter();
+        w.Byte(FormatVersion);
+        switch (c)
+        {
+            case SetCommand set:
+                w.Byte((byte)Tag.Set);
+                w.String(set.Path);
+                w.Bool(set.Dir);
+                w.String(set.Value);
+                w.OptionalTime(set.ExpireTime);
+                w.Bool(set.Refresh);
+                break;
+            case CreateCommand create:
+                w.Byte((byte)Tag.Create);
+                w.String(create.Path);
+                w.Bool(create.Dir);
+                w.String(create.Value);
+                w.Bool(create.Unique);
+                w.OptionalTime(create.ExpireTime);
+                break;
+            case UpdateCommand update:
+                w.Byte((byte)Tag.Update);
+                w.String(update.Path);
+                w.String(update.Value);
+                w.OptionalTime(update.ExpireTime);
+                w.Bool(update.Refresh);
+                break;
+            case CompareAndSwapCommand cas:
+                w.Byte((byte)Tag.CompareAndSwap);
+                w.String(cas.Path);
+                w.String(cas.PrevValue);
+                w.SignedVarint(cas.PrevIndex);
+                w.String(cas.Value);
+                w.OptionalTime(cas.ExpireTime);
+                w.Bool(cas.Refresh);
+                break;
+            case DeleteCommand delete:
+                w.Byte((byte)Tag.Delete);
+                w.String(delete.Path);
+                w.Bool(delete.Dir);
+                w.Bool(delete.Recursive);
+                break;
+            case CompareAndDeleteCommand cad:
+                w.Byte((byte)Tag.CompareAndDelete);
+                w.String(cad.Path);
+                w.String(cad.PrevValue);
+                w.SignedVarint(cad.PrevIndex);
+                break;
+            case ExpireKeysCommand expire:
+                w.Byte((byte)Tag.ExpireKeys);
+                w.OptionalTime(expire.Now);
+                break;
+            default:
+                throw new ArgumentException($"Unknown command type {c.GetType().Name}.", nameof(c));
+        }
+
+        return w.ToArray();
+    }
+
+    /// <exception cref="FormatException">The bytes are not a command this version understands.</exception>
+    public static StoreCommand Decode(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes);
+        var version = r.Byte();
+        if (version != FormatVersion)
+        {
+            throw new FormatException($"Unknown command format version {version}.");
+        }
+
+        StoreCommand command = (Tag)r.Byte() switch
+        {
+            Tag.Set => new SetCommand(r.String(), r.Bool(), r.String(), r.OptionalTime(), r.Bool()),
+            Tag.Create => new CreateCommand(r.String(), r.Bool(), r.String(), r.Bool(), r.OptionalTime()),
+            Tag.Update => new UpdateCommand(r.String(), r.String(), r.OptionalTime(), r.Bool()),
+            Tag.CompareAndSwap => new CompareAndSwapCommand(r.String(), r.String(), r.SignedVarint(), r.String(), r.OptionalTime(), r.Bool()),
+            Tag.Delete => new DeleteCommand(r.String(), r.Bool(), r.Bool()),
+            Tag.CompareAndDelete => new CompareAndDeleteCommand(r.String(), r.String(), r.SignedVarint()),
+            Tag.ExpireKeys => new ExpireKeysCommand(r.OptionalTime() ?? throw new FormatException("Expire command without a time.")),
+            var unknown => throw new FormatException($"Unknown command tag {(byte)unknown}."),
+        };
+        r.ExpectEnd();
+        return command;
+    }
+}

@@ -1,0 +1,121 @@
+namespace KvDirectory.Store;
+
+/// <summary>
+/// The snapshot bytes: a format version, the current index, then the tree depth first with
+/// children in ordinal name order. The order makes the bytes canonical, so equal trees give
+/// equal bytes (and the digest is simply a hash of them).
+/// </summary>
+internal static class TreeSnapshotFormat
+{
+    private const byte FormatVersion = 1;
+    private const byte FileKind = 0;
+    private const byte DirKind = 1;
+
+    /// <summary>Deeper trees than this are rejected as damaged rather than risking the stack.</summary>
+    private const int MaxDepth = 1_000;
+
+    public static byte[] Write(TreeNode root, long currentIndex)
+    {
+        var w = new WireWriter();
+        w.Byte(FormatVersion);
+        w.SignedVarint(currentIndex);
+        WriteNode(w, root);
+        return w.ToArray();
+    }
+
+    /// <exception cref="FormatException">The bytes are not a snapshot this version understands.</exception>
+    public static (TreeNode Root, long CurrentIndex) Read(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes);
+        var version = r.Byte();
+        if (version != FormatVersion)
+        {
+            throw new FormatException($"Unknown snapshot format version {version}.");
+        }
+
+        var currentIndex = r.SignedVarint();
+        if (currentIndex < 0)
+        {
+            throw new FormatException("Negative store index.");
+        }
+
+        var root = ReadNode(ref r, parent: null, depth: 0);
+        if (!root.IsDir || root.Name.Length != 0)
+        {
+            throw new FormatException("The snapshot root is not the root directory.");
+        }
+
+        r.ExpectEnd();
+        return (root, currentIndex);
+    }
+
+    private static void WriteNode(WireWriter w, TreeNode node)
+    {
+        w.String(node.Name);
+        w.Byte(node.IsDir ? DirKind : FileKind);
+        w.SignedVarint(node.CreatedIndex);
+        w.SignedVarint(node.ModifiedIndex);
+        w.SignedVarint(node.ChangedIndex);
+        w.OptionalTime(node.ExpireTime);
+        if (!node.IsDir)
+        {
+            w.String(node.Value);
+            return;
+        }
+
+        var children = node.Children!.Values.ToArray();
+        Array.Sort(children, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        w.UnsignedVarint((ulong)children.Length);
+        foreach (var child in children)
+        {
+            WriteNode(w, child);
+        }
+    }
+
+    private static TreeNode ReadNode(ref WireReader r, TreeNode? parent, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new FormatException("The snapshot tree is implausibly deep.");
+        }
+
+        var name = r.String();
+        if (parent is not null && (name.Length == 0 || name.Contains('/') || name is "." or ".."))
+        {
+            throw new FormatException($"Invalid node name '{name}'.");
+        }
+
+        var kind = r.Byte();
+        var createdIndex = r.SignedVarint();
+        var modifiedIndex = r.SignedVarint();
+        var changedIndex = r.SignedVarint();
+        var expireTime = r.OptionalTime();
+        var path = parent is null ? StorePath.Root : StorePath.Join(parent.Path, name);
+        TreeNode node;
+        switch (kind)
+        {
+            case FileKind:
+                node = TreeNode.NewFile(path, parent, createdIndex, r.String(), expireTime);
+                break;
+            case DirKind:
+                node = TreeNode.NewDir(path, parent, createdIndex, expireTime);
+                var count = r.UnsignedVarint();
+                for (ulong i = 0; i < count; i++)
+                {
+                    var child = ReadNode(ref r, node, depth + 1);
+                    if (!node.Children!.TryAdd(child.Name, child))
+                    {
+                        throw new FormatException($"Duplicate child '{child.Name}' in {path}.");
+                    }
+                }
+
+                break;
+            default:
+                throw new FormatException($"Unknown node kind {kind}.");
+        }
+
+        node.ModifiedIndex = modifiedIndex;
+        node.ChangedIndex = changedIndex;
+        return node;
+    }
+}

@@ -1,0 +1,93 @@
+using KvDirectory.Protocol;
+
+namespace KvDirectory.Store;
+
+/// <summary>
+/// The etcd v2 key tree. One applier thread writes (deterministically, from commands);
+/// any number of threads read and watch concurrently. Behaviour follows etcd 3.4's v2 store.
+/// </summary>
+public sealed partial class V2Store
+{
+    private readonly StoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly StoreCounters _counters = new();
+    private readonly ExpirationHeap _expirations = new();
+    private readonly EventHistory _history;
+    private readonly WatcherHub _watchers = new();
+    private TreeNode _root = TreeNode.NewDir(StorePath.Root, null, 0, null);
+    private long _currentIndex;
+
+    public V2Store(StoreOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.EventHistoryCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WatcherBufferSize, 1);
+        _options = options;
+        _timeProvider = timeProvider;
+        _history = new EventHistory(options.EventHistoryCapacity, 0);
+    }
+
+    public long CurrentIndex => Interlocked.Read(ref _currentIndex);
+
+    public int WatcherCount => _watchers.Count;
+
+    public EtcdEvent Get(string path, bool recursive, bool sorted)
+    {
+        path = StorePath.Normalize(path);
+        _lock.EnterReadLock();
+        try
+        {
+            var node = Lookup(path);
+            var e = new EtcdEvent
+            {
+                Action = EtcdActions.Get,
+                Node = NodeRendering.RenderForGet(node, recursive, sorted, Now),
+                EtcdIndex = _currentIndex,
+            };
+            _counters.CountGet(success: true);
+            return e;
+        }
+        catch (EtcdException)
+        {
+            _counters.CountGet(success: false);
+            throw;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    public StoreStatistics GetStatistics() => _counters.Snapshot(_watchers.Count);
+
+    private DateTimeOffset Now => _timeProvider.GetUtcNow();
+
+    /// <summary>
+    /// Finds a node, failing as etcd does: 104 naming the file that sits on the path, or 100
+    /// naming the first component that does not exist.
+    /// </summary>
+    private TreeNode Lookup(string cleanPath)
+    {
+        var node = _root;
+        foreach (var component in StorePath.Components(cleanPath))
+        {
+            if (!node.IsDir)
+            {
+                throw Error(EtcdErrorCode.NotDir, node.Path);
+            }
+
+            if (!node.Children!.TryGetValue(component, out var child))
+            {
+                throw Error(EtcdErrorCode.KeyNotFound, StorePath.Join(node.Path, component));
+            }
+
+            node = child;
+        }
+
+        return node;
+    }
+
+    private EtcdException Error(int code, string? cause) => new(code, cause, _currentIndex);
+}

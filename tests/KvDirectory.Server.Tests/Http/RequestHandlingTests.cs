@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using KvDirectory.Protocol;
+
+namespace KvDirectory.Server.Tests.Http;
+
+public sealed class RequestHandlingTests
+{
+    [Fact]
+    public async Task A_body_over_max_request_bytes_gets_a_JSON_error_and_writes_nothing()
+    {
+        await using var server = await InProcessServer.StartAsync("--max-request-bytes", "4096");
+        var big = new string('x', 10_000);
+
+        using var response = await server.Client.PutAsync("/v2/keys/big", new StringContent("value=" + big, Encoding.ASCII, "application/x-www-form-urlencoded"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        var error = JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), ProtocolJsonContext.Default.EtcdError)!;
+        error.ErrorCode.Should().Be(EtcdErrorCode.InvalidForm);
+        (await server.Client.GetAsync("/v2/keys/big")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_unclean_path_is_redirected_and_a_PUT_to_it_is_not_applied()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+
+        using var response = await noRedirect.PutAsync("/v2/keys/a//b?x=1", new StringContent("value=1", Encoding.ASCII, "application/x-www-form-urlencoded"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.MovedPermanently);
+        response.Headers.Location!.OriginalString.Should().Be("/v2/keys/a/b?x=1");
+        (await server.Client.GetAsync("/v2/keys/a/b")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Seeded_random_requests_never_get_a_500()
+    {
+        var seed = Environment.GetEnvironmentVariable("KVDIR_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 20261123;
+        var random = new Random(seed);
+        await using var server = await InProcessServer.StartAsync();
+        string[] methods = ["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"];
+        string[] names = ["value", "ttl", "dir", "prevExist", "prevValue", "prevIndex", "recursive", "sorted", "wait", "waitIndex", "refresh", "quorum", "noValueOnSuccess"];
+        string[] values = ["", "true", "false", "0", "1", "-1", "x", "%zz", "99999999999999999999", "t", "%2F", "a;b", "5"];
+        string[] paths = ["/v2/keys/", "/v2/keys/a", "/v2/keys/a/b", "/v2/keys/_h", "/v2/keys/a%2Fb", "/v2/keys/%zz", "/v2/keys/d/"];
+
+        for (var i = 0; i < 400; i++)
+        {
+            var query = string.Join('&', Enumerable.Range(0, random.Next(0, 4)).Select(_ => $"{names[random.Next(names.Length)]}={values[random.Next(values.Length)]}"));
+            var method = methods[random.Next(methods.Length)];
+            using var request = new HttpRequestMessage(new HttpMethod(method), paths[random.Next(paths.Length)] + "?" + query);
+            if (method is "PUT" or "POST")
+            {
+                request.Content = new StringContent(query, Encoding.ASCII, "application/x-www-form-urlencoded");
+            }
+
+            if (query.Contains("wait=", StringComparison.Ordinal) && method == "GET")
+            {
+                continue;
+            }
+
+            using var response = await server.Client.SendAsync(request);
+
+            ((int)response.StatusCode).Should().BeLessThan(500, $"seed {seed}, request {i}: {method} {request.RequestUri} answered {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_paths_answer_Go_404_text_and_OPTIONS_answers_200_with_CORS()
+    {
+        await using var server = await InProcessServer.StartAsync();
+
+        using var notFound = await server.Client.GetAsync("/nope");
+        using var options = await server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/v2/keys/a"));
+
+        notFound.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await notFound.Content.ReadAsStringAsync()).Should().Be("404 page not found\n");
+        options.StatusCode.Should().Be(HttpStatusCode.OK);
+        options.Headers.GetValues("Access-Control-Allow-Origin").Should().Equal("*");
+    }
+}
