@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+
+namespace KvDirectory.Cli.Tests;
+
+/// <summary>A fake v2 endpoint that records each request's Authorization header and answers every GET with one key.</summary>
+public sealed class RecordingServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentQueue<string?> _authorizations = new();
+    private Task? _loop;
+
+    public string Endpoint { get; private set; } = string.Empty;
+
+    public IReadOnlyList<string?> Authorizations => [.. _authorizations];
+
+    public static Task<RecordingServer> StartAsync()
+    {
+        var server = new RecordingServer();
+        server.Endpoint = $"http://127.0.0.1:{KvDirectory.Testing.FreePort.Next()}";
+        server._listener.Prefixes.Add(server.Endpoint + "/");
+        server._listener.Start();
+        server._loop = server.ServeAsync();
+        return Task.FromResult(server);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (true)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _authorizations.Enqueue(context.Request.Headers["Authorization"]);
+            var body = Encoding.UTF8.GetBytes("{\"action\":\"get\",\"node\":{\"key\":\"/a\",\"value\":\"b\",\"modifiedIndex\":1,\"createdIndex\":1}}");
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            context.Response.AddHeader("X-Etcd-Index", "1");
+            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.Close();
+        }
+    }
+}
