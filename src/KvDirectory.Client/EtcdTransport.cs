@@ -167,6 +167,8 @@ internal sealed class EtcdTransport : IDisposable
     private static long? HeaderNumber(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), out var number) ? number : null;
 
+    private static bool IsShellSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is ':' or '/' or '.' or '_' or '~' or '%' or '-' or '=' or '+' or ',' or '@';
+
     private void WriteDebug(EtcdRequest request, Uri uri)
     {
         if (DebugWriter is null)
@@ -174,7 +176,14 @@ internal sealed class EtcdTransport : IDisposable
             return;
         }
 
-        var command = $"curl -X {request.Method.Method} {uri.OriginalString}";
+        // etcdctl prints the URL bare; quoting it when needed keeps the line runnable when pasted into a shell.
+        var url = uri.OriginalString;
+        var command = $"curl -X {request.Method.Method} {(url.All(IsShellSafe) ? url : "'" + url.Replace("'", "'\\''", StringComparison.Ordinal) + "'")}";
+        if (request.ContentType is { } contentType)
+        {
+            command += $" -H \"Content-Type: {contentType}\"";
+        }
+
         if (request.Body is not null)
         {
             command += " -d " + GoUrl.Quote(request.Body);

@@ -89,6 +89,45 @@ public sealed class GlobalFlagTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task The_debug_curl_line_reproduces_the_request_when_pasted_into_a_shell()
+    {
+        var dir = Tools.UniquePrefix("curl");
+        await Tools.KvctlAsync(fixture.Endpoint, "put", dir + "/a", "b");
+
+        var result = await Tools.KvctlAsync(fixture.Endpoint, "--debug", "get", "--prefix", dir, "--keys-only");
+        var curl = result.StandardError.Split('\n').Last(l => l.StartsWith("cURL Command: ", StringComparison.Ordinal))["cURL Command: ".Length..];
+        var replay = await CommandRunner.RunAsync("sh", ["-c", curl + " -s"]);
+
+        curl.Should().Contain("recursive=true&sorted=true");
+        replay.StandardOutput.Should().Contain($"\"key\":\"{dir}/a\"").And.Contain("\"value\":\"b\"");
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_hits_the_per_request_timeout()
+    {
+        await using var silent = await RecordingServer.StartAsync(answers: false);
+        var address = silent.Endpoint;
+
+        var result = await Tools.KvctlAsync(address, "--no-sync", "--timeout", "300ms", "get", "/a");
+
+        result.ExitCode.Should().Be(4);
+        result.StandardError.Should().Be(
+            $"Error:  client: etcd cluster is unavailable or misconfigured; error #0: client: endpoint {address} exceeded header timeout\n\n" +
+            $"error #0: client: endpoint {address} exceeded header timeout\n\n");
+    }
+
+    [Fact]
+    public async Task Total_timeout_bounds_the_whole_command()
+    {
+        await using var silent = await RecordingServer.StartAsync(answers: false);
+
+        var result = await Tools.KvctlAsync(silent.Endpoint, "--no-sync", "--timeout", "0", "--total-timeout", "300ms", "get", "/a");
+
+        result.ExitCode.Should().Be(4);
+        result.StandardError.Should().Be("Error:  context deadline exceeded\n");
+    }
+
+    [Fact]
     public async Task A_bad_duration_is_a_usage_error()
     {
         var result = await Tools.KvctlAsync(fixture.Endpoint, "--timeout", "soon", "get", "/a");

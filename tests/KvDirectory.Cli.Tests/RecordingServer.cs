@@ -4,7 +4,7 @@ using System.Text;
 
 namespace KvDirectory.Cli.Tests;
 
-/// <summary>A fake v2 endpoint that records each request's Authorization header and answers every GET with one key.</summary>
+/// <summary>A fake v2 endpoint that records each request's Authorization header and answers every request with one key (or never).</summary>
 public sealed class RecordingServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
@@ -15,9 +15,12 @@ public sealed class RecordingServer : IAsyncDisposable
 
     public IReadOnlyList<string?> Authorizations => [.. _authorizations];
 
-    public static Task<RecordingServer> StartAsync()
+    /// <summary>When false, requests are accepted and never answered (for header-timeout tests).</summary>
+    public bool Answers { get; private init; } = true;
+
+    public static Task<RecordingServer> StartAsync(bool answers = true)
     {
-        var server = new RecordingServer();
+        var server = new RecordingServer { Answers = answers };
         server.Endpoint = $"http://127.0.0.1:{KvDirectory.Testing.FreePort.Next()}";
         server._listener.Prefixes.Add(server.Endpoint + "/");
         server._listener.Start();
@@ -50,6 +53,11 @@ public sealed class RecordingServer : IAsyncDisposable
             }
 
             _authorizations.Enqueue(context.Request.Headers["Authorization"]);
+            if (!Answers)
+            {
+                continue;
+            }
+
             var body = Encoding.UTF8.GetBytes("{\"action\":\"get\",\"node\":{\"key\":\"/a\",\"value\":\"b\",\"modifiedIndex\":1,\"createdIndex\":1}}");
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/json";
