@@ -140,9 +140,11 @@ internal sealed class EtcdTransport : IDisposable
     private static string ReasonFor(HttpStatusCode status) => status switch
     {
         HttpStatusCode.InternalServerError => "Internal Server Error",
+        HttpStatusCode.NotImplemented => "Not Implemented",
         HttpStatusCode.BadGateway => "Bad Gateway",
         HttpStatusCode.ServiceUnavailable => "Service Unavailable",
         HttpStatusCode.GatewayTimeout => "Gateway Timeout",
+        HttpStatusCode.HttpVersionNotSupported => "HTTP Version Not Supported",
         _ => status.ToString(),
     };
 
