@@ -8,7 +8,7 @@ public sealed class EtcdctlParityTests(ServerFixture fixture) : IClassFixture<Se
 {
     public static TheoryData<string, string[]> Scripts => new()
     {
-        { "set-get", ["set {p}/a 1", "get {p}/a", "-o extended get {p}/a", "-o json get {p}/a", "set --ttl 100 {p}/a 2", "-o extended get {p}/a"] },
+        { "set-get", ["set {p}/a 1", "get {p}/a", "-o extended get {p}/a", "-o json get {p}/a", "set --ttl 100 {p}/a 2", "-o extended get {p}/a", "-o json set {p}/u <ä&\"\\>", "-o json get {p}/u"] },
         { "swap", ["set {p}/a 1", "set --swap-with-value 1 {p}/a 2", "set --swap-with-value 1 {p}/a 3", "set --swap-with-index 1 {p}/a 4", "-o json get {p}/a"] },
         { "errors", ["get {p}/missing", "-o json get {p}/missing", "update {p}/missing x", "get", "set {p}/k", "rm {p}/missing", "rmdir {p}/missing"] },
         { "mk", ["mk {p}/a 1", "mk {p}/a 2", "-o extended mk --ttl 50 {p}/b 3", "mk --in-order {p}/q first", "mk --in-order {p}/q second", "ls --sort {p}/q"] },

@@ -60,6 +60,24 @@ public sealed class WatchTests(ServerFixture fixture) : IClassFixture<ServerFixt
         (await watch.ReadLinesAsync(5)).Should().Equal("v0", "v1", "v2", "v3", "v4");
     }
 
+    [Theory]
+    [InlineData("-o", "json")]
+    [InlineData("-o", "extended")]
+    [InlineData("-o", "simple")]
+    public async Task Watch_prints_what_etcdctl_watch_prints(string flag, string format)
+    {
+        var dir = Tools.UniquePrefix("watchp");
+        await ServerProbe.PutAsync(fixture.Endpoint, dir + "/k", "old");
+        var before = await ServerProbe.WatchersAsync(fixture.Endpoint);
+        var ours = Tools.KvctlAsync(fixture.Endpoint, flag, format, "watch", "--recursive", dir);
+        var theirs = Tools.EtcdctlAsync(fixture.Endpoint, flag, format, "watch", "--recursive", dir);
+        await ServerProbe.WaitForWatchersAsync(fixture.Endpoint, before + 2);
+        await ServerProbe.PutAsync(fixture.Endpoint, dir + "/k", "new");
+
+        (await ours).Should().Be(await theirs);
+        (await ours).StandardOutput.Should().Contain("new");
+    }
+
     [Fact]
     public async Task Watch_without_a_key_is_a_usage_error()
     {
