@@ -135,7 +135,19 @@ public sealed class KvctlSession : IDisposable
             }
         }
 
-        return new EtcdClient(new EtcdClientOptions
+        try
+        {
+            return NewClient(username, password);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            // etcdctl prints transport set-up errors bare and exits 1.
+            throw new CliException(exception.Message, ExitCodes.BadArgs, plain: true);
+        }
+    }
+
+    private EtcdClient NewClient(string? username, string? password) =>
+        new(new EtcdClientOptions
         {
             Endpoints = Settings.Endpoints,
             RequestTimeout = Settings.Timeout > TimeSpan.Zero ? Settings.Timeout : System.Threading.Timeout.InfiniteTimeSpan,
@@ -146,5 +158,4 @@ public sealed class KvctlSession : IDisposable
             TrustedCaFile = Settings.CaFile,
             DebugWriter = Settings.Debug ? Error : null,
         });
-    }
 }

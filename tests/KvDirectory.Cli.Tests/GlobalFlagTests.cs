@@ -128,6 +128,17 @@ public sealed class GlobalFlagTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task An_unreadable_ca_file_is_reported_bare_with_exit_1()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-ca-{Guid.NewGuid():N}.pem");
+
+        var result = await Tools.KvctlAsync(fixture.Endpoint, "--cacert", missing, "get", "/a");
+
+        result.ExitCode.Should().Be(1, result.ToString());
+        result.StandardError.Should().Contain(missing).And.NotStartWith("Error:");
+    }
+
+    [Fact]
     public async Task A_bad_duration_is_a_usage_error()
     {
         var result = await Tools.KvctlAsync(fixture.Endpoint, "--timeout", "soon", "get", "/a");
