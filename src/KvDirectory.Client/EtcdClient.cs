@@ -46,7 +46,7 @@ public sealed class EtcdClient : IDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var response = await _transport.SendToAsync(endpoint, new EtcdRequest(HttpMethod.Get, "/health"), cancellationToken);
+            var response = await _transport.SendToAsync(endpoint, new EtcdRequest(HttpMethod.Get, "/health") { AcceptAnyStatus = true }, cancellationToken);
             var took = Stopwatch.GetElapsedTime(started);
             using var document = JsonDocument.Parse(response.Body);
             var health = document.RootElement.TryGetProperty("health", out var value) ? value : default;

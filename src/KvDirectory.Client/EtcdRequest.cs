@@ -12,4 +12,7 @@ internal sealed record EtcdRequest(HttpMethod Method, string PathAndQuery)
 
     /// <summary>Long-poll requests (watches) get no header deadline: etcd sends headers at once, but a slow proxy may not.</summary>
     public bool IsWatch { get; init; }
+
+    /// <summary>The caller reads the body of any status (an unhealthy <c>/health</c> is a 503 with a JSON verdict).</summary>
+    public bool AcceptAnyStatus { get; init; }
 }

@@ -108,7 +108,7 @@ internal sealed class EtcdTransport : IDisposable
         {
             DebugWriter?.WriteLine($"Response: {(int)response.StatusCode} {response.ReasonPhrase}");
             // Like the Go client, any 5xx (etcd's 300/301 JSON errors included) marks the member failed and moves on.
-            if ((int)response.StatusCode >= 500)
+            if ((int)response.StatusCode >= 500 && !request.AcceptAnyStatus)
             {
                 throw new EndpointFailure(
                     $"client: etcd member {endpoint.GetLeftPart(UriPartial.Authority)} returns server error [{ReasonFor(response.StatusCode)}]",
