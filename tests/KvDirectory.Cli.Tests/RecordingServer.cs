@@ -18,9 +18,12 @@ public sealed class RecordingServer : IAsyncDisposable
     /// <summary>When false, requests are accepted and never answered (for header-timeout tests).</summary>
     public bool Answers { get; private init; } = true;
 
-    public static Task<RecordingServer> StartAsync(bool answers = true)
+    /// <summary>Overrides the answer per request path: status and JSON body.</summary>
+    public Func<string, (int Status, string Body)>? Responder { get; private init; }
+
+    public static Task<RecordingServer> StartAsync(bool answers = true, Func<string, (int Status, string Body)>? responder = null)
     {
-        var server = new RecordingServer { Answers = answers };
+        var server = new RecordingServer { Answers = answers, Responder = responder };
         server.Endpoint = $"http://127.0.0.1:{KvDirectory.Testing.FreePort.Next()}";
         server._listener.Prefixes.Add(server.Endpoint + "/");
         server._listener.Start();
@@ -58,8 +61,10 @@ public sealed class RecordingServer : IAsyncDisposable
                 continue;
             }
 
-            var body = Encoding.UTF8.GetBytes("{\"action\":\"get\",\"node\":{\"key\":\"/a\",\"value\":\"b\",\"modifiedIndex\":1,\"createdIndex\":1}}");
-            context.Response.StatusCode = 200;
+            var (status, text) = Responder?.Invoke(context.Request.Url!.AbsolutePath)
+                ?? (200, "{\"action\":\"get\",\"node\":{\"key\":\"/a\",\"value\":\"b\",\"modifiedIndex\":1,\"createdIndex\":1}}");
+            var body = Encoding.UTF8.GetBytes(text);
+            context.Response.StatusCode = status;
             context.Response.ContentType = "application/json";
             context.Response.AddHeader("X-Etcd-Index", "1");
             await context.Response.OutputStream.WriteAsync(body);

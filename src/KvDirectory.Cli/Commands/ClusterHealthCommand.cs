@@ -62,7 +62,8 @@ public static class ClusterHealthCommand
             var (isHealthy, _, error) = await client.CheckHealthAsync(new Uri(url), cancellationToken);
             if (!isHealthy && error is not null && !error.StartsWith('{'))
             {
-                session.Output.WriteLine($"failed to check the health of member {member.Id} on {url}: {error}");
+                // Go's http.Client names the failed request before the transport error.
+                session.Output.WriteLine($"failed to check the health of member {member.Id} on {url}: Get \"{url}/health\": {error}");
                 continue;
             }
 
