@@ -110,8 +110,12 @@ internal sealed class EtcdTransport : IDisposable
             // Like the Go client, any 5xx (etcd's 300/301 JSON errors included) marks the member failed and moves on.
             if ((int)response.StatusCode >= 500 && !request.AcceptAnyStatus)
             {
+                // The Go client reads 500 and 503 as "no leader" and words them so; scripts match on that.
+                var member = endpoint.GetLeftPart(UriPartial.Authority);
                 throw new EndpointFailure(
-                    $"client: etcd member {endpoint.GetLeftPart(UriPartial.Authority)} returns server error [{ReasonFor(response.StatusCode)}]",
+                    response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.ServiceUnavailable
+                        ? $"client: etcd member {member} has no leader"
+                        : $"client: etcd member {member} returns server error [{ReasonFor(response.StatusCode)}]",
                     isConnectionError: false);
             }
 

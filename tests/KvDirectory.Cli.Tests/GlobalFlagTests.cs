@@ -19,6 +19,36 @@ public sealed class GlobalFlagTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task A_first_endpoint_answering_5xx_fails_over_to_the_next()
+    {
+        await using var broken = await RecordingServer.StartAsync(responder: _ => (500, "{\"errorCode\":300,\"message\":\"Raft Internal Error\",\"index\":0}"));
+        var key = Tools.UniquePrefix("fail5xx") + "/a";
+
+        var result = await Tools.KvctlAsync($"{broken.Endpoint},{fixture.Endpoint}", "--no-sync", "set", key, "v");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.StandardOutput.Should().Be("v\n");
+        broken.Authorizations.Should().HaveCount(1, "the broken endpoint was tried first, once");
+    }
+
+    [Fact]
+    public async Task Every_endpoint_answering_5xx_is_a_cluster_error_listing_each()
+    {
+        await using var first = await RecordingServer.StartAsync(responder: _ => (503, "{}"));
+        await using var second = await RecordingServer.StartAsync(responder: _ => (502, "{}"));
+
+        var result = await Tools.KvctlAsync($"{first.Endpoint},{second.Endpoint}", "--no-sync", "get", "/a");
+
+        result.ExitCode.Should().Be(4);
+        result.StandardError.Should().Be(
+            $"Error:  client: etcd cluster is unavailable or misconfigured; error #0: client: etcd member {first.Endpoint} has no leader\n" +
+            $"; error #1: client: etcd member {second.Endpoint} returns server error [Bad Gateway]\n\n" +
+            $"error #0: client: etcd member {first.Endpoint} has no leader\n" +
+            $"error #1: client: etcd member {second.Endpoint} returns server error [Bad Gateway]\n\n");
+        (await Tools.EtcdctlAsync($"{first.Endpoint},{second.Endpoint}", "--no-sync", "get", "/a")).Should().Be(result);
+    }
+
+    [Fact]
     public async Task No_reachable_endpoint_is_exit_2_with_the_Go_clients_words()
     {
         var dead = DeadEndpoint();
