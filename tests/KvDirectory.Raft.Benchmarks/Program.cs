@@ -1,1 +1,3 @@
-Console.WriteLine("Raft benchmark: not written yet");
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(KvDirectory.Raft.Benchmarks.ProposalThroughputBenchmarks).Assembly).Run(args);

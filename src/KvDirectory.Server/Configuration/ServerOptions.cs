@@ -57,6 +57,32 @@ public sealed class ServerOptions
     [ConfigurationKeyName("ttl-sweep-interval-ms")]
     public int TtlSweepIntervalMilliseconds { get; set; } = 500;
 
+    /// <summary>Applied entries between two snapshots of the store (etcd's flag).</summary>
+    [ConfigurationKeyName("snapshot-count")]
+    public long SnapshotCount { get; set; } = 10_000;
+
+    /// <summary>Entries kept in the log after a snapshot, so a slightly lagging follower catches up without one.</summary>
+    [ConfigurationKeyName("snapshot-catchup-entries")]
+    public long SnapshotCatchUpEntries { get; set; } = 5_000;
+
+    [ConfigurationKeyName("max-snapshots")]
+    public int MaxSnapshots { get; set; } = 5;
+
+    [ConfigurationKeyName("max-wals")]
+    public int MaxWals { get; set; } = 5;
+
+    /// <summary>Milliseconds between Raft ticks; a leader heartbeats every tick (etcd's flag).</summary>
+    [ConfigurationKeyName("heartbeat-interval")]
+    public int HeartbeatIntervalMilliseconds { get; set; } = 100;
+
+    /// <summary>Milliseconds without a leader before a follower campaigns (etcd's flag).</summary>
+    [ConfigurationKeyName("election-timeout")]
+    public int ElectionTimeoutMilliseconds { get; set; } = 1_000;
+
+    /// <summary>A backup file (from GET /v2/admin/snapshot) to seed an empty --data-dir with on first start.</summary>
+    [ConfigurationKeyName("restore-from")]
+    public string RestoreFrom { get; set; } = string.Empty;
+
     public IReadOnlyList<string> ListenClientUrlList => UrlList.Parse(ListenClientUrls);
 
     public IReadOnlyList<string> AdvertiseClientUrlList =>

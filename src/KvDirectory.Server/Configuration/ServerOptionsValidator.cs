@@ -23,6 +23,16 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add("--initial-cluster-state must be 'new' or 'existing'");
         }
 
+        if (options.HeartbeatIntervalMilliseconds < 1 || options.ElectionTimeoutMilliseconds < 5 * options.HeartbeatIntervalMilliseconds)
+        {
+            failures.Add("--election-timeout must be at least 5 times --heartbeat-interval (etcd's rule)");
+        }
+
+        if (options.SnapshotCount < 1)
+        {
+            failures.Add("--snapshot-count must be at least 1");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

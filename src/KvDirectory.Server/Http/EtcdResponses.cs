@@ -65,7 +65,9 @@ public static class EtcdResponses
         response.StatusCode = status;
         response.ContentType = EtcdHeaders.TextContentType;
         response.Headers.XContentTypeOptions = "nosniff";
-        return response.WriteAsync(text + "\n");
+        var bytes = Encoding.UTF8.GetBytes(text + "\n");
+        response.ContentLength = bytes.Length;
+        return response.Body.WriteAsync(bytes).AsTask();
     }
 
     public static Task WriteMethodNotAllowedAsync(HttpContext context, string allow)

@@ -1,0 +1,73 @@
+namespace KvDirectory.Raft;
+
+public sealed partial class RaftNode
+{
+    internal void BootstrapMembership(IReadOnlyCollection<ulong> voters)
+    {
+        BecomeFollower(1, 0);
+        var entries = new Entry[voters.Count];
+        var i = 0;
+        foreach (var id in voters)
+        {
+            entries[i] = new Entry(1, (ulong)i + 1, EntryType.ConfChange, new ConfChange(ConfChangeType.AddNode, id).Encode());
+            i++;
+        }
+        Log.Append(entries);
+        // Every member bootstraps the same entries, so they are committed by construction.
+        Log.CommitTo((ulong)entries.Length);
+        foreach (var id in voters) ApplyConfChange(new ConfChange(ConfChangeType.AddNode, id));
+    }
+
+    /// <summary>
+    /// Applies a committed membership change and returns the new configuration. Called by the driver when
+    /// it applies a <see cref="EntryType.ConfChange"/> entry; the change takes effect only then.
+    /// </summary>
+    public ConfState ApplyConfChange(ConfChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var current = Tracker.Config;
+        var voters = current.Voters.ToHashSet();
+        var learners = current.Learners.ToHashSet();
+        switch (change.Type)
+        {
+            case ConfChangeType.AddNode:
+                voters.Add(change.NodeId);
+                learners.Remove(change.NodeId);
+                break;
+            case ConfChangeType.AddLearnerNode:
+                learners.Add(change.NodeId);
+                voters.Remove(change.NodeId);
+                break;
+            case ConfChangeType.RemoveNode:
+                voters.Remove(change.NodeId);
+                learners.Remove(change.NodeId);
+                break;
+        }
+        var next = new ConfState(voters, learners);
+        Tracker.SetConfig(next, Log.LastIndex() + 1);
+
+        if (Role == StateRole.Leader && !Tracker.IsVoter(Id))
+        {
+            // A leader that is no longer a voter cannot count itself; it steps down so the rest elect one.
+            BecomeFollower(Term, 0);
+            return next;
+        }
+        if (Role != StateRole.Leader || next.Voters.Count == 0) return next;
+
+        // The quorum changed: removing a voter may commit entries at once, and new members need appends.
+        if (MaybeCommit())
+        {
+            ReleasePendingReadIndexMessages();
+            BroadcastAppend();
+        }
+        else
+        {
+            foreach (var id in Tracker.Progress.Keys)
+            {
+                if (id != Id) MaybeSendAppend(id, sendIfEmpty: false);
+            }
+        }
+        if (LeadTransferee != 0 && !Tracker.IsVoter(LeadTransferee)) AbortLeaderTransfer();
+        return next;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using KvDirectory.Server.Http;
+using KvDirectory.Server.Node;
+using KvDirectory.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace KvDirectory.Server.Endpoints;
+
+/// <summary>
+/// <c>GET /v2/admin/snapshot</c>: a consistent backup of the whole key tree of a running node, as a file that
+/// <c>--restore-from</c> starts a new data dir from. Not part of etcd's v2 API (etcd had only the offline <c>etcdctl backup</c>).
+/// </summary>
+public static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Map("/v2/admin/snapshot", async (HttpContext context, V2Store store) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method))
+            {
+                await EtcdResponses.WriteMethodNotAllowedAsync(context, "GET");
+                return;
+            }
+
+            // The store serialises under its read lock, so the tree is one consistent point in its history.
+            var snapshot = store.SaveSnapshot();
+            var index = store.CurrentIndex;
+            var response = context.Response;
+            response.ContentType = "application/octet-stream";
+            response.ContentLength = BackupFile.Length(snapshot.Length);
+            response.Headers.ContentDisposition = $"attachment; filename=\"kvdirectory-{index.ToString(CultureInfo.InvariantCulture)}.snap\"";
+            response.Headers[EtcdHeaders.EtcdIndex] = index.ToString(CultureInfo.InvariantCulture);
+            await BackupFile.WriteAsync(response.Body, index, snapshot, context.RequestAborted);
+        });
+        return endpoints;
+    }
+}

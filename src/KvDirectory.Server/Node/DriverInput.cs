@@ -1,0 +1,27 @@
+using KvDirectory.Protocol;
+
+namespace KvDirectory.Server.Node;
+
+/// <summary>Work handed to the driver thread; the thread is the only one that touches the Raft core.</summary>
+internal abstract class DriverInput;
+
+/// <summary>A store command to replicate; completed when this member applies it.</summary>
+internal sealed class ProposalInput(ulong requestId, byte[] command, long enqueuedAt) : DriverInput
+{
+    public ulong RequestId { get; } = requestId;
+
+    public byte[] Command { get; } = command;
+
+    /// <summary>When it was queued (Stopwatch ticks): a proposal nobody waits for any more is dropped after the request timeout.</summary>
+    public long EnqueuedAt { get; } = enqueuedAt;
+
+    public TaskCompletionSource<EtcdEvent> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>A linearizable read point request; completed once the read index is applied locally.</summary>
+internal sealed class ReadInput(ulong requestId) : DriverInput
+{
+    public ulong RequestId { get; } = requestId;
+
+    public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

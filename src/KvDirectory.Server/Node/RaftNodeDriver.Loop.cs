@@ -1,0 +1,211 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using KvDirectory.Protocol;
+using KvDirectory.Raft;
+using KvDirectory.Server.CommandLog;
+using Microsoft.Extensions.Logging;
+
+namespace KvDirectory.Server.Node;
+
+public sealed partial class RaftNodeDriver
+{
+    // Touched only by the driver thread.
+    private readonly Dictionary<ulong, ProposalInput> _pendingProposals = [];
+    private readonly List<ProposalInput> _waitingForLeader = [];
+    private readonly Dictionary<ulong, ReadInput> _pendingReads = [];
+    private readonly List<(ulong Index, ReadInput Read)> _readsWaitingForApply = [];
+    private ulong _appliedIndex;
+    private ulong _lastSnapshotIndex;
+    private ConfState _confState = ConfState.Empty;
+    private SoftState _softState;
+
+    private void Run()
+    {
+        var tickInterval = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMilliseconds);
+        var nextTick = Stopwatch.GetTimestamp() + (long)(tickInterval.TotalSeconds * Stopwatch.Frequency);
+        _confState = _storage.InitialState().ConfState;
+        try
+        {
+            MaybeCampaignAlone();
+            while (true)
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (now >= nextTick)
+                {
+                    _node.Tick();
+                    nextTick = now + (long)(tickInterval.TotalSeconds * Stopwatch.Frequency);
+                    DropAbandonedProposals(now);
+                }
+
+                TakeInputs();
+                ProcessReadies();
+                if (_stopping.IsCancellationRequested && _inputs.IsEmpty)
+                {
+                    break;
+                }
+
+                var wait = TimeSpan.FromSeconds((double)(nextTick - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+                if (wait > TimeSpan.Zero)
+                {
+                    _wakeUp.WaitOne(wait);
+                }
+            }
+        }
+        catch (Exception error)
+        {
+            // A failed fsync or a corrupt log leaves the node unable to promise durability: stop serving writes loudly.
+            LogDriverFailed(_logger, error);
+            _status = _status with { LeaderId = 0, Role = NodeRole.Follower };
+            _stopped = true;
+        }
+        finally
+        {
+            FailEverythingPending("etcdserver: server stopped");
+        }
+    }
+
+    /// <summary>A member that is the only voter need not wait an election timeout to lead.</summary>
+    private void MaybeCampaignAlone()
+    {
+        ProcessReadies();
+        var voters = _node.Status().Config.Voters;
+        if (voters.Count == 1 && voters[0] == _options.MemberId && _softState.Role != StateRole.Leader)
+        {
+            _node.Campaign();
+            ProcessReadies();
+        }
+    }
+
+    private void TakeInputs()
+    {
+        var taken = 0;
+        while (taken < _options.MaxProposalsPerBatch && _inputs.TryDequeue(out var input))
+        {
+            taken++;
+            switch (input)
+            {
+                case ProposalInput proposal:
+                    _waitingForLeader.Add(proposal);
+                    break;
+                case ReadInput read:
+                    _pendingReads[read.RequestId] = read;
+                    var context = new byte[8];
+                    BinaryPrimitives.WriteUInt64BigEndian(context, read.RequestId);
+                    if (!_node.ReadIndex(context))
+                    {
+                        _pendingReads.Remove(read.RequestId);
+                        read.Completion.TrySetException(new EtcdException(EtcdErrorCode.LeaderElect, "etcdserver: no leader"));
+                    }
+
+                    break;
+            }
+        }
+
+        SubmitProposals();
+    }
+
+    /// <summary>Proposals wait here while no leader is known, and go in as soon as one is (or time out).</summary>
+    private void SubmitProposals()
+    {
+        if (_waitingForLeader.Count == 0 || _softState.Lead == 0)
+        {
+            return;
+        }
+
+        foreach (var proposal in _waitingForLeader)
+        {
+            if (proposal.Completion.Task.IsCompleted)
+            {
+                continue;
+            }
+
+            if (_node.TryPropose(ProposalPayload.Encode(proposal.RequestId, proposal.Command)))
+            {
+                _pendingProposals[proposal.RequestId] = proposal;
+            }
+            else
+            {
+                proposal.Completion.TrySetException(new EtcdException(EtcdErrorCode.LeaderElect, "etcdserver: proposal dropped, leadership is changing"));
+            }
+        }
+
+        _waitingForLeader.Clear();
+    }
+
+    private void DropAbandonedProposals(long now)
+    {
+        var limit = (long)(_options.RequestTimeout.TotalSeconds * 2 * Stopwatch.Frequency);
+        var timedOut = new EtcdException(EtcdErrorCode.RaftInternal, "etcdserver: request timed out");
+        for (var i = _waitingForLeader.Count - 1; i >= 0; i--)
+        {
+            if (now - _waitingForLeader[i].EnqueuedAt > limit)
+            {
+                _waitingForLeader[i].Completion.TrySetException(timedOut);
+                _waitingForLeader.RemoveAt(i);
+            }
+        }
+
+        foreach (var (id, proposal) in _pendingProposals.Where(p => now - p.Value.EnqueuedAt > limit).ToArray())
+        {
+            // Its entry was lost in a leader change; the caller already got a timeout.
+            _pendingProposals.Remove(id);
+            proposal.Completion.TrySetException(timedOut);
+        }
+    }
+
+    private void FailEverythingPending(string reason)
+    {
+        var error = new EtcdException(EtcdErrorCode.RaftInternal, reason);
+        foreach (var proposal in _pendingProposals.Values.Concat(_waitingForLeader))
+        {
+            proposal.Completion.TrySetException(error);
+        }
+
+        foreach (var read in _pendingReads.Values.Concat(_readsWaitingForApply.Select(r => r.Read)))
+        {
+            read.Completion.TrySetException(error);
+        }
+
+        while (_inputs.TryDequeue(out var input))
+        {
+            switch (input)
+            {
+                case ProposalInput proposal:
+                    proposal.Completion.TrySetException(error);
+                    break;
+                case ReadInput read:
+                    read.Completion.TrySetException(error);
+                    break;
+            }
+        }
+    }
+
+    private void UpdateStatus()
+    {
+        var hardState = _node.Raft.HardState;
+        _status = new ConsensusStatus((long)hardState.Term, (long)hardState.Commit, _softState.Lead, ToNodeRole(_softState.Role));
+    }
+
+    private static NodeRole ToNodeRole(StateRole role) => role switch
+    {
+        StateRole.Leader => NodeRole.Leader,
+        StateRole.Candidate => NodeRole.Candidate,
+        StateRole.PreCandidate => NodeRole.PreCandidate,
+        _ => NodeRole.Follower,
+    };
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Raft node {MemberId:x} started: snapshot at {SnapshotIndex}, log up to {LastIndex}, new cluster {Fresh}")]
+    private static partial void LogStarted(ILogger logger, ulong memberId, ulong snapshotIndex, ulong lastIndex, bool fresh);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Critical, Message = "The Raft node driver stopped on an unrecoverable error; writes are refused until the node is restarted")]
+    private static partial void LogDriverFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Role changed to {Role}; leader is now {Leader:x} (term {Term})")]
+    private static partial void LogRoleChanged(ILogger logger, StateRole role, ulong leader, ulong term);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Snapshot saved at index {Index} ({Bytes} bytes, {Milliseconds} ms); log compacted up to {CompactIndex}")]
+    private static partial void LogSnapshotSaved(ILogger logger, ulong index, int bytes, long milliseconds, ulong compactIndex);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Entry {Index} could not be decoded and was skipped on every member alike")]
+    private static partial void LogBadEntry(ILogger logger, ulong index, Exception? error);
+}

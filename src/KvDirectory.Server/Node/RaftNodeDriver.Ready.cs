@@ -1,0 +1,208 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using KvDirectory.Protocol;
+using KvDirectory.Raft;
+using KvDirectory.Store;
+
+namespace KvDirectory.Server.Node;
+
+public sealed partial class RaftNodeDriver
+{
+    /// <summary>
+    /// Handles Ready batches until the core has nothing more: persist (hard state + entries, one fsync),
+    /// send, apply committed entries in order, answer read states, then advance.
+    /// </summary>
+    private void ProcessReadies()
+    {
+        while (_node.HasReady())
+        {
+            var ready = _node.GetReady();
+            if (ready.SoftState is { } softState)
+            {
+                OnSoftStateChanged(softState);
+            }
+
+            if (ready.Snapshot is { IsEmpty: false } snapshot)
+            {
+                InstallSnapshot(snapshot);
+            }
+
+            if (ready.Entries.Count > 0 || ready.HardState is not null)
+            {
+                var started = Stopwatch.GetTimestamp();
+                _storage.Append(ready.HardState, ready.Entries);
+                _metrics.WalFsynced(Stopwatch.GetElapsedTime(started));
+            }
+
+            SendMessages(ready.Messages);
+            Apply(ready.CommittedEntries);
+            TrackReadStates(ready.ReadStates);
+            _node.Advance(ready);
+            UpdateStatus();
+            CompleteAppliedReads();
+            MaybeSnapshot();
+            SubmitProposals();
+        }
+    }
+
+    private void OnSoftStateChanged(SoftState softState)
+    {
+        if (softState.Lead != _softState.Lead)
+        {
+            _metrics.LeaderChanged();
+            LogRoleChanged(_logger, softState.Role, softState.Lead, _node.Raft.HardState.Term);
+        }
+        else if (softState.Role != _softState.Role)
+        {
+            LogRoleChanged(_logger, softState.Role, softState.Lead, _node.Raft.HardState.Term);
+        }
+
+        _softState = softState;
+    }
+
+    /// <summary>Peer messages; a single-member cluster has none. The peer transport plugs in here.</summary>
+    private static void SendMessages(IReadOnlyList<Message> messages)
+    {
+        if (messages.Count > 0)
+        {
+            throw new InvalidOperationException($"the Raft core wants to send {messages.Count} messages but this node has no peer transport");
+        }
+    }
+
+    private void InstallSnapshot(Snapshot snapshot)
+    {
+        _storage.ApplySnapshot(snapshot);
+        _store.RestoreSnapshot(snapshot.Data.Span);
+        _confState = snapshot.Metadata.ConfState;
+        Interlocked.Exchange(ref _appliedIndex, snapshot.Metadata.Index);
+        _lastSnapshotIndex = snapshot.Metadata.Index;
+    }
+
+    private void Apply(IReadOnlyList<Entry> entries)
+    {
+        if (entries.Count > 0)
+        {
+            _metrics.EntriesCommitted(entries.Count);
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.Type == EntryType.ConfChange)
+            {
+                ApplyConfChange(entry);
+            }
+            else if (!entry.Data.IsEmpty)
+            {
+                ApplyCommand(entry);
+            }
+
+            Interlocked.Exchange(ref _appliedIndex, entry.Index);
+        }
+    }
+
+    private void ApplyConfChange(Entry entry)
+    {
+        var change = ConfChange.Decode(entry.Data.Span);
+        _confState = _node.ApplyConfChange(change);
+        _storage.SetConfState(_confState);
+    }
+
+    private void ApplyCommand(Entry entry)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (!ProposalPayload.TryDecode(entry.Data, out var requestId, out var commandBytes))
+        {
+            LogBadEntry(_logger, entry.Index, null);
+            return;
+        }
+
+        _pendingProposals.Remove(requestId, out var waiting);
+        StoreCommand command;
+        try
+        {
+            command = StoreCommandCodec.Decode(commandBytes.Span);
+        }
+        catch (FormatException error)
+        {
+            LogBadEntry(_logger, entry.Index, error);
+            waiting?.Completion.TrySetException(new EtcdException(EtcdErrorCode.RaftInternal, "etcdserver: undecodable command"));
+            return;
+        }
+
+        try
+        {
+            var applied = _store.Apply(command);
+            waiting?.Completion.TrySetResult(applied!);
+        }
+        catch (EtcdException error)
+        {
+            waiting?.Completion.TrySetException(error);
+        }
+        finally
+        {
+            _metrics.EntryApplied(Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private void TrackReadStates(IReadOnlyList<ReadState> readStates)
+    {
+        foreach (var readState in readStates)
+        {
+            if (readState.Context.Length != 8)
+            {
+                continue;
+            }
+
+            var id = BinaryPrimitives.ReadUInt64BigEndian(readState.Context.Span);
+            if (_pendingReads.Remove(id, out var read))
+            {
+                _readsWaitingForApply.Add((readState.Index, read));
+            }
+        }
+    }
+
+    private void CompleteAppliedReads()
+    {
+        if (_readsWaitingForApply.Count == 0)
+        {
+            return;
+        }
+
+        var applied = _appliedIndex;
+        _readsWaitingForApply.RemoveAll(pending =>
+        {
+            if (pending.Index > applied)
+            {
+                return false;
+            }
+
+            pending.Read.Completion.TrySetResult(true);
+            return true;
+        });
+    }
+
+    /// <summary>Every <c>--snapshot-count</c> applied entries the store is saved, the log compacted and old WAL files released.</summary>
+    private void MaybeSnapshot()
+    {
+        var applied = _appliedIndex;
+        if (applied - _lastSnapshotIndex < (ulong)_options.SnapshotCount)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var data = _store.SaveSnapshot();
+        _storage.CreateSnapshot(applied, _confState, data);
+        var keep = (ulong)_options.SnapshotCatchUpEntries;
+        var compactTo = applied > keep ? applied - keep : 0;
+        if (compactTo > _storage.FirstIndex())
+        {
+            _storage.Compact(compactTo);
+        }
+
+        _lastSnapshotIndex = applied;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        _metrics.SnapshotSaveDuration.Observe(elapsed);
+        LogSnapshotSaved(_logger, applied, data.Length, (long)elapsed.TotalMilliseconds, compactTo);
+    }
+}

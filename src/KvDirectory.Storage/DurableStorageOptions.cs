@@ -1,0 +1,17 @@
+namespace KvDirectory.Storage;
+
+/// <summary>Options of <see cref="DurableRaftStorage"/>: where the files go and how many are kept.</summary>
+public sealed record DurableStorageOptions
+{
+    public static DurableStorageOptions Default { get; } = new();
+
+    public WalOptions Wal { get; init; } = WalOptions.Default;
+
+    public SnapshotStoreOptions Snapshots { get; init; } = SnapshotStoreOptions.Default;
+
+    /// <summary>The WAL directory under the data directory (etcd's layout).</summary>
+    public static string WalDirectory(string dataDirectory) => Path.Combine(dataDirectory, "member", "wal");
+
+    /// <summary>The snapshot database under the data directory.</summary>
+    public static string SnapshotDatabase(string dataDirectory) => Path.Combine(dataDirectory, "member", "snap", "snapshots.db");
+}

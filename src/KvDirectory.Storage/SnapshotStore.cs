@@ -1,0 +1,252 @@
+using KvDirectory.Raft;
+using LiteDB;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KvDirectory.Storage;
+
+/// <summary>
+/// Snapshots of the application state in one LiteDB file. Data is stored in chunks (LiteDB file
+/// storage), never as one huge document, and streamed in and out. A snapshot becomes visible only
+/// once its data is written and its metadata document is marked complete, so a crash mid-save leaves
+/// the previous snapshot as the latest. A CRC-32C of the data is checked before a snapshot is handed out.
+/// </summary>
+public sealed class SnapshotStore : IDisposable
+{
+    private const string MetadataCollection = "snapshots";
+    private const string FilesCollection = "snapshot_files";
+    private const string ChunksCollection = "snapshot_chunks";
+
+    private readonly LiteDatabase _database;
+    private readonly ILiteCollection<BsonDocument> _snapshots;
+    private readonly ILiteStorage<string> _files;
+    private readonly SnapshotStoreOptions _options;
+    private readonly ILogger _logger;
+
+    private SnapshotStore(LiteDatabase database, SnapshotStoreOptions options, ILogger logger)
+    {
+        _database = database;
+        _options = options;
+        _logger = logger;
+        _snapshots = database.GetCollection(MetadataCollection, BsonAutoId.Int64);
+        _snapshots.EnsureIndex("index");
+        _files = database.GetStorage<string>(FilesCollection, ChunksCollection);
+    }
+
+    /// <summary>The database, for tests that damage it on purpose.</summary>
+    internal LiteDatabase Database => _database;
+
+    /// <summary>Opens (or creates) the database file and removes the remains of any save a crash interrupted.</summary>
+    public static SnapshotStore Open(string path, SnapshotStoreOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        path = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Direct: this process owns the file exclusively, which is also what keeps a second server off it.
+        var database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        var store = new SnapshotStore(database, options ?? SnapshotStoreOptions.Default, logger ?? NullLogger.Instance);
+        try
+        {
+            store.RemoveIncomplete();
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+        return store;
+    }
+
+    /// <summary>Stores a snapshot read from <paramref name="data"/>, then applies retention.</summary>
+    public Task<SnapshotInfo> SaveAsync(SnapshotMetadata metadata, Stream data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(data);
+        return Task.Run(() => Save(metadata, data, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Synchronous <see cref="SaveAsync"/>: LiteDB itself is synchronous.</summary>
+    public SnapshotInfo Save(SnapshotMetadata metadata, Stream data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(data);
+        var id = BeginSave(metadata);
+        try
+        {
+            var (length, checksum) = WriteData(id, data, cancellationToken);
+            var info = CompleteSave(id, metadata, length, checksum);
+            _logger.SnapshotSaved(metadata.Index, metadata.Term, length, checksum);
+            Prune();
+            return info;
+        }
+        catch
+        {
+            try
+            {
+                TryRemove(id);
+            }
+            catch (LiteException)
+            {
+                // The half-written snapshot stays incomplete and is removed on the next open; the original error matters more.
+            }
+            throw;
+        }
+    }
+
+    /// <summary>The newest complete snapshot whose data passes its checksum, opened for streaming; null if none.</summary>
+    public StoredSnapshot? OpenLatest()
+    {
+        foreach (var info in ListWithIds())
+        {
+            if (!Verify(info.Id, info.Info)) continue;
+            return new StoredSnapshot(info.Info, _files.OpenRead(FileId(info.Id)));
+        }
+        return null;
+    }
+
+    /// <summary>The newest good snapshot read fully into memory (what the Raft core holds); null if none.</summary>
+    public Snapshot? LoadLatest()
+    {
+        foreach (var info in ListWithIds())
+        {
+            var buffer = new MemoryStream(checked((int)Math.Max(0, info.Info.Length)));
+            string? problem;
+            try
+            {
+                using var stream = _files.OpenRead(FileId(info.Id));
+                stream.CopyTo(buffer);
+                problem = Check(info.Info, buffer.Length, Crc32C.Compute(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+            }
+            catch (Exception ex) when (ex is LiteException or IOException or InvalidOperationException)
+            {
+                problem = ex.Message;
+            }
+            if (problem is null) return new Snapshot(info.Info.Metadata, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            _logger.SnapshotCorrupted(info.Info.Index, info.Info.Term, problem);
+        }
+        return null;
+    }
+
+    /// <summary>Complete snapshots, newest first (their data is not verified here).</summary>
+    public IReadOnlyList<SnapshotInfo> List() => ListWithIds().Select(s => s.Info).ToArray();
+
+    public void Dispose() => _database.Dispose();
+
+    /// <summary>Step 1 of a save: the metadata document, not yet complete, so a crash after it is recognisable.</summary>
+    internal long BeginSave(SnapshotMetadata metadata)
+    {
+        var document = new BsonDocument
+        {
+            ["index"] = unchecked((long)metadata.Index),
+            ["term"] = unchecked((long)metadata.Term),
+            ["voters"] = new BsonArray(metadata.ConfState.Voters.Select(v => new BsonValue(unchecked((long)v)))),
+            ["learners"] = new BsonArray(metadata.ConfState.Learners.Select(v => new BsonValue(unchecked((long)v)))),
+            ["complete"] = false,
+        };
+        return _snapshots.Insert(document).AsInt64;
+    }
+
+    /// <summary>Step 2: the data, in chunks, hashed on the way in.</summary>
+    internal (long Length, uint Checksum) WriteData(long id, Stream data, CancellationToken cancellationToken)
+    {
+        using var hashing = new ChecksumReadStream(data, cancellationToken);
+        _files.Upload(FileId(id), FileId(id) + ".snap", hashing);
+        return (hashing.BytesRead, hashing.Checksum);
+    }
+
+    /// <summary>Step 3: only now does the snapshot count.</summary>
+    internal SnapshotInfo CompleteSave(long id, SnapshotMetadata metadata, long length, uint checksum)
+    {
+        var document = _snapshots.FindById(id) ?? throw new InvalidOperationException($"snapshot document {id} vanished during save");
+        var savedAt = DateTime.UtcNow;
+        document["length"] = length;
+        document["checksum"] = (long)checksum;
+        document["savedAt"] = savedAt;
+        document["complete"] = true;
+        _snapshots.Update(document);
+        _database.Checkpoint();
+        return new SnapshotInfo(metadata, length, checksum, savedAt);
+    }
+
+    private static string FileId(long id) => $"snap-{id:x16}";
+
+    private List<(long Id, SnapshotInfo Info)> ListWithIds()
+    {
+        var result = new List<(long, SnapshotInfo)>();
+        foreach (var document in _snapshots.Find(Query.EQ("complete", true)))
+        {
+            var metadata = new SnapshotMetadata(
+                unchecked((ulong)document["index"].AsInt64),
+                unchecked((ulong)document["term"].AsInt64),
+                new ConfState(
+                    document["voters"].AsArray.Select(v => unchecked((ulong)v.AsInt64)),
+                    document["learners"].AsArray.Select(v => unchecked((ulong)v.AsInt64))));
+            var info = new SnapshotInfo(metadata, document["length"].AsInt64, unchecked((uint)document["checksum"].AsInt64),
+                document["savedAt"].AsDateTime);
+            result.Add((document["_id"].AsInt64, info));
+        }
+        // Newest first: by log position, and by save order for two snapshots at one index.
+        result.Sort((a, b) => b.Item2.Index != a.Item2.Index ? b.Item2.Index.CompareTo(a.Item2.Index) : b.Item1.CompareTo(a.Item1));
+        return result;
+    }
+
+    private bool Verify(long id, SnapshotInfo info)
+    {
+        string? problem;
+        try
+        {
+            using var stream = _files.OpenRead(FileId(id));
+            using var hashing = new ChecksumReadStream(stream, CancellationToken.None);
+            hashing.CopyTo(Stream.Null);
+            problem = Check(info, hashing.BytesRead, hashing.Checksum);
+        }
+        catch (Exception ex) when (ex is LiteException or IOException or InvalidOperationException)
+        {
+            problem = ex.Message;
+        }
+        if (problem is null) return true;
+        _logger.SnapshotCorrupted(info.Index, info.Term, problem);
+        return false;
+    }
+
+    private static string? Check(SnapshotInfo info, long length, uint checksum)
+    {
+        if (length != info.Length) return $"length {length}, expected {info.Length}";
+        if (checksum != info.Checksum) return $"crc32c {checksum:x8}, expected {info.Checksum:x8}";
+        return null;
+    }
+
+    private void Prune()
+    {
+        if (_options.MaxSnapshots <= 0) return;
+        foreach (var (id, info) in ListWithIds().Skip(_options.MaxSnapshots))
+        {
+            TryRemove(id);
+            _logger.SnapshotPruned(info.Index);
+        }
+    }
+
+    private void RemoveIncomplete()
+    {
+        foreach (var document in _snapshots.Find(Query.EQ("complete", false)).ToList())
+        {
+            var id = document["_id"].AsInt64;
+            TryRemove(id);
+            _logger.SnapshotIncompleteRemoved(unchecked((ulong)document["index"].AsInt64));
+        }
+    }
+
+    private void TryRemove(long id)
+    {
+        // Demote, then drop data, then the document: a crash at any step leaves an incomplete document
+        // that the next open cleans up, never a "complete" snapshot without data or data nobody owns.
+        var document = _snapshots.FindById(id);
+        if (document is not null && document["complete"].AsBoolean)
+        {
+            document["complete"] = false;
+            _snapshots.Update(document);
+        }
+        _files.Delete(FileId(id));
+        _snapshots.Delete(id);
+    }
+}

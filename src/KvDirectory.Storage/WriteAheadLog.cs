@@ -1,0 +1,248 @@
+using KvDirectory.Raft;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
+
+namespace KvDirectory.Storage;
+
+/// <summary>
+/// The segmented write-ahead log: Raft entries, hard state, snapshot markers and cluster metadata,
+/// each record checksummed, every batch made durable by one fsync before its append completes.
+/// Concurrent appends are group-committed: batches that arrive while an fsync runs share the next one.
+/// </summary>
+public sealed partial class WriteAheadLog : IDisposable
+{
+    private readonly string _directory;
+    private readonly WalOptions _options;
+    private readonly ILogger _logger;
+    private FileStream? _directoryLock;
+
+    // Guards the open segment and the state written into new segment headers.
+    private readonly Lock _fileGate = new();
+    private SafeFileHandle _segment;
+    private WalSegmentName _segmentName;
+    private long _writeOffset;
+    private uint _lastCrc;
+    private HardState _hardState;
+    private WalSnapshotMarker _marker;
+    private byte[] _metadata;
+    private ulong _lastIndex;
+    private long _fsyncCount;
+
+    private WriteAheadLog(string directory, WalOptions options, ILogger logger, SafeFileHandle segment, WalSegmentName name,
+        long writeOffset, WalReplay state)
+    {
+        _directory = directory;
+        _options = options;
+        _logger = logger;
+        _segment = segment;
+        _segmentName = name;
+        _writeOffset = writeOffset;
+        _lastCrc = state.LastCrc;
+        _hardState = state.HardState;
+        _marker = state.Marker;
+        _metadata = state.Metadata;
+        _lastIndex = state.LastIndex;
+        _queuedLastIndex = state.LastIndex;
+    }
+
+    public string Directory => _directory;
+
+    /// <summary>How many fsyncs of segment data have completed; with group commit, far fewer than appends.</summary>
+    public long FsyncCount => Interlocked.Read(ref _fsyncCount);
+
+    /// <summary>Index of the last durable entry (or of a later snapshot marker).</summary>
+    public ulong LastIndex
+    {
+        get
+        {
+            lock (_fileGate) return _lastIndex;
+        }
+    }
+
+    /// <summary>
+    /// Opens (or creates) the log in <paramref name="directory"/>, repairs a torn tail, and replays it.
+    /// Entries are returned from <paramref name="replayAfterIndex"/> + 1 on: pass the index of the
+    /// snapshot actually loaded; by default the latest snapshot marker in the log.
+    /// </summary>
+    /// <exception cref="WalCorruptedException">Damage anywhere but the tail of the last segment, or a gap.</exception>
+    public static (WriteAheadLog Log, WalRecoveryResult Recovery) Open(
+        string directory, WalOptions? options = null, ILogger? logger = null, ulong? replayAfterIndex = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= WalOptions.Default;
+        if (options.SegmentSizeBytes is < 4096 or > int.MaxValue / 2)
+            throw new ArgumentOutOfRangeException(nameof(options), options.SegmentSizeBytes, "segment size must be between 4 KiB and 1 GiB");
+        logger ??= NullLogger.Instance;
+        directory = Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(directory);
+        var directoryLock = LockDirectory(directory);
+        try
+        {
+            var opened = OpenLocked(directory, options, logger, replayAfterIndex);
+            opened.Log._directoryLock = directoryLock;
+            return opened;
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Two processes appending to one log would interleave records; the exclusive open of a lock file
+    /// (an flock on Unix) makes the second one fail at start instead.
+    /// </summary>
+    private static FileStream LockDirectory(string directory)
+    {
+        var path = Path.Combine(directory, ".lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"write-ahead log {directory} is in use by another process or instance", ex);
+        }
+    }
+
+    private static (WriteAheadLog Log, WalRecoveryResult Recovery) OpenLocked(
+        string directory, WalOptions options, ILogger logger, ulong? replayAfterIndex)
+    {
+        foreach (var temporary in System.IO.Directory.EnumerateFiles(directory, "*" + WalSegmentName.TemporaryExtension))
+        {
+            File.Delete(temporary);
+            logger.WalTemporaryRemoved(temporary);
+        }
+
+        var segments = WalSegmentName.List(directory);
+        var replay = new WalReplay(replayAfterIndex);
+        if (segments.Count == 0)
+        {
+            var first = new WalSegmentName(1, 1);
+            var (handle, length, crc) = CreateSegment(directory, options, first, previousCrc: 0, default, default, []);
+            var fresh = new WriteAheadLog(directory, options, logger, handle, first, length, replay) { _lastCrc = crc };
+            var empty = replay.Finish(null);
+            logger.WalOpened(directory, 1, 0, empty.ReplayedAfter, 0);
+            return (fresh, empty);
+        }
+
+        for (var i = 1; i < segments.Count; i++)
+        {
+            if (segments[i].Name.Sequence != segments[i - 1].Name.Sequence + 1)
+                throw new WalCorruptedException(
+                    $"write-ahead log in {directory} is missing segments between {segments[i - 1].Name.FileName} and {segments[i].Name.FileName}");
+        }
+
+        WalSegmentScan? lastScan = null;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var (name, path) = segments[i];
+            var scan = WalSegmentScanner.Scan(path, File.ReadAllBytes(path), isLast: i == segments.Count - 1);
+            replay.Apply(path, name, scan);
+            lastScan = scan;
+        }
+
+        var (lastName, lastPath) = segments[^1];
+        var repair = lastScan!.Repair;
+        if (repair is null && lastScan.ZeroTail && !LooksPreallocated(options, lastScan.Data.Length))
+            repair = new WalTailRepair(lastPath, lastScan.ValidEnd, lastScan.Data.Length - lastScan.ValidEnd, "zeroed bytes after the last record");
+        // Finish first: a gap fails the open before anything on disk is touched.
+        var recovery = replay.Finish(repair);
+        if (repair is not null) logger.WalTailRepaired(repair.File, repair.Offset, repair.DroppedBytes, repair.Reason);
+
+        var segment = File.OpenHandle(lastPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        try
+        {
+            if (repair is not null)
+            {
+                // Cut the damage off first, then extend again, so the preallocated area is zeros, not garbage.
+                RandomAccess.SetLength(segment, lastScan.ValidEnd);
+                if (options.Preallocate) RandomAccess.SetLength(segment, Math.Max(options.SegmentSizeBytes, lastScan.ValidEnd));
+                RandomAccess.FlushToDisk(segment);
+            }
+        }
+        catch
+        {
+            segment.Dispose();
+            throw;
+        }
+
+        var log = new WriteAheadLog(directory, options, logger, segment, lastName, lastScan.ValidEnd, replay);
+        logger.WalOpened(directory, segments.Count, recovery.Entries.Count, recovery.ReplayedAfter, replay.LastIndex);
+        if (log._writeOffset >= options.SegmentSizeBytes)
+        {
+            lock (log._fileGate) log.Cut();
+        }
+        return (log, recovery);
+    }
+
+    /// <summary>
+    /// Deletes segments holding nothing after <paramref name="index"/> (a snapshot index), oldest first,
+    /// while more than <see cref="WalOptions.MaxRetainedSegments"/> files remain. The open segment stays.
+    /// </summary>
+    /// <returns>The number of segment files deleted.</returns>
+    public int ReleaseBefore(ulong index)
+    {
+        if (_options.MaxRetainedSegments == 0) return 0;
+        lock (_fileGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var segments = WalSegmentName.List(_directory);
+            var deleted = 0;
+            // Segment k only holds entries below the first index of segment k+1 (later overwrites live in later segments).
+            for (var k = 0; k + 1 < segments.Count && segments.Count - deleted > _options.MaxRetainedSegments; k++)
+            {
+                if (segments[k + 1].Name.FirstIndex > index + 1) break;
+                File.Delete(segments[k].Path);
+                deleted++;
+                _logger.WalSegmentReleased(segments[k].Path, index);
+            }
+            if (deleted > 0) DirectorySync.Flush(_directory);
+            return deleted;
+        }
+    }
+
+    /// <summary>Refuses new writes, waits for queued ones to be written, then closes the segment.</summary>
+    public void Dispose()
+    {
+        lock (_queueGate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        _idle.Wait();
+        lock (_fileGate) _segment.Dispose();
+        _idle.Dispose();
+        _directoryLock?.Dispose();
+    }
+
+    private static bool LooksPreallocated(WalOptions options, long length) => options.Preallocate && length == options.SegmentSizeBytes;
+
+    /// <summary>
+    /// Writes a new segment under a temporary name, syncs it, then renames it into place, so a segment
+    /// that exists always starts with a complete header carrying the state older segments held.
+    /// </summary>
+    private static (SafeFileHandle Handle, long Length, uint LastCrc) CreateSegment(string directory, WalOptions options,
+        WalSegmentName name, uint previousCrc, HardState hardState, WalSnapshotMarker marker, byte[] metadata)
+    {
+        var writer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        var crc = WalRecordFormat.Write(writer, WalRecordType.SegmentHeader, WalPayloads.SegmentHeader(name.Sequence, name.FirstIndex, previousCrc));
+        crc = WalRecordFormat.Write(writer, WalRecordType.Metadata, metadata);
+        if (!hardState.IsEmpty) crc = WalRecordFormat.Write(writer, WalRecordType.HardState, RaftCodec.EncodeHardState(hardState));
+        if (marker.Index > 0) crc = WalRecordFormat.Write(writer, WalRecordType.SnapshotMarker, WalPayloads.Marker(marker.Index, marker.Term, resetsLog: false));
+
+        var finalPath = Path.Combine(directory, name.FileName);
+        var temporaryPath = finalPath + ".tmp";
+        using (var temporary = File.OpenHandle(temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(temporary, writer.WrittenSpan, 0);
+            if (options.Preallocate) RandomAccess.SetLength(temporary, Math.Max(options.SegmentSizeBytes, writer.WrittenCount));
+            RandomAccess.FlushToDisk(temporary);
+        }
+        File.Move(temporaryPath, finalPath);
+        DirectorySync.Flush(directory);
+        return (File.OpenHandle(finalPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read), writer.WrittenCount, crc);
+    }
+}

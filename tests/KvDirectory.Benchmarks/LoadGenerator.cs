@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace KvDirectory.Benchmarks;
+
+/// <summary>
+/// Closed-loop HTTP load: one task per connection, each sending its next request as soon as the previous answer
+/// arrived, on a handler that keeps exactly that many keep-alive connections open.
+/// </summary>
+public sealed class LoadGenerator : IDisposable
+{
+    private readonly HttpClient _client;
+    private readonly Uri _baseUrl;
+    private readonly BenchmarkOptions _options;
+    private readonly byte[] _putBody;
+
+    public LoadGenerator(Uri baseUrl, BenchmarkOptions options)
+    {
+        _baseUrl = baseUrl;
+        _options = options;
+        _client = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.Connections,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+        // A url-safe value so the form body needs no escaping: what is measured is the server, not the encoder.
+        var random = new Random(options.Seed);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        var value = new string(Enumerable.Range(0, options.ValueBytes).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        _putBody = Encoding.ASCII.GetBytes("value=" + value);
+    }
+
+    /// <summary>Writes every key once, so GETs find them; it also warms the connections and the JIT.</summary>
+    public async Task PreloadAsync()
+    {
+        var next = -1;
+        var workers = Enumerable.Range(0, _options.Connections).Select(async _ =>
+        {
+            int key;
+            while ((key = Interlocked.Increment(ref next)) < _options.Keys)
+            {
+                using var response = await SendAsync(HttpMethod.Put, key);
+                response.EnsureSuccessStatusCode();
+            }
+        });
+        await Task.WhenAll(workers);
+    }
+
+    public async Task<WorkloadResult> RunAsync(string server, HttpMethod method, TimeSpan duration)
+    {
+        var latencies = new List<long>[_options.Connections];
+        var errors = 0L;
+        var stopwatch = Stopwatch.StartNew();
+        var deadline = stopwatch.Elapsed + duration;
+        var workers = Enumerable.Range(0, _options.Connections).Select(async worker =>
+        {
+            var random = new Random(_options.Seed + worker);
+            var mine = latencies[worker] = new List<long>(1 << 14);
+            while (stopwatch.Elapsed < deadline)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await SendAsync(method, random.Next(_options.Keys));
+                    await response.Content.LoadIntoBufferAsync();
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                mine.Add(Stopwatch.GetTimestamp() - started);
+            }
+        });
+        await Task.WhenAll(workers);
+        // Measured to the last answer, not the deadline: a stall at the end of the window must lower the rate.
+        var elapsed = stopwatch.Elapsed;
+        var all = latencies.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        return new WorkloadResult(server, method == HttpMethod.Put ? "PUT 256B" : "GET", all.LongLength, errors, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), Percentile(all, 1.0));
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, int key)
+    {
+        var request = new HttpRequestMessage(method, new Uri(_baseUrl, $"/v2/keys/bench/k{key}"));
+        if (method == HttpMethod.Put)
+        {
+            request.Content = new ByteArrayContent(_putBody);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        }
+
+        return _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    }
+
+    private static double Percentile(long[] sorted, double quantile) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
+}

@@ -1,0 +1,340 @@
+using System.Buffers.Binary;
+using KvDirectory.Raft;
+
+namespace KvDirectory.Raft.Tests.Simulation;
+
+/// <summary>
+/// Runs one seeded scenario: a cluster under a hostile network, crashes, compaction, membership changes
+/// and client traffic, then a healed phase that must reach a leader and commit every pending proposal.
+/// </summary>
+internal sealed class ClusterSimulator
+{
+    private readonly SimulationOptions _options;
+    private readonly Random _random;
+    private readonly VirtualNetwork _network;
+    private readonly SortedDictionary<ulong, SimulatedNode> _nodes = [];
+    private readonly SafetyChecker _checker = new();
+    private readonly Dictionary<ulong, long> _pendingProposals = [];
+    private readonly Queue<string> _trace = new();
+    private ulong _nextProposal = 1;
+    private ulong _nextRead = 1;
+    private long _now;
+
+    public ClusterSimulator(SimulationOptions options)
+    {
+        _options = options;
+        _random = new Random(options.Seed);
+        _network = new VirtualNetwork(_random)
+        {
+            DropRate = options.DropRate, DuplicateRate = options.DuplicateRate, MaxDelay = options.MaxDelay,
+        };
+        var voters = Enumerable.Range(1, options.Voters).Select(i => (ulong)i).ToArray();
+        for (var i = 1; i <= options.Voters + options.Spares; i++)
+        {
+            var id = (ulong)i;
+            _nodes[id] = new SimulatedNode(id, i <= options.Voters ? voters : [], options, options.Seed);
+        }
+        // A bootstrap is durable before the member talks to anyone: a member that lost it would replay
+        // the initial membership one entry at a time and could briefly believe it is the only voter.
+        foreach (var node in _nodes.Values) ProcessReady(node);
+    }
+
+    public int Committed => (int)_checker.MaxApplied;
+
+    public int ReadsAnswered => _checker.ReadsAnswered;
+
+    public string TraceTail => string.Join(Environment.NewLine, _trace);
+
+    public void Run()
+    {
+        for (var i = 0; i < _options.ChaosTicks; i++)
+        {
+            Chaos();
+            Step();
+        }
+        Heal();
+        for (var i = 0; i < _options.LivenessTicks; i++)
+        {
+            if (i % 20 == 0) RetryPendingProposals();
+            if (i % 7 == 0) IssueRead();
+            Step();
+            if (_pendingProposals.Count == 0 && AllMembersCaughtUp()) return;
+        }
+        var leader = CurrentLeader();
+        throw new SimulationFailure(
+            $"not live after {_options.LivenessTicks} healed ticks: leader={leader?.Id.ToString() ?? "none"}, " +
+            $"{_pendingProposals.Count} proposals pending, applied=[{string.Join(' ', _nodes.Values.Select(n => $"{n.Id}:{n.Applied}"))}], " +
+            $"leader progress=[{string.Join("; ", leader?.Raft!.Status().Progress.Select(p => $"{p.Key}: {p.Value}") ?? [])}], " +
+            $"snapshots=[{string.Join(' ', _nodes.Values.Select(n => $"{n.Id}:{n.Disk.Snapshot().Metadata.Index}({n.Disk.Snapshot().Metadata.ConfState})"))}]");
+    }
+
+    private void Chaos()
+    {
+        if (Chance(_options.ProposeRate)) Propose(_nextProposal++);
+        if (Chance(_options.ReadIndexRate)) IssueRead();
+        if (Chance(_options.PartitionRate)) Partition();
+        if (Chance(_options.HealRate))
+        {
+            Record("heal");
+            _network.Heal();
+        }
+        if (Chance(_options.CrashRate)) Crash();
+        if (Chance(_options.RestartRate)) Restart();
+        if (Chance(_options.CompactRate)) Compact();
+        if (Chance(_options.ConfChangeRate)) ChangeMembership();
+        if (Chance(_options.TransferRate)) TransferLeadership();
+        if (_now % 30 == 0) RetryPendingProposals();
+    }
+
+    private void Heal()
+    {
+        Record("heal all, restart all, stop losing messages");
+        _network.Heal();
+        _network.DropRate = 0;
+        _network.DuplicateRate = 0;
+        foreach (var node in _nodes.Values)
+        {
+            if (!node.IsUp) node.Start();
+        }
+    }
+
+    private void Step()
+    {
+        _now++;
+        foreach (var node in _nodes.Values) node.Raft?.Tick();
+        var lost = new List<Message>();
+        foreach (var m in _network.TakeDue(_now, lost)) Deliver(m);
+        foreach (var m in lost) ReportLost(m);
+        foreach (var node in _nodes.Values) ProcessReady(node);
+        _checker.CheckLeaders(_nodes.Values);
+        foreach (var node in _nodes.Values) _checker.CheckCommitted(node);
+    }
+
+    private void Deliver(Message m)
+    {
+        if (!_nodes.TryGetValue(m.To, out var target) || target.Raft is not { } raft)
+        {
+            ReportLost(m);
+            return;
+        }
+        if (Verbose) Record($"deliver {m}");
+        raft.Step(m);
+        if (m.Type == MessageType.MsgSnap && _nodes[m.From].Raft is { } sender) sender.ReportSnapshot(m.To, succeeded: true);
+    }
+
+    private void ReportLost(Message m)
+    {
+        if (!_nodes.TryGetValue(m.From, out var sender) || sender.Raft is not { } raft) return;
+        if (m.Type == MessageType.MsgSnap) raft.ReportSnapshot(m.To, succeeded: false);
+        else if (m.Type == MessageType.MsgApp) raft.ReportUnreachable(m.To);
+    }
+
+    /// <summary>Drives one node's Ready loop as the server will: persist, send, apply, advance.</summary>
+    private void ProcessReady(SimulatedNode node)
+    {
+        while (node.Raft is { } raft && raft.HasReady())
+        {
+            var ready = raft.GetReady();
+            if (ready.Snapshot is { } snapshot) node.Disk.ApplySnapshot(snapshot);
+            node.Disk.Append(ready.Entries);
+            if (ready.HardState is { } hs) node.Disk.SetHardState(hs);
+            foreach (var m in ready.Messages)
+            {
+                if (!_network.Send(_now, m)) ReportLost(m);
+            }
+            if (ready.Snapshot is { } applied)
+            {
+                _checker.OnSnapshotApplied(node, applied);
+                node.Applied = applied.Metadata.Index;
+                node.Conf = applied.Metadata.ConfState;
+            }
+            foreach (var entry in ready.CommittedEntries) Apply(node, raft, entry);
+            foreach (var read in ready.ReadStates) _checker.OnReadAnswered(node, read);
+            raft.Advance(ready);
+            // Like etcd's --snapshot-count: snapshots are taken regularly, so a member added after the
+            // last snapshot eventually receives one that includes it.
+            if (node.Applied >= node.Disk.Snapshot().Metadata.Index + (ulong)_options.SnapshotCount) Compact(node, keep: 5);
+        }
+    }
+
+    private void Apply(SimulatedNode node, RawNode raft, Entry entry)
+    {
+        _checker.OnApply(node, entry);
+        node.Applied = entry.Index;
+        if (entry.Type == EntryType.ConfChange)
+        {
+            var change = ConfChange.Decode(entry.Data.Span);
+            node.Conf = raft.ApplyConfChange(change);
+            Record($"node {node.Id} applied {change.Type} {change.NodeId} at {entry.Index}: {node.Conf}");
+        }
+        else if (entry.Data.Length >= 8)
+        {
+            _pendingProposals.Remove(BinaryPrimitives.ReadUInt64LittleEndian(entry.Data.Span));
+        }
+    }
+
+    private void Propose(ulong id)
+    {
+        _pendingProposals[id] = _now;
+        var node = RandomUpNode();
+        if (node is null) return;
+        // Payloads of varying size make batching split at the message size bound.
+        var data = new byte[8 + _random.Next(24)];
+        BinaryPrimitives.WriteUInt64LittleEndian(data, id);
+        node.Raft!.TryPropose(data);
+    }
+
+    /// <summary>Clients retry what did not commit: a proposal may be lost with a deposed leader's log.</summary>
+    private void RetryPendingProposals()
+    {
+        var leader = CurrentLeader();
+        if (leader is null) return;
+        foreach (var id in _pendingProposals.Keys.Order().Take(32).ToArray())
+        {
+            var data = new byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(data, id);
+            leader.Raft!.TryPropose(data);
+        }
+    }
+
+    private void IssueRead()
+    {
+        var node = RandomUpNode();
+        if (node is null) return;
+        var context = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(context, _nextRead++);
+        _checker.OnReadIssued(context);
+        if (!node.Raft!.ReadIndex(context)) _checker.ForgetRead(context);
+    }
+
+    private void Partition()
+    {
+        var ids = _nodes.Keys.ToArray();
+        switch (_random.Next(3))
+        {
+            case 0:
+            {
+                var leader = CurrentLeader();
+                if (leader is null) goto case 1;
+                Record($"isolate leader {leader.Id}");
+                _network.Partition([leader.Id], ids.Where(i => i != leader.Id).ToArray());
+                break;
+            }
+            case 1:
+            {
+                var shuffled = ids.OrderBy(_ => _random.Next()).ToArray();
+                var cut = 1 + _random.Next(ids.Length - 1);
+                Record($"partition {string.Join(',', shuffled[..cut])} | {string.Join(',', shuffled[cut..])}");
+                _network.Partition(shuffled[..cut], shuffled[cut..]);
+                break;
+            }
+            default:
+            {
+                var from = ids[_random.Next(ids.Length)];
+                var to = ids[_random.Next(ids.Length)];
+                if (from == to) return;
+                Record($"block one way {from} -> {to}");
+                _network.Block(from, to);
+                break;
+            }
+        }
+    }
+
+    private void Crash()
+    {
+        var node = RandomUpNode();
+        if (node is null) return;
+        Record($"crash {node.Id}");
+        node.Crash();
+    }
+
+    private void Restart()
+    {
+        var down = _nodes.Values.Where(n => !n.IsUp).ToArray();
+        if (down.Length == 0) return;
+        var node = down[_random.Next(down.Length)];
+        Record($"restart {node.Id}");
+        node.Start();
+    }
+
+    private void Compact()
+    {
+        var node = RandomUpNode();
+        // Sometimes keep a short tail so both catch-up paths (entries and snapshot) are exercised.
+        if (node is not null) Compact(node, (ulong)_random.Next(3));
+    }
+
+    private void Compact(SimulatedNode node, ulong keep)
+    {
+        var snapshotIndex = node.Disk.Snapshot().Metadata.Index;
+        if (node.Applied <= snapshotIndex || node.Applied < node.Disk.FirstIndex()) return;
+        node.Disk.CreateSnapshot(node.Applied, node.Conf, SimulatedNode.EncodeSnapshotData(node.Applied));
+        var compactTo = node.Applied > keep ? node.Applied - keep : node.Applied;
+        if (compactTo >= node.Disk.FirstIndex()) node.Disk.Compact(compactTo);
+        Record($"node {node.Id} snapshot at {node.Applied}, compacted to {compactTo}");
+    }
+
+    private void ChangeMembership()
+    {
+        var leader = CurrentLeader();
+        if (leader is null) return;
+        var conf = leader.Conf;
+        var outsiders = _nodes.Keys.Where(id => !conf.Voters.Contains(id) && !conf.Learners.Contains(id)).ToArray();
+        ConfChange change;
+        if (conf.Learners.Count > 0) change = new ConfChange(ConfChangeType.AddNode, conf.Learners[0]);
+        else if (outsiders.Length > 0 && _random.Next(2) == 0) change = new ConfChange(ConfChangeType.AddLearnerNode, outsiders[_random.Next(outsiders.Length)]);
+        else if (conf.Voters.Count > 3) change = new ConfChange(ConfChangeType.RemoveNode, conf.Voters[_random.Next(conf.Voters.Count)]);
+        else if (outsiders.Length > 0) change = new ConfChange(ConfChangeType.AddLearnerNode, outsiders[_random.Next(outsiders.Length)]);
+        else return;
+        Record($"propose {change.Type} {change.NodeId} at leader {leader.Id}");
+        leader.Raft!.TryProposeConfChange(change);
+    }
+
+    private void TransferLeadership()
+    {
+        var leader = CurrentLeader();
+        if (leader is null) return;
+        var voters = leader.Conf.Voters.Where(v => v != leader.Id).ToArray();
+        if (voters.Length == 0) return;
+        var to = voters[_random.Next(voters.Length)];
+        Record($"transfer leadership {leader.Id} -> {to}");
+        leader.Raft!.TransferLeadership(to);
+    }
+
+    private bool AllMembersCaughtUp()
+    {
+        var leader = CurrentLeader();
+        if (leader is null) return false;
+        var commit = leader.Raft!.Raft.Log.Committed;
+        var conf = leader.Raft.Raft.Tracker.Config;
+        return conf.Voters.Concat(conf.Learners).All(id => _nodes[id].Applied >= commit);
+    }
+
+    private SimulatedNode? CurrentLeader()
+    {
+        SimulatedNode? best = null;
+        foreach (var node in _nodes.Values)
+        {
+            if (node.Raft is { } raft && raft.Raft.Role == StateRole.Leader && (best is null || raft.Raft.Term > best.Raft!.Raft.Term))
+                best = node;
+        }
+        return best;
+    }
+
+    private SimulatedNode? RandomUpNode()
+    {
+        var up = _nodes.Values.Where(n => n.IsUp).ToArray();
+        return up.Length == 0 ? null : up[_random.Next(up.Length)];
+    }
+
+    /// <summary>RAFT_SIM_VERBOSE=1 traces every delivered message (for replaying a failing seed).</summary>
+    private static bool Verbose { get; } = Environment.GetEnvironmentVariable("RAFT_SIM_VERBOSE") == "1";
+
+    private bool Chance(double p) => _random.NextDouble() < p;
+
+    private void Record(string what)
+    {
+        _trace.Enqueue($"t={_now} {what}");
+        while (_trace.Count > (Verbose ? 5000 : 40)) _trace.Dequeue();
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text.Json;
+using KvDirectory.Protocol;
+using KvDirectory.Server.Hosting;
+using KvDirectory.Testing;
+
+namespace KvDirectory.Server.Tests.Http;
+
+public sealed class BackupRestoreTests
+{
+    [Fact]
+    public async Task A_backup_from_a_running_node_starts_a_new_data_dir_with_the_same_keys_and_indexes()
+    {
+        var backup = Path.GetTempFileName();
+        string[] keys = ["/a", "/dir/b", "/dir/_hidden", "/q/in-order"];
+        try
+        {
+            string original;
+            await using (var source = await InProcessServer.StartAsync())
+            {
+                foreach (var key in keys)
+                {
+                    (await source.Client.PutAsync("/v2/keys" + key, new FormUrlEncodedContent([new("value", "v" + key)]))).EnsureSuccessStatusCode();
+                }
+
+                original = await source.Client.GetStringAsync("/v2/keys/dir?recursive=true&sorted=true");
+                using var response = await source.Client.GetAsync("/v2/admin/snapshot");
+                response.Content.Headers.ContentType!.MediaType.Should().Be("application/octet-stream");
+                await File.WriteAllBytesAsync(backup, await response.Content.ReadAsByteArrayAsync());
+            }
+
+            await using var restored = await InProcessServer.StartAsync("--restore-from", backup);
+
+            (await restored.Client.GetStringAsync("/v2/keys/dir?recursive=true&sorted=true")).Should().Be(original);
+            (await restored.Client.GetStringAsync("/v2/keys/dir/_hidden")).Should().Contain("v/dir/_hidden");
+            var write = await restored.Client.PutAsync("/v2/keys/after", new FormUrlEncodedContent([new("value", "x")]));
+            var etcdEvent = JsonSerializer.Deserialize(await write.Content.ReadAsStringAsync(), ProtocolJsonContext.Default.EtcdEvent)!;
+            etcdEvent.Node!.ModifiedIndex.Should().Be(keys.Length + 1, "the etcd index carries on from the backup");
+        }
+        finally
+        {
+            File.Delete(backup);
+        }
+    }
+
+    [Fact]
+    public async Task A_damaged_backup_is_refused_before_anything_is_written()
+    {
+        var backup = Path.GetTempFileName();
+        var dataDir = Path.Combine(Path.GetTempPath(), "kvdirectory-restore-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var source = await InProcessServer.StartAsync())
+            {
+                await source.Client.PutAsync("/v2/keys/a", new FormUrlEncodedContent([new("value", "1")]));
+                var bytes = await source.Client.GetByteArrayAsync("/v2/admin/snapshot");
+                bytes[^40] ^= 0xFF;
+                await File.WriteAllBytesAsync(backup, bytes);
+            }
+
+            var start = () => ServerHost.Build(["--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}", "--data-dir", dataDir, "--restore-from", backup])
+                .Services.GetService(typeof(KvDirectory.Server.Node.RaftNodeDriver));
+
+            start.Should().Throw<InvalidDataException>().WithMessage("*checksum*");
+            Directory.Exists(Path.Combine(dataDir, "member")).Should().BeFalse();
+        }
+        finally
+        {
+            File.Delete(backup);
+            if (Directory.Exists(dataDir))
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Restore_refuses_a_data_dir_that_already_holds_data()
+    {
+        var backup = Path.GetTempFileName();
+        try
+        {
+            await using var server = await InProcessServer.StartAsync();
+            await File.WriteAllBytesAsync(backup, await server.Client.GetByteArrayAsync("/v2/admin/snapshot"));
+            var existing = Path.Combine(Path.GetTempPath(), "kvdirectory-existing-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(Path.Combine(existing, "member"));
+
+            var start = () => ServerHost.Build(["--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}", "--data-dir", existing, "--restore-from", backup])
+                .Services.GetService(typeof(KvDirectory.Server.Node.RaftNodeDriver));
+
+            start.Should().Throw<InvalidOperationException>().WithMessage("*already holds*");
+            Directory.Delete(existing, recursive: true);
+            (await server.Client.GetAsync("/v2/admin/snapshot")).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        finally
+        {
+            File.Delete(backup);
+        }
+    }
+}
