@@ -3,14 +3,14 @@ namespace KvDirectory.Cli.Tests;
 /// <summary>
 /// watch --forever across a SIGKILL and restart of the server on the same data dir and port: events written while
 /// the watcher is reconnecting are delivered from history, none is lost or printed twice.
-/// Runs against real etcd because our server does not persist yet.
+/// Runs against the server KVDIR_CLI_SERVER names (ours by default).
 /// </summary>
 public sealed class WatchRestartTests
 {
     [Fact]
     public async Task Watch_forever_survives_a_server_restart_without_losing_or_repeating_events()
     {
-        await using var etcd = new RestartableEtcd();
+        await using var etcd = new RestartableServer(ServerFixture.Kind);
         await etcd.StartAsync();
         const string key = "/restart/k";
         await using var watch = BackgroundKvctl.Start(etcd.Endpoint, "watch", "--forever", key);
@@ -31,7 +31,7 @@ public sealed class WatchRestartTests
     [Fact]
     public async Task Watch_without_forever_fails_when_the_server_goes_away()
     {
-        await using var etcd = new RestartableEtcd();
+        await using var etcd = new RestartableServer(ServerFixture.Kind);
         await etcd.StartAsync();
         var watch = Tools.KvctlAsync(etcd.Endpoint, "watch", "/gone/k");
         await ServerProbe.WaitForWatchersAsync(etcd.Endpoint, 1);

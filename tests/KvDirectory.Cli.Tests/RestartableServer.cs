@@ -3,14 +3,14 @@ using System.Diagnostics;
 namespace KvDirectory.Cli.Tests;
 
 /// <summary>
-/// Real etcd on fixed ports and data dir that can be SIGKILLed and started again on the same ones (the shared
-/// harness picks new ports on every start). Used for the watch-across-restart test until our server persists.
+/// A server (etcd or ours) on fixed ports and data dir that can be SIGKILLed and started again on the same ones
+/// (the shared harness picks new ports on every start).
 /// </summary>
-public sealed class RestartableEtcd : IAsyncDisposable
+public sealed class RestartableServer(string kind) : IAsyncDisposable
 {
     private readonly int _clientPort = KvDirectory.Testing.FreePort.Next();
     private readonly int _peerPort = KvDirectory.Testing.FreePort.Next();
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"etcd-restart-{Guid.NewGuid():N}");
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"{kind}-restart-{Guid.NewGuid():N}");
     private Process? _process;
 
     public string Endpoint => $"http://127.0.0.1:{_clientPort}";
@@ -18,17 +18,21 @@ public sealed class RestartableEtcd : IAsyncDisposable
     public async Task StartAsync()
     {
         var peer = $"http://127.0.0.1:{_peerPort}";
-        var info = new ProcessStartInfo("/usr/bin/etcd") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in (string[])[
-            "--enable-v2=true", "--name", "default", "--data-dir", _dataDir,
+        var common = (string[])[
+            "--name", "default", "--data-dir", _dataDir,
             "--listen-client-urls", Endpoint, "--advertise-client-urls", Endpoint,
             "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-            "--initial-cluster", $"default={peer}", "--log-level", "error"])
+            "--initial-cluster", $"default={peer}"];
+        var (executable, arguments) = kind == "etcd"
+            ? ("/usr/bin/etcd", (string[])["--enable-v2=true", "--log-level", "error", .. common])
+            : ("dotnet", (string[])[KvDirectory.Testing.RepositoryPaths.ServerDll, .. common]);
+        var info = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        _process = Process.Start(info) ?? throw new InvalidOperationException("etcd did not start");
+        _process = Process.Start(info) ?? throw new InvalidOperationException($"{kind} did not start");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
@@ -51,7 +55,7 @@ public sealed class RestartableEtcd : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline || _process.HasExited)
             {
-                throw new InvalidOperationException("etcd did not become healthy");
+                throw new InvalidOperationException($"{kind} did not become healthy");
             }
 
             await Task.Delay(50);
