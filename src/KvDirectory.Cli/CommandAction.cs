@@ -5,7 +5,8 @@ namespace KvDirectory.Cli;
 /// <summary>Wires a verb's body to its command: one session per run, every failure reported as etcdctl does.</summary>
 public static class CommandAction
 {
-    public static void Set(Command command, Func<KvctlSession, CancellationToken, Task<int>> body) =>
+    /// <param name="interruptIsSuccess">Ctrl+C ends the verb with exit 0 (etcdctl's watch, exec-watch and cluster-health --forever).</param>
+    public static void Set(Command command, Func<KvctlSession, CancellationToken, Task<int>> body, bool interruptIsSuccess = false) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = Console.Out;
@@ -14,6 +15,10 @@ public static class CommandAction
             {
                 using var session = new KvctlSession(parse, output, error);
                 return await body(session, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && interruptIsSuccess)
+            {
+                return ExitCodes.Success;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {

@@ -45,7 +45,7 @@ public static class ClusterHealthCommand
                 await session.Output.FlushAsync(cancellationToken);
                 await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
             }
-        });
+        }, interruptIsSuccess: true);
         return command;
     }
 

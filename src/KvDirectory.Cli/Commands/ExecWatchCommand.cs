@@ -65,7 +65,7 @@ public static class ExecWatchCommand
             }
 
             return ExitCodes.Success;
-        });
+        }, interruptIsSuccess: true);
         return command;
     }
 }

@@ -50,7 +50,7 @@ public static class WatchCommand
             }
 
             return ExitCodes.Success;
-        });
+        }, interruptIsSuccess: true);
         return command;
     }
 }
