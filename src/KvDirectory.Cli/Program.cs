@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using KvDirectory.Cli;
+
+return await KvctlApplication.RunAsync(args);

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+using KvDirectory.Protocol;
+
+namespace KvDirectory.Client;
+
+/// <summary>
+/// A client of an etcd v2 cluster (etcd itself or KvDirectory): keys, members, health and stats,
+/// with failover across endpoints. Dispose it to release its connections.
+/// </summary>
+public sealed class EtcdClient : IDisposable
+{
+    private readonly EtcdTransport _transport;
+
+    public EtcdClient(EtcdClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _transport = new EtcdTransport(options);
+        Keys = new KeysApi(_transport);
+        Members = new MembersApi(_transport);
+    }
+
+    public KeysApi Keys { get; }
+
+    public MembersApi Members { get; }
+
+    /// <summary>The endpoints requests go to, in failover order.</summary>
+    public IReadOnlyList<Uri> Endpoints => _transport.Endpoints;
+
+    /// <summary>Replaces the endpoints with the members' published client URLs, as etcdctl does before each command.</summary>
+    public async Task SyncAsync(CancellationToken cancellationToken = default)
+    {
+        var members = await Members.ListAsync(cancellationToken);
+        var urls = members.SelectMany(m => m.ClientUrls).Distinct(StringComparer.Ordinal).Select(u => new Uri(u)).ToList();
+        if (urls.Count == 0)
+        {
+            throw new InvalidOperationException("client: no endpoints available");
+        }
+
+        _transport.Endpoints = urls;
+    }
+
+    /// <summary>Asks one endpoint's <c>/health</c>; returns whether it said healthy and how long it took.</summary>
+    public async Task<(bool Healthy, TimeSpan Took, string? Error)> CheckHealthAsync(Uri endpoint, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await _transport.SendToAsync(endpoint, new EtcdRequest(HttpMethod.Get, "/health") { AcceptAnyStatus = true }, cancellationToken);
+            var took = Stopwatch.GetElapsedTime(started);
+            using var document = JsonDocument.Parse(response.Body);
+            var health = document.RootElement.TryGetProperty("health", out var value) ? value : default;
+            var healthy = health.ValueKind == JsonValueKind.True || (health.ValueKind == JsonValueKind.String && health.GetString() == "true");
+            return (healthy, took, healthy ? null : response.Body.Trim());
+        }
+        catch (Exception exception) when (exception is EndpointFailure or JsonException)
+        {
+            return (false, Stopwatch.GetElapsedTime(started), exception.Message);
+        }
+    }
+
+    public async Task<StoreStatistics> GetStoreStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var response = await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/stats/store"), cancellationToken);
+        return JsonSerializer.Deserialize(response.Body, ProtocolJsonContext.Default.StoreStatistics)
+            ?? throw new InvalidOperationException("empty /v2/stats/store");
+    }
+
+    /// <summary>Status of one endpoint, from <c>/v2/stats/self</c>, <c>/version</c> and the X-Raft-* headers of a keys read.</summary>
+    public async Task<EndpointStatus> GetEndpointStatusAsync(Uri endpoint, CancellationToken cancellationToken = default)
+    {
+        var self = await _transport.SendToAsync(endpoint, new EtcdRequest(HttpMethod.Get, "/v2/stats/self"), cancellationToken);
+        var version = await _transport.SendToAsync(endpoint, new EtcdRequest(HttpMethod.Get, "/version"), cancellationToken);
+        var keys = await _transport.SendToAsync(endpoint, new EtcdRequest(HttpMethod.Get, "/v2/keys/?quorum=false&recursive=false&sorted=false"), cancellationToken);
+        return new EndpointStatus(
+            endpoint,
+            JsonSerializer.Deserialize(self.Body, ProtocolJsonContext.Default.ServerStatistics) ?? throw new InvalidOperationException("empty /v2/stats/self"),
+            JsonSerializer.Deserialize(version.Body, ProtocolJsonContext.Default.VersionInfo) ?? throw new InvalidOperationException("empty /version"),
+            keys.RaftIndex ?? 0,
+            keys.RaftTerm ?? 0);
+    }
+
+    public void Dispose() => _transport.Dispose();
+}

@@ -1,0 +1,18 @@
+namespace KvDirectory.Client;
+
+/// <summary>
+/// One API call independent of the endpoint it goes to, so the same call can be replayed
+/// against the next endpoint on failover.
+/// </summary>
+internal sealed record EtcdRequest(HttpMethod Method, string PathAndQuery)
+{
+    public string? Body { get; init; }
+
+    public string? ContentType { get; init; }
+
+    /// <summary>Long-poll requests (watches) get no header deadline: etcd sends headers at once, but a slow proxy may not.</summary>
+    public bool IsWatch { get; init; }
+
+    /// <summary>The caller reads the body of any status (an unhealthy <c>/health</c> is a 503 with a JSON verdict).</summary>
+    public bool AcceptAnyStatus { get; init; }
+}

@@ -1,0 +1,34 @@
+using System.Net.Sockets;
+
+namespace KvDirectory.Client;
+
+/// <summary>Describes transport failures the way Go's net package does, since etcdctl users grep for those words.</summary>
+internal static class GoErrorText
+{
+    public static string Describe(Exception exception, Uri endpoint)
+    {
+        var socket = FindSocketException(exception);
+        var address = $"{endpoint.Host}:{endpoint.Port}";
+        return socket?.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => $"dial tcp {address}: connect: connection refused",
+            SocketError.ConnectionReset => $"read tcp {address}: read: connection reset by peer",
+            SocketError.HostNotFound or SocketError.NoData => $"dial tcp: lookup {endpoint.Host}: no such host",
+            SocketError.TimedOut => $"dial tcp {address}: i/o timeout",
+            _ => exception.Message,
+        };
+    }
+
+    private static SocketException? FindSocketException(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is SocketException socket)
+            {
+                return socket;
+            }
+        }
+
+        return null;
+    }
+}
