@@ -33,6 +33,7 @@ public static class KvctlApplication
             PutCommand.Create(),
             DelCommand.Create(),
             EndpointCommand.Create(),
+            SnapshotCommand.Create(),
         ];
         foreach (var command in commands)
         {

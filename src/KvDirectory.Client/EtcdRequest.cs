@@ -15,4 +15,7 @@ internal sealed record EtcdRequest(HttpMethod Method, string PathAndQuery)
 
     /// <summary>The caller reads the body of any status (an unhealthy <c>/health</c> is a 503 with a JSON verdict).</summary>
     public bool AcceptAnyStatus { get; init; }
+
+    /// <summary>A binary answer (a backup) is copied here instead of being read as text; rewound on failover.</summary>
+    public Stream? DownloadTo { get; init; }
 }

@@ -119,10 +119,22 @@ internal sealed class EtcdTransport : IDisposable
                     isConnectionError: false);
             }
 
-            string body;
+            var body = string.Empty;
             try
             {
-                body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (request.DownloadTo is { } destination && response.IsSuccessStatusCode)
+                {
+                    if (destination.CanSeek)
+                    {
+                        destination.SetLength(0);
+                    }
+
+                    await response.Content.CopyToAsync(destination, cancellationToken);
+                }
+                else
+                {
+                    body = await response.Content.ReadAsStringAsync(cancellationToken);
+                }
             }
             catch (Exception exception) when (exception is HttpRequestException or IOException)
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KvDirectory.Protocol;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Node;
 using KvDirectory.Store;

@@ -1,3 +1,4 @@
+using KvDirectory.Protocol;
 using KvDirectory.Raft;
 using KvDirectory.Storage;
 

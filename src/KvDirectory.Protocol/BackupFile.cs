@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace KvDirectory.Server.Node;
+namespace KvDirectory.Protocol;
 
 /// <summary>
-/// The backup file format: a magic, the etcd index the store was at, the store snapshot, and its SHA-256,
+/// The backup file format (what <c>GET /v2/admin/snapshot</c> streams and <c>--restore-from</c> reads): a magic, the etcd index the store was at, the store snapshot, and its SHA-256,
 /// so a truncated or damaged backup is refused at restore instead of starting a node with half a tree.
 /// </summary>
 public static class BackupFile
