@@ -54,9 +54,8 @@ public sealed class KeysClient : IDisposable
         using var request = new HttpRequestMessage(method, uri) { Content = content };
         using var response = await _http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        var index = response.Headers.TryGetValues("X-Etcd-Index", out var values)
-            ? long.Parse(values.First(), CultureInfo.InvariantCulture)
-            : -1;
+        var index = Header(response, "X-Etcd-Index");
+        var raftIndex = Header(response, "X-Raft-Index");
         JsonElement body;
         try
         {
@@ -67,6 +66,9 @@ public sealed class KeysClient : IDisposable
             body = default;
         }
 
-        return new KeysResponse(response.StatusCode, index, body, text);
+        return new KeysResponse(response.StatusCode, index, raftIndex, body, text);
     }
+
+    private static long Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? long.Parse(values.First(), CultureInfo.InvariantCulture) : -1;
 }

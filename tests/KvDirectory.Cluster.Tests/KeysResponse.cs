@@ -3,8 +3,8 @@ using System.Text.Json;
 
 namespace KvDirectory.Cluster.Tests;
 
-/// <summary>An answer of <c>/v2/keys</c>: status, X-Etcd-Index and the parsed event (or error) body.</summary>
-public sealed record KeysResponse(HttpStatusCode Status, long EtcdIndex, JsonElement Body, string Text)
+/// <summary>An answer of <c>/v2/keys</c>: status, X-Etcd-Index, X-Raft-Index (-1 when absent) and the parsed event (or error) body.</summary>
+public sealed record KeysResponse(HttpStatusCode Status, long EtcdIndex, long RaftIndex, JsonElement Body, string Text)
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
