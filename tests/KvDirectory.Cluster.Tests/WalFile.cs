@@ -54,6 +54,14 @@ public static class WalFile
         file.SetLength(length);
     }
 
+    /// <summary>Overwrites a range with zeros, as a lost write inside a preallocated file looks after a crash.</summary>
+    public static void Zero(string path, long offset, long count)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
+        file.Position = offset;
+        file.Write(new byte[count]);
+    }
+
     public static void FlipByte(string path, long offset)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
