@@ -2,14 +2,6 @@ using System.Buffers.Binary;
 
 namespace KvDirectory.Cluster.Tests;
 
-/// <summary>Where one record sits in a WAL segment file.</summary>
-public sealed record WalRecordLocation(long Offset, byte Type, int PayloadLength, int TotalSize)
-{
-    public const byte EntryType = 4;
-
-    public long End => Offset + TotalSize;
-}
-
 /// <summary>
 /// Reads the framing of a WAL segment as src/KvDirectory.Storage/WalRecordFormat.cs defines it
 /// (<c>u32 length | u8 type | u8 padding | u16 magic 0x4B57 | u32 CRC | payload | zeros to 8 bytes</c>),

@@ -1,19 +1,5 @@
 namespace KvDirectory.Cluster.Tests;
 
-/// <summary>What a write of the crash workload does to its key.</summary>
-public enum WriteKind
-{
-    Set,
-    Create,
-    CompareAndSwapByValue,
-    CompareAndSwapByIndex,
-    Delete,
-    CompareAndDelete,
-    SetWithLongTtl,
-    SetWithShortTtl,
-    PostInOrder,
-}
-
 /// <summary>
 /// One write the workload sent. <see cref="Acknowledged"/> ones carry the server's answer; the others got
 /// no answer (connection reset by the kill, timeout) and may or may not have been applied.
