@@ -62,7 +62,7 @@ public sealed class CrashWorkload
             {
                 response = await send();
             }
-            catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException)
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException)
             {
                 _records.Enqueue(record);
                 return;

@@ -42,7 +42,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
                             }
                         }
                     }
-                    catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException)
+                    catch (Exception error) when (error is HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException)
                     {
                         return;
                     }
