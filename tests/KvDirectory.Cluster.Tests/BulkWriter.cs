@@ -7,7 +7,7 @@ public static class BulkWriter
 {
     /// <summary>
     /// PUTs <paramref name="count"/> keys made by <paramref name="keyOf"/> with values from <paramref name="valueOf"/>;
-    /// every write must succeed. Returns key → (value, modifiedIndex) of the acknowledgements.
+    /// every write must succeed. Returns key → (value, modifiedIndex) of the latest acknowledgement per key.
     /// </summary>
     public static async Task<ConcurrentDictionary<string, (string Value, long ModifiedIndex)>> PutAllAsync(
         KeysClient client, int count, int connections, Func<int, string> keyOf, Func<int, string> valueOf)
@@ -26,7 +26,9 @@ public static class BulkWriter
                     throw new InvalidOperationException($"PUT {key} failed: {(int)response.Status} {response.Text}");
                 }
 
-                acknowledged[key] = (value, response.ModifiedIndex);
+                // Answers to writes of one key can arrive out of order: the highest index is the one that must survive.
+                var acked = (value, response.ModifiedIndex);
+                acknowledged.AddOrUpdate(key, acked, (_, previous) => previous.Item2 > acked.ModifiedIndex ? previous : acked);
             }
         })));
         return acknowledged;
