@@ -247,6 +247,9 @@ public sealed class SnapshotStore : IDisposable
             _snapshots.Update(document);
         }
         _files.Delete(FileId(id));
+        // LiteDB deletes chunks only with their file document, which an interrupted upload never wrote;
+        // left behind, they collide with the next save that reuses this id.
+        _database.GetCollection(ChunksCollection).DeleteMany("_id.f = @0", FileId(id));
         _snapshots.Delete(id);
     }
 }
