@@ -75,9 +75,8 @@ public sealed class FaultProxyForwardingTests
     {
         var deadTarget = new IPEndPoint(IPAddress.Loopback, KvDirectory.Testing.FreePort.Next());
         await using var proxy = FaultProxy.Start(deadTarget);
-        using var client = await Net.ConnectAsync(proxy.Endpoint);
 
-        (await client.ReceiveErrorAsync()).Should().Be(SocketError.ConnectionReset);
+        (await Net.ConnectAndReceiveErrorAsync(proxy.Endpoint)).Should().Be(SocketError.ConnectionReset);
     }
 
     [Theory]

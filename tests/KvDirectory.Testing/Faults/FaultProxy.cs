@@ -52,10 +52,10 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>The real peer endpoint behind the proxy.</summary>
     public IPEndPoint Target { get; }
 
-    /// <summary>Total bytes delivered to the target.</summary>
+    /// <summary>Total bytes handed to the target (counted just before they are written).</summary>
     public long BytesUpstream => Interlocked.Read(ref _bytesUpstream);
 
-    /// <summary>Total bytes delivered back to the dialing side.</summary>
+    /// <summary>Total bytes handed back to the dialing side (counted just before they are written).</summary>
     public long BytesDownstream => Interlocked.Read(ref _bytesDownstream);
 
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);

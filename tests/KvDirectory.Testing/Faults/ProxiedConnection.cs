@@ -178,13 +178,13 @@ internal sealed class ProxiedConnection
                     // Checked after the delay too: a cut that starts while a chunk is in flight must still hold it.
                     await _proxy.LinkGate.WaitOpenAsync(token);
                     await gate.WaitOpenAsync(token);
+                    // Counted before the send, so anyone who has seen the bytes arrive also sees them counted.
+                    _proxy.CountForwarded(direction, chunk.Length);
                     var sent = 0;
                     while (sent < chunk.Length)
                     {
                         sent += await to.SendAsync(chunk.Buffer.AsMemory(sent, chunk.Length - sent), SocketFlags.None, token);
                     }
-
-                    _proxy.CountForwarded(direction, chunk.Length);
                 }
                 finally
                 {
