@@ -44,7 +44,7 @@ internal sealed class ProxiedConnection
         socket.Dispose();
     }
 
-    /// <summary>Resets both ends and stops the pumps. True only for the call that did it.</summary>
+    /// <summary>Resets both ends and stops the pumps. True only for the call that did it, false once finished.</summary>
     public bool Abort()
     {
         if (Interlocked.Exchange(ref _aborted, 1) != 0)
@@ -52,6 +52,10 @@ internal sealed class ProxiedConnection
             return false;
         }
 
+        // Reset before cancelling: cancellation lets RunAsync reach its finally, whose plain Dispose would
+        // otherwise win the race and close with FIN, which the ends would read as a clean shutdown.
+        Reset(_client);
+        Reset(_upstream);
         try
         {
             _stop.Cancel();
@@ -61,8 +65,6 @@ internal sealed class ProxiedConnection
             // The connection already finished on its own.
         }
 
-        Reset(_client);
-        Reset(_upstream);
         return true;
     }
 
@@ -86,8 +88,14 @@ internal sealed class ProxiedConnection
         }
         finally
         {
-            _client.Dispose();
-            _upstream.Dispose();
+            // Marked finished so a later Abort is a no-op; if an Abort is already under way it owns the
+            // sockets, and a plain Dispose here could close one of them with FIN before it is reset.
+            if (Interlocked.CompareExchange(ref _aborted, 2, 0) == 0)
+            {
+                _client.Dispose();
+                _upstream.Dispose();
+            }
+
             _stop.Dispose();
         }
     }
