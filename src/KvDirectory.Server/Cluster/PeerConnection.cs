@@ -79,7 +79,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                 }
 
                 _backoff.Reset();
-                LogConnected(_logger, _peer.Name, _peer.MemberId, _peer.DialAddress.ToString());
+                LogConnected(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}");
                 await WriteQueuedAsync(stream, batch, token);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -88,7 +88,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             }
             catch (Exception error) when (error is SocketException or IOException or OperationCanceledException or InvalidDataException)
             {
-                LogConnectionFailed(_logger, _peer.Name, _peer.MemberId, _peer.DialAddress.ToString(), error.Message);
+                LogConnectionFailed(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}", error.Message);
                 DropQueuedAndReport();
                 try
                 {
