@@ -14,9 +14,12 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     private readonly string _root;
 
-    private ThreeNodeCluster(string root, IReadOnlyList<ThreeNodeMember> members)
+    private readonly IReadOnlyList<string> _extraArguments;
+
+    private ThreeNodeCluster(string root, IReadOnlyList<ThreeNodeMember> members, IReadOnlyList<string> extraArguments)
     {
         _root = root;
+        _extraArguments = extraArguments;
         Members = members;
         InitialCluster = string.Join(',', members.Select(m => $"{m.Name}={m.PeerUrl}"));
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -32,15 +35,16 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, Members.Select(m => m.Output));
 
-    public static async Task<ThreeNodeCluster> StartAsync()
+    /// <param name="extraArguments">Flags every member starts with (e.g. a small <c>--snapshot-count</c>).</param>
+    public static async Task<ThreeNodeCluster> StartAsync(params string[] extraArguments)
     {
         var root = Path.Combine(Path.GetTempPath(), $"kvdirectory-3node-{Guid.NewGuid():N}");
-        var cluster = new ThreeNodeCluster(root, [.. new[] { "a", "b", "c" }.Select(n => new ThreeNodeMember(n, Path.Combine(root, n)))]);
+        var cluster = new ThreeNodeCluster(root, [.. new[] { "a", "b", "c" }.Select(n => new ThreeNodeMember(n, Path.Combine(root, n)))], extraArguments);
         try
         {
             foreach (var member in cluster.Members)
             {
-                member.Start(cluster.InitialCluster);
+                member.Start(cluster.InitialCluster, cluster._extraArguments);
             }
 
             foreach (var member in cluster.Members)
@@ -61,7 +65,7 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     public async Task RestartAsync(ThreeNodeMember member)
     {
-        member.Start(InitialCluster);
+        member.Start(InitialCluster, _extraArguments);
         await WaitUntilHealthyAsync(member);
     }
 

@@ -87,4 +87,24 @@ public sealed class ThreeNodeClusterTests
 
         (await cluster.GetAsync(oldLeader, "before", quorum: false)).Should().Be("1");
     }
+
+    [Fact]
+    public async Task A_member_that_missed_more_than_the_retained_log_catches_up_from_a_snapshot()
+    {
+        // Snapshot every 5 entries and keep only 2 behind it: the leader must send a MsgSnap over the side connection.
+        await using var cluster = await ThreeNodeCluster.StartAsync("--snapshot-count", "5", "--snapshot-catchup-entries", "2");
+        var leader = await cluster.WaitForLeaderAsync();
+        var lagging = cluster.Members.First(m => m != leader);
+        await lagging.KillAsync();
+
+        for (var i = 0; i < 40; i++)
+        {
+            await cluster.PutEventuallyAsync(leader, $"missed-{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await cluster.RestartAsync(lagging);
+        await cluster.PollAsync($"missed-39 on {lagging.Name}", async () => await cluster.GetAsync(lagging, "missed-39", quorum: false) == "39");
+        (await cluster.GetAsync(lagging, "missed-0", quorum: false)).Should().Be("0");
+        cluster.Output.Should().Contain("[3008]", "the leader sent a snapshot");
+    }
 }

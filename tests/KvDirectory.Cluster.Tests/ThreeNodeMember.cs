@@ -40,7 +40,7 @@ public sealed class ThreeNodeMember
         }
     }
 
-    public void Start(string initialCluster)
+    public void Start(string initialCluster, IReadOnlyList<string> extraArguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -48,8 +48,8 @@ public sealed class ThreeNodeMember
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             RepositoryPaths.ServerDll,
             "--name", Name,
             "--data-dir", DataDir,
@@ -58,7 +58,9 @@ public sealed class ThreeNodeMember
             "--listen-peer-urls", PeerUrl,
             "--initial-advertise-peer-urls", PeerUrl,
             "--initial-cluster", initialCluster,
-        })
+            .. extraArguments,
+        ];
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
