@@ -15,6 +15,8 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
     private readonly string _root;
 
     private readonly IReadOnlyList<string> _extraArguments;
+    private readonly Dictionary<string, string[]> _memberArguments = [];
+    private readonly List<ThreeNodeForwarder> _forwarders = [];
 
     private ThreeNodeCluster(string root, IReadOnlyList<ThreeNodeMember> members, IReadOnlyList<string> extraArguments)
     {
@@ -31,20 +33,39 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public IReadOnlyList<ThreeNodeForwarder> Forwarders => _forwarders;
+
     public IEnumerable<ThreeNodeMember> Running => Members.Where(m => m.IsRunning);
 
     public string Output => string.Join(Environment.NewLine, Members.Select(m => m.Output));
 
     /// <param name="extraArguments">Flags every member starts with (e.g. a small <c>--snapshot-count</c>).</param>
-    public static async Task<ThreeNodeCluster> StartAsync(params string[] extraArguments)
+    public static Task<ThreeNodeCluster> StartAsync(params string[] extraArguments) => StartAsync(dialThroughForwarders: false, extraArguments);
+
+    /// <summary>
+    /// With <paramref name="dialThroughForwarders"/>, every member reaches each peer through a <see cref="ThreeNodeForwarder"/>
+    /// (<c>--peer-dial-override</c>), exposed as <see cref="Forwarders"/>.
+    /// </summary>
+    public static async Task<ThreeNodeCluster> StartAsync(bool dialThroughForwarders, params string[] extraArguments)
     {
         var root = Path.Combine(Path.GetTempPath(), $"kvdirectory-3node-{Guid.NewGuid():N}");
         var cluster = new ThreeNodeCluster(root, [.. new[] { "a", "b", "c" }.Select(n => new ThreeNodeMember(n, Path.Combine(root, n)))], extraArguments);
         try
         {
+            if (dialThroughForwarders)
+            {
+                var forwarders = cluster.Members.ToDictionary(m => m.Name, m => new ThreeNodeForwarder(new Uri(m.PeerUrl).Port));
+                cluster._forwarders.AddRange(forwarders.Values);
+                foreach (var member in cluster.Members)
+                {
+                    var overrides = cluster.Members.Where(p => p != member).Select(p => $"{p.Name}=127.0.0.1:{forwarders[p.Name].Port}");
+                    cluster._memberArguments[member.Name] = ["--peer-dial-override", string.Join(',', overrides)];
+                }
+            }
+
             foreach (var member in cluster.Members)
             {
-                member.Start(cluster.InitialCluster, cluster._extraArguments);
+                member.Start(cluster.InitialCluster, cluster.ArgumentsFor(member));
             }
 
             foreach (var member in cluster.Members)
@@ -65,7 +86,7 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     public async Task RestartAsync(ThreeNodeMember member)
     {
-        member.Start(InitialCluster, _extraArguments);
+        member.Start(InitialCluster, ArgumentsFor(member));
         await WaitUntilHealthyAsync(member);
     }
 
@@ -134,6 +155,9 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         return body.RootElement.GetProperty("node").GetProperty("value").GetString();
     }
 
+    private string[] ArgumentsFor(ThreeNodeMember member) =>
+        [.. _extraArguments, .. _memberArguments.GetValueOrDefault(member.Name, [])];
+
     public async Task PollAsync(string what, Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + Deadline;
@@ -167,6 +191,11 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         foreach (var member in Members)
         {
             await member.KillAsync();
+        }
+
+        foreach (var forwarder in _forwarders)
+        {
+            await forwarder.DisposeAsync();
         }
 
         Http.Dispose();

@@ -107,4 +107,22 @@ public sealed class ThreeNodeClusterTests
         (await cluster.GetAsync(lagging, "missed-0", quorum: false)).Should().Be("0");
         cluster.Output.Should().Contain("[3008]", "the leader sent a snapshot");
     }
+
+    [Fact]
+    public async Task With_peer_dial_override_every_member_reaches_its_peers_through_the_given_addresses()
+    {
+        await using var cluster = await ThreeNodeCluster.StartAsync(dialThroughForwarders: true);
+        var leader = await cluster.WaitForLeaderAsync();
+
+        await cluster.PutEventuallyAsync(leader, "through-forwarders", "yes");
+
+        foreach (var member in cluster.Members)
+        {
+            (await cluster.GetAsync(member, "through-forwarders", quorum: true)).Should().Be("yes");
+        }
+
+        // Each member dials its two peers, so each forwarder carries a connection from each of the other two.
+        await cluster.PollAsync("a connection through every forwarder from both other members", () =>
+            Task.FromResult(cluster.Forwarders.All(f => f.Connections >= 2)));
+    }
 }
