@@ -60,6 +60,8 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     {
         var token = _stopping.Token;
         var batch = new ArrayBufferWriter<byte>(4096);
+        // Warn when a peer goes from reachable to not (once per outage); each further failed dial is only debug noise.
+        var reachable = true;
         while (!token.IsCancellationRequested)
         {
             TcpClient? client = null;
@@ -79,8 +81,20 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                 }
 
                 _backoff.Reset();
+                reachable = true;
                 LogConnected(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}");
-                await WriteQueuedAsync(stream, batch, token);
+                using var closed = CancellationTokenSource.CreateLinkedTokenSource(token);
+                var watch = WatchForCloseAsync(stream, closed);
+                try
+                {
+                    await WriteQueuedAsync(stream, batch, closed.Token);
+                }
+                finally
+                {
+                    await closed.CancelAsync();
+                    client.Dispose();
+                    await watch;
+                }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -88,7 +102,16 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             }
             catch (Exception error) when (error is SocketException or IOException or OperationCanceledException or InvalidDataException)
             {
-                LogConnectionFailed(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}", error.Message);
+                if (reachable)
+                {
+                    LogPeerLost(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}", error.Message);
+                    reachable = false;
+                }
+                else
+                {
+                    LogConnectionFailed(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}", error.Message);
+                }
+
                 DropQueuedAndReport();
                 try
                 {
@@ -104,6 +127,24 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                 client?.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// The peer never writes on this connection, so a read that returns is the peer (or a proxy in between) hanging
+    /// up. Noticing it here matters: a follower may have nothing to send for a long time, and would otherwise keep
+    /// a dead connection (and the peer would never see our handshake) until its next write failed.
+    /// </summary>
+    private static async Task WatchForCloseAsync(Stream stream, CancellationTokenSource closed)
+    {
+        try
+        {
+            await stream.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false, closed.Token);
+        }
+        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+
+        await closed.CancelAsync();
     }
 
     private async Task WriteQueuedAsync(Stream stream, ArrayBufferWriter<byte> batch, CancellationToken token)
@@ -138,6 +179,9 @@ internal sealed partial class PeerConnection : IAsyncDisposable
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Connected to peer {Name} ({MemberId:x}) at {Address}")]
     private static partial void LogConnected(ILogger logger, string name, ulong memberId, string address);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Peer {Name} ({MemberId:x}) at {Address} is unreachable: {Reason}; dialing again with backoff")]
+    private static partial void LogPeerLost(ILogger logger, string name, ulong memberId, string address, string reason);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Peer {Name} ({MemberId:x}) at {Address} is unreachable: {Reason}; dialing again after a backoff")]
     private static partial void LogConnectionFailed(ILogger logger, string name, ulong memberId, string address, string reason);

@@ -170,7 +170,7 @@ public sealed partial class PeerTransport : IPeerMessageSender, IAsyncDisposable
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
-        catch (Exception error) when (error is IOException or SocketException or InvalidDataException or FormatException or EndOfStreamException)
+        catch (Exception error) when (error is IOException or SocketException or InvalidDataException or FormatException or ObjectDisposedException)
         {
             LogInboundClosed(_logger, remote, error.Message);
         }

@@ -189,10 +189,19 @@ public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDis
     /// <summary>Peer traffic arriving while the node stops is dropped: the peer resends whatever still matters.</summary>
     private void TryEnqueue(DriverInput input)
     {
-        if (!_stopped)
+        if (_stopped)
         {
-            _inputs.Enqueue(input);
+            return;
+        }
+
+        _inputs.Enqueue(input);
+        try
+        {
             _wakeUp.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The driver stopped between the check and the wake-up; the input is dropped with the rest.
         }
     }
 

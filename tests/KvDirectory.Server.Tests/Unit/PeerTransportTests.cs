@@ -123,6 +123,27 @@ public sealed class PeerTransportTests
         (await sinkA.Snapshots.Reader.ReadAsync().AsTask().WaitAsync(Deadline)).Should().Be((IdB, false));
     }
 
+    [Fact]
+    public async Task A_peer_that_hangs_up_is_dialed_again_even_when_there_is_nothing_to_send()
+    {
+        var portA = FreePort.Next();
+        using var fakePeer = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        fakePeer.Start();
+        var portB = ((IPEndPoint)fakePeer.LocalEndpoint).Port;
+        await using var a = Transport(IdA, ClusterId, portA, portB, Cluster(IdA));
+        a.Start(new RecordingSink());
+
+        using (var first = await fakePeer.AcceptTcpClientAsync().WaitAsync(Deadline))
+        {
+            var handshake = await PeerFrame.ReadAsync(first.GetStream(), CancellationToken.None);
+            handshake!.Value.Kind.Should().Be(PeerFrameKind.Handshake);
+        }
+
+        using var second = await fakePeer.AcceptTcpClientAsync().WaitAsync(Deadline);
+        var again = await PeerFrame.ReadAsync(second.GetStream(), CancellationToken.None);
+        PeerHandshake.Decode(again!.Value.Payload).MemberId.Should().Be(IdA);
+    }
+
     private static ClusterStateHolder Cluster(ulong local) => new(new ClusterState(
         ClusterId,
         local,
