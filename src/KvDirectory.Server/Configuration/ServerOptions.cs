@@ -83,6 +83,15 @@ public sealed class ServerOptions
     [ConfigurationKeyName("restore-from")]
     public string RestoreFrom { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Testing flag: "name=host:port,…" — dial member <c>name</c> at that address instead of its peer URL (partition
+    /// tests route peer traffic through a fault-injecting proxy). Member ids still come from the real peer URLs.
+    /// </summary>
+    [ConfigurationKeyName("peer-dial-override")]
+    public string PeerDialOverride { get; set; } = string.Empty;
+
+    public IReadOnlyList<string> ListenPeerUrlList => UrlList.Parse(ListenPeerUrls);
+
     public IReadOnlyList<string> ListenClientUrlList => UrlList.Parse(ListenClientUrls);
 
     public IReadOnlyList<string> AdvertiseClientUrlList =>

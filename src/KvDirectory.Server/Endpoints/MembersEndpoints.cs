@@ -10,7 +10,8 @@ namespace KvDirectory.Server.Endpoints;
 
 /// <summary>
 /// <c>/v2/members</c> and <c>/v2/machines</c>: how clients (etcdctl, Patroni, python-etcd) discover the cluster.
-/// Membership changes arrive with the cluster issue; until then the single member answers what etcd answers.
+/// Membership is static (from <c>--initial-cluster</c>); every member's client URLs come from the peer handshake.
+/// Runtime membership changes are the next step of the cluster issue and answer 501 until then.
 /// </summary>
 public static class MembersEndpoints
 {
@@ -41,7 +42,7 @@ public static class MembersEndpoints
             await EtcdResponses.WriteMessageErrorAsync(
                 context,
                 StatusCodes.Status501NotImplemented,
-                "membership changes need a multi-member cluster, which this build does not run yet");
+                "runtime membership changes are not supported yet; the membership is fixed by --initial-cluster");
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using KvDirectory.Server.Cluster;
 using KvDirectory.Server.CommandLog;
 using KvDirectory.Server.Configuration;
@@ -45,7 +46,13 @@ public static partial class ServerHost
         // The node opens its data dir before the server listens, and closes it only after the server has
         // stopped and drained in-flight requests: no acknowledged write is left unflushed.
         var driver = app.Services.GetRequiredService<RaftNodeDriver>();
-        app.Lifetime.ApplicationStopped.Register(driver.Dispose);
+        var transport = app.Services.GetService<PeerTransport>();
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            // Peers first: nothing new reaches the driver while it drains and closes its files.
+            transport?.Dispose();
+            driver.Dispose();
+        });
 
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<GoPathDecodingMiddleware>();
@@ -76,10 +83,7 @@ public static partial class ServerHost
         });
     }
 
-    private static RaftNodeDriverOptions DriverOptions(ServerOptions options, ClusterState cluster) => cluster.Members.Count > 1
-        ? throw new InvalidOperationException(
-            $"--initial-cluster names {cluster.Members.Count} members, but this build runs single-member clusters only (the peer transport is not built yet); list only this member")
-        : new()
+    private static RaftNodeDriverOptions DriverOptions(ServerOptions options, ClusterState cluster) => new()
     {
         DataDir = options.DataDir,
         MemberId = cluster.LocalMemberId,
@@ -103,6 +107,12 @@ public static partial class ServerHost
         services.AddSingleton(provider => new V2Store(
             new StoreOptions { EventHistoryCapacity = options.EventHistory },
             provider.GetRequiredService<TimeProvider>()));
+        if (InitialCluster.Build(options).Members.Count > 1)
+        {
+            // A single member listens on no peer port at all, exactly as before the transport existed.
+            services.AddSingleton(provider => CreateTransport(provider, options));
+        }
+
         services.AddSingleton(provider => StartNode(provider, options));
         services.AddSingleton<ICommandLog>(provider => provider.GetRequiredService<RaftNodeDriver>());
         services.AddHostedService<TtlSweeper>();
@@ -119,11 +129,43 @@ public static partial class ServerHost
             LogRestored(logger, options.DataDir, options.RestoreFrom, index);
         }
 
-        return RaftNodeDriver.Start(
+        var transport = provider.GetService<PeerTransport>();
+        var driver = RaftNodeDriver.Start(
             provider.GetRequiredService<V2Store>(),
             DriverOptions(options, cluster),
             provider.GetRequiredService<ServerMetrics>(),
-            logger);
+            logger,
+            transport);
+        transport?.Start(driver);
+        return driver;
+    }
+
+    private static PeerTransport CreateTransport(IServiceProvider provider, ServerOptions options)
+    {
+        var holder = provider.GetRequiredService<ClusterStateHolder>();
+        var cluster = holder.Current;
+        var overrides = PeerDialOverride.Parse(options.PeerDialOverride);
+        var listen = options.ListenPeerUrlList.Count > 0
+            ? PeerDialOverride.FromUrl(options.ListenPeerUrlList[0])
+            : throw new InvalidOperationException("--listen-peer-urls is empty but --initial-cluster names other members");
+        var listenAddress = IPAddress.TryParse(listen.Host, out var ip) ? ip
+            : listen.Host == "localhost" ? IPAddress.Loopback
+            : IPAddress.Any;
+        var local = cluster.LocalMember;
+        return new PeerTransport(
+            new PeerTransportOptions
+            {
+                LocalHandshake = new PeerHandshake(local.Id, cluster.ClusterId, local.Name, local.ClientUrls),
+                ListenAddress = new IPEndPoint(listenAddress, listen.Port),
+                Peers = [.. cluster.Members
+                    .Where(m => m.Id != local.Id)
+                    .Select(m => new PeerEndpoint(
+                        m.Id,
+                        m.Name,
+                        overrides.TryGetValue(m.Name, out var address) ? address : PeerDialOverride.FromUrl(m.PeerUrls[0])))],
+            },
+            holder,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Cluster.PeerTransport"));
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Seeded {DataDir} from backup {Backup} (etcd index {Index})")]

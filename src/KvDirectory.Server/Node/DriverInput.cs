@@ -25,3 +25,24 @@ internal sealed class ReadInput(ulong requestId) : DriverInput
 
     public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>A Raft message a peer sent; stepped into the core on the driver thread.</summary>
+internal sealed class PeerMessageInput(KvDirectory.Raft.Message message) : DriverInput
+{
+    public KvDirectory.Raft.Message Message { get; } = message;
+}
+
+/// <summary>What the transport learned about a peer: unreachable, or how a snapshot send ended.</summary>
+internal sealed class PeerReportInput(ulong memberId, PeerReport report) : DriverInput
+{
+    public ulong MemberId { get; } = memberId;
+
+    public PeerReport Report { get; } = report;
+}
+
+internal enum PeerReport
+{
+    Unreachable,
+    SnapshotSucceeded,
+    SnapshotFailed,
+}

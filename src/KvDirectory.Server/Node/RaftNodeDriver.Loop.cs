@@ -100,6 +100,15 @@ public sealed partial class RaftNodeDriver
                     }
 
                     break;
+                case PeerMessageInput peerMessage:
+                    _node.Step(peerMessage.Message);
+                    break;
+                case PeerReportInput { Report: PeerReport.Unreachable } unreachable:
+                    _node.ReportUnreachable(unreachable.MemberId);
+                    break;
+                case PeerReportInput snapshotReport:
+                    _node.ReportSnapshot(snapshotReport.MemberId, snapshotReport.Report == PeerReport.SnapshotSucceeded);
+                    break;
             }
         }
 

@@ -60,12 +60,25 @@ public sealed partial class RaftNodeDriver
         _softState = softState;
     }
 
-    /// <summary>Peer messages; a single-member cluster has none. The peer transport plugs in here.</summary>
-    private static void SendMessages(IReadOnlyList<Message> messages)
+    /// <summary>
+    /// Hands the messages to the transport, which only queues them: after the persist above, so no message
+    /// claims entries that are not durable yet. A single-member cluster has no transport and nothing to send.
+    /// </summary>
+    private void SendMessages(IReadOnlyList<Message> messages)
     {
-        if (messages.Count > 0)
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        if (_peers is null)
         {
             throw new InvalidOperationException($"the Raft core wants to send {messages.Count} messages but this node has no peer transport");
+        }
+
+        foreach (var message in messages)
+        {
+            _peers.Send(message);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using KvDirectory.Protocol;
 using KvDirectory.Raft;
+using KvDirectory.Server.Cluster;
 using KvDirectory.Server.CommandLog;
 using KvDirectory.Server.Metrics;
 using KvDirectory.Storage;
@@ -16,7 +17,7 @@ namespace KvDirectory.Server.Node;
 /// entries to the store in log order and completes the waiting requests by id. Endpoints see it as an
 /// <see cref="ICommandLog"/>.
 /// </summary>
-public sealed partial class RaftNodeDriver : ICommandLog, IDisposable
+public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDisposable
 {
     private readonly RawNode _node;
     private readonly DurableRaftStorage _storage;
@@ -25,6 +26,7 @@ public sealed partial class RaftNodeDriver : ICommandLog, IDisposable
     private readonly ILogger _logger;
     private readonly RaftNodeDriverOptions _options;
     private readonly RequestIdGenerator _requestIds;
+    private readonly IPeerMessageSender? _peers;
     private readonly ConcurrentQueue<DriverInput> _inputs = new();
     private readonly AutoResetEvent _wakeUp = new(false);
     private readonly Thread _thread;
@@ -39,8 +41,10 @@ public sealed partial class RaftNodeDriver : ICommandLog, IDisposable
         RaftNodeDriverOptions options,
         ServerMetrics metrics,
         ILogger logger,
-        ulong appliedIndex)
+        ulong appliedIndex,
+        IPeerMessageSender? peers)
     {
+        _peers = peers;
         _node = node;
         _storage = storage;
         _store = store;
@@ -62,9 +66,15 @@ public sealed partial class RaftNodeDriver : ICommandLog, IDisposable
 
     /// <summary>
     /// Opens the data dir (newest good snapshot + the WAL after it), restores the store from the snapshot,
-    /// and starts the driver thread; a brand-new data dir is bootstrapped as a cluster of this member.
+    /// and starts the driver thread; a brand-new data dir is bootstrapped with <see cref="RaftNodeDriverOptions.InitialVoters"/>.
+    /// <paramref name="peers"/> carries messages to other members; a single-member cluster has none to send.
     /// </summary>
-    public static RaftNodeDriver Start(V2Store store, RaftNodeDriverOptions options, ServerMetrics metrics, ILogger logger)
+    public static RaftNodeDriver Start(
+        V2Store store,
+        RaftNodeDriverOptions options,
+        ServerMetrics metrics,
+        ILogger logger,
+        IPeerMessageSender? peers = null)
     {
         var storage = DurableRaftStorage.Open(
             options.DataDir,
@@ -106,7 +116,7 @@ public sealed partial class RaftNodeDriver : ICommandLog, IDisposable
                 storage.SaveMetadata(new MemberIdentity(options.MemberId, options.ClusterId).Encode());
             }
 
-            var driver = new RaftNodeDriver(node, storage, store, options, metrics, logger, snapshot.Metadata.Index);
+            var driver = new RaftNodeDriver(node, storage, store, options, metrics, logger, snapshot.Metadata.Index, peers);
             LogStarted(logger, options.MemberId, snapshot.Metadata.Index, storage.LastIndex(), fresh);
             driver._thread.Start();
             return driver;
@@ -167,6 +177,32 @@ public sealed partial class RaftNodeDriver : ICommandLog, IDisposable
         _storage.Dispose();
         _wakeUp.Dispose();
         _stopping.Dispose();
+    }
+
+    public void DeliverPeerMessage(Message message) => TryEnqueue(new PeerMessageInput(message));
+
+    public void ReportPeerUnreachable(ulong memberId) => TryEnqueue(new PeerReportInput(memberId, PeerReport.Unreachable));
+
+    public void ReportSnapshotStatus(ulong memberId, bool succeeded) =>
+        TryEnqueue(new PeerReportInput(memberId, succeeded ? PeerReport.SnapshotSucceeded : PeerReport.SnapshotFailed));
+
+    /// <summary>Peer traffic arriving while the node stops is dropped: the peer resends whatever still matters.</summary>
+    private void TryEnqueue(DriverInput input)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _inputs.Enqueue(input);
+        try
+        {
+            _wakeUp.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The driver stopped between the check and the wake-up; the input is dropped with the rest.
+        }
     }
 
     private void Enqueue(DriverInput input)

@@ -1,0 +1,22 @@
+using KvDirectory.Raft;
+
+namespace KvDirectory.Server.Cluster;
+
+/// <summary>
+/// Where the transport hands what it hears: the node driver, which queues each call for its own thread
+/// (the Raft core is only ever touched there). Calls come from transport threads and must not block.
+/// </summary>
+public interface IPeerMessageSink
+{
+    void DeliverPeerMessage(Message message);
+
+    void ReportPeerUnreachable(ulong memberId);
+
+    void ReportSnapshotStatus(ulong memberId, bool succeeded);
+}
+
+/// <summary>What the node driver sends through; called on the driver thread, so it must not block.</summary>
+public interface IPeerMessageSender
+{
+    void Send(Message message);
+}

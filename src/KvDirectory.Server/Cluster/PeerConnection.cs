@@ -1,0 +1,188 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using KvDirectory.Raft;
+using Microsoft.Extensions.Logging;
+
+namespace KvDirectory.Server.Cluster;
+
+/// <summary>
+/// The long-lived outbound connection to one peer. The driver thread only queues encoded messages; a writer
+/// loop drains everything queued and writes it with one flush (batching), dials again with backoff when the
+/// connection fails, and tells the core the peer is unreachable when messages could not be delivered.
+/// </summary>
+internal sealed partial class PeerConnection : IAsyncDisposable
+{
+    private readonly PeerEndpoint _peer;
+    private readonly PeerTransportOptions _options;
+    private readonly Func<IPeerMessageSink?> _sink;
+    private readonly ILogger _logger;
+    private readonly Channel<byte[]> _queue;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ReconnectBackoff _backoff;
+    private Task _loop = Task.CompletedTask;
+
+    public PeerConnection(PeerEndpoint peer, PeerTransportOptions options, Func<IPeerMessageSink?> sink, ILogger logger)
+    {
+        _peer = peer;
+        _options = options;
+        _sink = sink;
+        _logger = logger;
+        _backoff = new ReconnectBackoff(options.InitialBackoff, options.MaxBackoff);
+        _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.MaxQueuedMessages)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Queues a message without blocking; false when the queue is full (the peer is too slow or gone).</summary>
+    public bool TryEnqueue(Message message) => _queue.Writer.TryWrite(RaftCodec.EncodeMessage(message));
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stopping.Token;
+        var batch = new ArrayBufferWriter<byte>(4096);
+        // Warn when a peer goes from reachable to not (once per outage); each further failed dial is only debug noise.
+        var reachable = true;
+        while (!token.IsCancellationRequested)
+        {
+            TcpClient? client = null;
+            try
+            {
+                client = new TcpClient { NoDelay = true };
+                Stream stream;
+                using (var dial = CancellationTokenSource.CreateLinkedTokenSource(token))
+                {
+                    dial.CancelAfter(_options.DialTimeout);
+                    await client.ConnectAsync(_peer.DialAddress.Host, _peer.DialAddress.Port, dial.Token);
+                    stream = await _options.WrapStream(client.GetStream(), true, dial.Token);
+                    batch.Clear();
+                    PeerFrame.Write(batch, PeerFrameKind.Handshake, _options.LocalHandshake.Encode());
+                    await stream.WriteAsync(batch.WrittenMemory, dial.Token);
+                    await stream.FlushAsync(dial.Token);
+                }
+
+                _backoff.Reset();
+                reachable = true;
+                LogConnected(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}");
+                using var closed = CancellationTokenSource.CreateLinkedTokenSource(token);
+                var watch = WatchForCloseAsync(stream, closed);
+                try
+                {
+                    await WriteQueuedAsync(stream, batch, closed.Token);
+                }
+                finally
+                {
+                    await closed.CancelAsync();
+                    client.Dispose();
+                    await watch;
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception error) when (error is SocketException or IOException or OperationCanceledException or InvalidDataException)
+            {
+                if (reachable)
+                {
+                    LogPeerLost(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}", error.Message);
+                    reachable = false;
+                }
+                else
+                {
+                    LogConnectionFailed(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}", error.Message);
+                }
+
+                DropQueuedAndReport();
+                try
+                {
+                    await Task.Delay(_backoff.Next(), token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            finally
+            {
+                client?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The peer never writes on this connection, so a read that returns is the peer (or a proxy in between) hanging
+    /// up. Noticing it here matters: a follower may have nothing to send for a long time, and would otherwise keep
+    /// a dead connection (and the peer would never see our handshake) until its next write failed.
+    /// </summary>
+    private static async Task WatchForCloseAsync(Stream stream, CancellationTokenSource closed)
+    {
+        try
+        {
+            await stream.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false, closed.Token);
+        }
+        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+
+        await closed.CancelAsync();
+    }
+
+    private async Task WriteQueuedAsync(Stream stream, ArrayBufferWriter<byte> batch, CancellationToken token)
+    {
+        while (await _queue.Reader.WaitToReadAsync(token))
+        {
+            batch.Clear();
+            while (_queue.Reader.TryRead(out var message))
+            {
+                PeerFrame.Write(batch, PeerFrameKind.Message, message);
+            }
+
+            using var write = CancellationTokenSource.CreateLinkedTokenSource(token);
+            write.CancelAfter(_options.WriteTimeout);
+            await stream.WriteAsync(batch.WrittenMemory, write.Token);
+            await stream.FlushAsync(write.Token);
+        }
+    }
+
+    /// <summary>
+    /// Messages queued while the peer is down are stale by the time it is back; Raft resends what still matters.
+    /// The core learns the peer is unreachable so the leader stops pipelining appends into the void.
+    /// </summary>
+    private void DropQueuedAndReport()
+    {
+        while (_queue.Reader.TryRead(out _))
+        {
+        }
+
+        _sink()?.ReportPeerUnreachable(_peer.MemberId);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Connected to peer {Name} ({MemberId:x}) at {Address}")]
+    private static partial void LogConnected(ILogger logger, string name, ulong memberId, string address);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Peer {Name} ({MemberId:x}) at {Address} is unreachable: {Reason}; dialing again with backoff")]
+    private static partial void LogPeerLost(ILogger logger, string name, ulong memberId, string address, string reason);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Peer {Name} ({MemberId:x}) at {Address} is unreachable: {Reason}; dialing again after a backoff")]
+    private static partial void LogConnectionFailed(ILogger logger, string name, ulong memberId, string address, string reason);
+}

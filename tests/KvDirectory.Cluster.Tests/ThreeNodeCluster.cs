@@ -1,0 +1,211 @@
+using System.Net;
+using System.Text.Json;
+
+namespace KvDirectory.Cluster.Tests;
+
+/// <summary>
+/// Three real server processes bootstrapped together on free loopback ports, each with its own temp data dir.
+/// Readiness, leadership and replication are observed by polling HTTP with a deadline, never by sleeping.
+/// Disposing kills every process and deletes the data dirs.
+/// </summary>
+public sealed class ThreeNodeCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private readonly string _root;
+
+    private readonly IReadOnlyList<string> _extraArguments;
+    private readonly Dictionary<string, string[]> _memberArguments = [];
+    private readonly List<ThreeNodeForwarder> _forwarders = [];
+
+    private ThreeNodeCluster(string root, IReadOnlyList<ThreeNodeMember> members, IReadOnlyList<string> extraArguments)
+    {
+        _root = root;
+        _extraArguments = extraArguments;
+        Members = members;
+        InitialCluster = string.Join(',', members.Select(m => $"{m.Name}={m.PeerUrl}"));
+        Http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public IReadOnlyList<ThreeNodeMember> Members { get; }
+
+    public string InitialCluster { get; }
+
+    public HttpClient Http { get; }
+
+    public IReadOnlyList<ThreeNodeForwarder> Forwarders => _forwarders;
+
+    public IEnumerable<ThreeNodeMember> Running => Members.Where(m => m.IsRunning);
+
+    public string Output => string.Join(Environment.NewLine, Members.Select(m => m.Output));
+
+    /// <param name="extraArguments">Flags every member starts with (e.g. a small <c>--snapshot-count</c>).</param>
+    public static Task<ThreeNodeCluster> StartAsync(params string[] extraArguments) => StartAsync(dialThroughForwarders: false, extraArguments);
+
+    /// <summary>
+    /// With <paramref name="dialThroughForwarders"/>, every member reaches each peer through a <see cref="ThreeNodeForwarder"/>
+    /// (<c>--peer-dial-override</c>), exposed as <see cref="Forwarders"/>.
+    /// </summary>
+    public static async Task<ThreeNodeCluster> StartAsync(bool dialThroughForwarders, params string[] extraArguments)
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"kvdirectory-3node-{Guid.NewGuid():N}");
+        var cluster = new ThreeNodeCluster(root, [.. new[] { "a", "b", "c" }.Select(n => new ThreeNodeMember(n, Path.Combine(root, n)))], extraArguments);
+        try
+        {
+            if (dialThroughForwarders)
+            {
+                var forwarders = cluster.Members.ToDictionary(m => m.Name, m => new ThreeNodeForwarder(new Uri(m.PeerUrl).Port));
+                cluster._forwarders.AddRange(forwarders.Values);
+                foreach (var member in cluster.Members)
+                {
+                    var overrides = cluster.Members.Where(p => p != member).Select(p => $"{p.Name}=127.0.0.1:{forwarders[p.Name].Port}");
+                    cluster._memberArguments[member.Name] = ["--peer-dial-override", string.Join(',', overrides)];
+                }
+            }
+
+            foreach (var member in cluster.Members)
+            {
+                member.Start(cluster.InitialCluster, cluster.ArgumentsFor(member));
+            }
+
+            foreach (var member in cluster.Members)
+            {
+                await cluster.WaitUntilHealthyAsync(member);
+            }
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
+    public ThreeNodeMember this[string name] => Members.Single(m => m.Name == name);
+
+    public async Task RestartAsync(ThreeNodeMember member)
+    {
+        member.Start(InitialCluster, ArgumentsFor(member));
+        await WaitUntilHealthyAsync(member);
+    }
+
+    /// <summary>/health answers 200 once the member knows a leader.</summary>
+    public Task WaitUntilHealthyAsync(ThreeNodeMember member) => PollAsync($"{member.Name} healthy", async () =>
+    {
+        if (!member.IsRunning)
+        {
+            throw new InvalidOperationException($"{member.Name} exited before it was healthy:\n{member.Output}");
+        }
+
+        using var response = await Http.GetAsync(new Uri(member.ClientUrl, "/health"));
+        return response.IsSuccessStatusCode;
+    });
+
+    /// <summary>The member every running member reports as leader, once they agree and it calls itself leader.</summary>
+    public async Task<ThreeNodeMember> WaitForLeaderAsync()
+    {
+        ThreeNodeMember? leader = null;
+        await PollAsync("an agreed leader", async () =>
+        {
+            var states = new List<(ThreeNodeMember Member, string Id, string State, string Leader)>();
+            foreach (var member in Running)
+            {
+                using var self = JsonDocument.Parse(await Http.GetStringAsync(new Uri(member.ClientUrl, "/v2/stats/self")));
+                var root = self.RootElement;
+                states.Add((member, root.GetProperty("id").GetString()!, root.GetProperty("state").GetString()!,
+                    root.GetProperty("leaderInfo").GetProperty("leader").GetString()!));
+            }
+
+            var leaders = states.Where(s => s.State == "StateLeader").ToArray();
+            if (leaders.Length != 1 || states.Any(s => s.Leader != leaders[0].Id))
+            {
+                return false;
+            }
+
+            leader = leaders[0].Member;
+            return true;
+        });
+        return leader!;
+    }
+
+    public async Task<HttpResponseMessage> PutAsync(ThreeNodeMember member, string key, string value) =>
+        await Http.PutAsync(
+            new Uri(member.ClientUrl, $"/v2/keys/{key}"),
+            new FormUrlEncodedContent([new KeyValuePair<string, string>("value", value)]));
+
+    /// <summary>A write through <paramref name="member"/>, retried while the cluster is still settling (e.g. right after an election).</summary>
+    public Task PutEventuallyAsync(ThreeNodeMember member, string key, string value) => PollAsync($"PUT {key} on {member.Name}", async () =>
+    {
+        using var response = await PutAsync(member, key, value);
+        return response.IsSuccessStatusCode;
+    });
+
+    /// <summary>The value of <paramref name="key"/> as <paramref name="member"/> answers it; null when the key does not exist.</summary>
+    public async Task<string?> GetAsync(ThreeNodeMember member, string key, bool quorum)
+    {
+        using var response = await Http.GetAsync(new Uri(member.ClientUrl, $"/v2/keys/{key}{(quorum ? "?quorum=true" : string.Empty)}"));
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("node").GetProperty("value").GetString();
+    }
+
+    private string[] ArgumentsFor(ThreeNodeMember member) =>
+        [.. _extraArguments, .. _memberArguments.GetValueOrDefault(member.Name, [])];
+
+    public async Task PollAsync(string what, Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no {what} after {Deadline}:\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var member in Members)
+        {
+            await member.KillAsync();
+        }
+
+        foreach (var forwarder in _forwarders)
+        {
+            await forwarder.DisposeAsync();
+        }
+
+        Http.Dispose();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Includes DirectoryNotFoundException: a temp dir left behind is harmless.
+        }
+    }
+}

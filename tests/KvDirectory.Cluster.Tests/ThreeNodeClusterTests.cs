@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json;
+
+namespace KvDirectory.Cluster.Tests;
+
+/// <summary>Three real processes talking over the peer transport.</summary>
+public sealed class ThreeNodeClusterTests
+{
+    [Fact]
+    public async Task A_leader_is_elected_and_a_write_on_each_member_is_readable_with_quorum_on_every_member()
+    {
+        await using var cluster = await ThreeNodeCluster.StartAsync();
+        await cluster.WaitForLeaderAsync();
+
+        foreach (var writer in cluster.Members)
+        {
+            using var put = await cluster.PutAsync(writer, $"written-on-{writer.Name}", writer.Name);
+            put.StatusCode.Should().BeOneOf([HttpStatusCode.OK, HttpStatusCode.Created], cluster.Output);
+        }
+
+        foreach (var reader in cluster.Members)
+        {
+            foreach (var writer in cluster.Members)
+            {
+                (await cluster.GetAsync(reader, $"written-on-{writer.Name}", quorum: true))
+                    .Should().Be(writer.Name, $"{reader.Name} reads what {writer.Name} wrote");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_member_lists_all_members_with_their_client_urls_and_the_same_leader()
+    {
+        await using var cluster = await ThreeNodeCluster.StartAsync();
+        var leader = await cluster.WaitForLeaderAsync();
+
+        foreach (var member in cluster.Members)
+        {
+            // Client URLs arrive with each peer's handshake, so they may show [] for a moment after start.
+            await cluster.PollAsync($"every client URL on {member.Name}", async () =>
+            {
+                using var members = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(member.ClientUrl, "/v2/members")));
+                var listed = members.RootElement.GetProperty("members").EnumerateArray()
+                    .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("clientURLs").EnumerateArray().Select(u => u.GetString()).ToArray());
+                return listed.Count == 3 && cluster.Members.All(m =>
+                    listed.TryGetValue(m.Name, out var urls) && urls.SequenceEqual([m.ClientUrl.ToString().TrimEnd('/')]));
+            });
+
+            using var leaderDoc = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(member.ClientUrl, "/v2/members/leader")));
+            leaderDoc.RootElement.GetProperty("name").GetString().Should().Be(leader.Name);
+        }
+
+        using var stats = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(leader.ClientUrl, "/v2/stats/leader")));
+        stats.RootElement.GetProperty("followers").EnumerateObject().Should().HaveCount(2);
+        using var followerStats = await cluster.Http.GetAsync(new Uri(cluster.Members.First(m => m != leader).ClientUrl, "/v2/stats/leader"));
+        followerStats.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Killing_the_leader_elects_a_new_one_writes_continue_and_the_restarted_member_catches_up()
+    {
+        await using var cluster = await ThreeNodeCluster.StartAsync();
+        var oldLeader = await cluster.WaitForLeaderAsync();
+        await cluster.PutEventuallyAsync(oldLeader, "before", "1");
+
+        await oldLeader.KillAsync();
+        var newLeader = await cluster.WaitForLeaderAsync();
+        newLeader.Should().NotBe(oldLeader);
+
+        foreach (var survivor in cluster.Running)
+        {
+            await cluster.PutEventuallyAsync(survivor, $"while-down-{survivor.Name}", survivor.Name);
+        }
+
+        foreach (var survivor in cluster.Running)
+        {
+            (await cluster.GetAsync(survivor, "before", quorum: true)).Should().Be("1");
+        }
+
+        await cluster.RestartAsync(oldLeader);
+        foreach (var survivor in cluster.Members.Where(m => m != oldLeader))
+        {
+            var key = $"while-down-{survivor.Name}";
+            await cluster.PollAsync($"{key} on the restarted {oldLeader.Name}", async () =>
+                await cluster.GetAsync(oldLeader, key, quorum: false) == survivor.Name);
+        }
+
+        (await cluster.GetAsync(oldLeader, "before", quorum: false)).Should().Be("1");
+    }
+
+    [Fact]
+    public async Task A_member_that_missed_more_than_the_retained_log_catches_up_from_a_snapshot()
+    {
+        // Snapshot every 5 entries and keep only 2 behind it: the leader must send a MsgSnap over the side connection.
+        await using var cluster = await ThreeNodeCluster.StartAsync("--snapshot-count", "5", "--snapshot-catchup-entries", "2");
+        var leader = await cluster.WaitForLeaderAsync();
+        var lagging = cluster.Members.First(m => m != leader);
+        await lagging.KillAsync();
+
+        for (var i = 0; i < 40; i++)
+        {
+            await cluster.PutEventuallyAsync(leader, $"missed-{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await cluster.RestartAsync(lagging);
+        await cluster.PollAsync($"missed-39 on {lagging.Name}", async () => await cluster.GetAsync(lagging, "missed-39", quorum: false) == "39");
+        (await cluster.GetAsync(lagging, "missed-0", quorum: false)).Should().Be("0");
+        cluster.Output.Should().Contain("[3008]", "the leader sent a snapshot");
+    }
+
+    [Fact]
+    public async Task With_peer_dial_override_every_member_reaches_its_peers_through_the_given_addresses()
+    {
+        await using var cluster = await ThreeNodeCluster.StartAsync(dialThroughForwarders: true);
+        var leader = await cluster.WaitForLeaderAsync();
+
+        await cluster.PutEventuallyAsync(leader, "through-forwarders", "yes");
+
+        foreach (var member in cluster.Members)
+        {
+            (await cluster.GetAsync(member, "through-forwarders", quorum: true)).Should().Be("yes");
+        }
+
+        // Each member dials its two peers, so each forwarder carries a connection from each of the other two.
+        await cluster.PollAsync("a connection through every forwarder from both other members", () =>
+            Task.FromResult(cluster.Forwarders.All(f => f.Connections >= 2)));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text;
+using KvDirectory.Testing;
+
+namespace KvDirectory.Cluster.Tests;
+
+/// <summary>One member of a <see cref="ThreeNodeCluster"/>: fixed name, ports and data dir; its process can be killed and started again.</summary>
+public sealed class ThreeNodeMember
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public ThreeNodeMember(string name, string dataDir)
+    {
+        Name = name;
+        DataDir = dataDir;
+        ClientUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        PeerUrl = $"http://127.0.0.1:{FreePort.Next()}";
+    }
+
+    public string Name { get; }
+
+    public string DataDir { get; }
+
+    public Uri ClientUrl { get; }
+
+    public string PeerUrl { get; }
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Everything every run of this member printed (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public void Start(string initialCluster, IReadOnlyList<string> extraArguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] arguments =
+        [
+            RepositoryPaths.ServerDll,
+            "--name", Name,
+            "--data-dir", DataDir,
+            "--listen-client-urls", ClientUrl.ToString().TrimEnd('/'),
+            "--advertise-client-urls", ClientUrl.ToString().TrimEnd('/'),
+            "--listen-peer-urls", PeerUrl,
+            "--initial-advertise-peer-urls", PeerUrl,
+            "--initial-cluster", initialCluster,
+            .. extraArguments,
+        ];
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+    }
+
+    /// <summary>SIGKILL: nothing gets flushed or closed cleanly.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Append('[').Append(Name).Append("] ").AppendLine(line);
+        }
+    }
+}
