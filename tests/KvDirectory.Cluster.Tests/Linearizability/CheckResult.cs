@@ -20,8 +20,8 @@ public sealed record CheckResult(Verdict Verdict, IReadOnlyList<KeyResult> Keys,
     public bool IsLinearizable => Verdict == Verdict.Linearizable;
 
     /// <summary>
-    /// A report fit for a failed assertion: for each violating key, its shortest non-linearizable prefix
-    /// (by call time) as one line per operation, times relative to the first call shown.
+    /// A report fit for a failed assertion: for each violating key, the history as it stood at the earliest instant
+    /// it was already non-linearizable, one line per operation, times relative to the first call shown.
     /// </summary>
     public string Describe()
     {
@@ -38,7 +38,7 @@ public sealed record CheckResult(Verdict Verdict, IReadOnlyList<KeyResult> Keys,
             }
 
             text.Append(CultureInfo.InvariantCulture,
-                $"key {key.Key}: not linearizable; shortest failing prefix has {key.FailingPrefix.Count} of {key.OperationCount} operation(s):");
+                $"key {key.Key}: not linearizable; shortest failing prefix has {key.FailingPrefix.Count} of {key.OperationCount} operation(s) (those still pending at the cut show as unknown):");
             text.AppendLine();
             text.Append(Format(key.FailingPrefix));
         }

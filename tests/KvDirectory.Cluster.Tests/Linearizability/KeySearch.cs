@@ -11,6 +11,11 @@ internal enum SearchOutcome
 /// Wing &amp; Gong's search with Lowe's memoisation, as Porcupine implements it, over the operations of one key.
 /// History events live in a doubly linked list; linearizing an operation lifts its call and return out of the list,
 /// backtracking puts them back. Reaching a return event means its operation had to be linearized already: backtrack.
+/// Unknown outcomes make the search exponential in how many are pending, so they get two sound reductions:
+/// one is linearized only where it changes the state (anywhere else it is equivalent to taking effect after
+/// everything, or never), and of two pending unknown operations with the same input only the earlier-called one is
+/// tried first (they are interchangeable). The search succeeds once every known outcome is linearized.
+/// Reads and failed writes are taken greedily (see <see cref="IsPassive"/>).
 /// </summary>
 internal static class KeySearch
 {
@@ -33,57 +38,106 @@ internal static class KeySearch
         }
 
         var head = BuildList(operations);
+        var twin = EarlierTwins(operations);
+        var isLinearized = new bool[count];
         var linearized = new LinearizedSet(count, seed: count);
         var seen = new HashSet<SearchState>();
-        var stack = new Stack<(Entry Call, string? StateBefore)>();
+        var stack = new Stack<(Entry Call, string? StateBefore, bool Forced)>();
+        var knownLeft = operations.Count(o => !o.IsUnknown);
         string? state = null;
         var entry = head.Next;
 
-        while (head.Next is not null)
+        while (knownLeft > 0)
         {
             if (!budget.TrySpend())
             {
                 return SearchOutcome.TimedOut;
             }
 
-            if (entry!.IsCall)
+            var deadEnd = !entry!.IsCall;
+            if (entry.IsCall)
             {
                 var operation = operations[entry.Id];
-                if (KeyValueModel.TryStep(state, operation, out var next))
+                var passive = IsPassive(operation);
+                var worthTrying = !operation.IsUnknown || twin[entry.Id] < 0 || isLinearized[twin[entry.Id]];
+                if (worthTrying && KeyValueModel.TryStep(state, operation, out var next) &&
+                    (!operation.IsUnknown || !string.Equals(next, state, StringComparison.Ordinal)))
                 {
                     linearized.Add(entry.Id);
                     var probe = linearized.Probe(next);
                     if (!seen.Contains(probe))
                     {
                         seen.Add(probe.Freeze());
-                        stack.Push((entry, state));
+                        stack.Push((entry, state, passive));
                         state = next;
+                        isLinearized[entry.Id] = true;
+                        knownLeft -= operation.IsUnknown ? 0 : 1;
                         Lift(entry);
                         entry = head.Next;
                         continue;
                     }
 
                     linearized.Remove(entry.Id);
+
+                    // A passive operation is taken greedily, so its explored successor failing means this node fails.
+                    deadEnd = passive;
                 }
 
                 entry = entry.Next;
             }
-            else
-            {
-                if (stack.Count == 0)
-                {
-                    return SearchOutcome.NotLinearizable;
-                }
 
-                var (call, before) = stack.Pop();
-                state = before;
-                linearized.Remove(call.Id);
-                Unlift(call);
-                entry = call.Next;
+            if (deadEnd)
+            {
+                // Undo up to the latest real choice; a forced (passive) step has no alternatives worth trying.
+                (Entry Call, string? StateBefore, bool Forced) frame;
+                do
+                {
+                    if (stack.Count == 0)
+                    {
+                        return SearchOutcome.NotLinearizable;
+                    }
+
+                    frame = stack.Pop();
+                    state = frame.StateBefore;
+                    linearized.Remove(frame.Call.Id);
+                    isLinearized[frame.Call.Id] = false;
+                    knownLeft += operations[frame.Call.Id].IsUnknown ? 0 : 1;
+                    Unlift(frame.Call);
+                }
+                while (frame.Forced);
+
+                entry = frame.Call.Next;
             }
         }
 
         return SearchOutcome.Linearizable;
+    }
+
+    /// <summary>
+    /// A known outcome that cannot change the register whatever the state: a read, or a write that reported failure.
+    /// When it is consistent with the current state it can be linearized right now without loss of generality:
+    /// every pending operation returns after its call, so moving it first breaks no real-time order, and it leaves
+    /// the state as it found it. Partial-order reduction: reads never multiply the search.
+    /// </summary>
+    private static bool IsPassive(Operation operation) =>
+        !operation.IsUnknown && (operation.Input.Kind == OperationKind.Get || operation.Output.Kind != ResultKind.Ok);
+
+    /// <summary>For each unknown outcome, the latest earlier-called unknown outcome with the same input, or -1.</summary>
+    private static int[] EarlierTwins(IReadOnlyList<Operation> operations)
+    {
+        var twin = new int[operations.Count];
+        var last = new Dictionary<OperationInput, int>();
+        foreach (var id in Enumerable.Range(0, operations.Count).OrderBy(i => operations[i].Call).ThenBy(i => i))
+        {
+            twin[id] = -1;
+            if (operations[id].IsUnknown)
+            {
+                twin[id] = last.TryGetValue(operations[id].Input, out var previous) ? previous : -1;
+                last[operations[id].Input] = id;
+            }
+        }
+
+        return twin;
     }
 
     private static Entry BuildList(IReadOnlyList<Operation> operations)

@@ -37,33 +37,25 @@ public static class LinearizabilityChecker
     }
 
     /// <summary>
-    /// The shortest prefix by call time that is already non-linearizable. Dropping later calls can also remove the
-    /// write a read legitimately saw, so failure is not monotone in the prefix length: gallop to the first failing
-    /// length, then bisect, and keep only prefixes the search really rejected. The whole key is the fallback.
+    /// The history at the earliest instant at which it is already non-linearizable (see <see cref="HistoryCut"/>).
+    /// Failure is monotone in the instant, so bisect over the return times. The whole key is the fallback when the
+    /// budget runs out.
     /// </summary>
     private static IReadOnlyList<Operation> ShortestFailingPrefix(List<Operation> operations, SearchBudget budget)
     {
-        var byCall = operations.OrderBy(o => o.Call).ThenBy(o => o.Return).ToList();
-        bool Fails(int length) =>
-            KeySearch.Check(byCall.GetRange(0, length), budget) == SearchOutcome.NotLinearizable;
-
-        var failing = byCall.Count;
-        var passing = 0;
-        for (var length = 1; length < byCall.Count; length *= 2)
-        {
-            if (Fails(length))
-            {
-                failing = length;
-                break;
-            }
-
-            passing = length;
-        }
-
-        while (failing - passing > 1 && !budget.Exhausted)
+        var instants = HistoryCut.Instants(operations);
+        var failing = instants.Length - 1;
+        var passing = -1;
+        while (failing - passing > 1)
         {
             var middle = passing + ((failing - passing) / 2);
-            if (Fails(middle))
+            var outcome = KeySearch.Check(HistoryCut.At(operations, instants[middle]), budget);
+            if (outcome == SearchOutcome.TimedOut)
+            {
+                return operations.OrderBy(o => o.Call).ThenBy(o => o.Return).ToList();
+            }
+
+            if (outcome == SearchOutcome.NotLinearizable)
             {
                 failing = middle;
             }
@@ -73,6 +65,6 @@ public static class LinearizabilityChecker
             }
         }
 
-        return byCall.GetRange(0, failing);
+        return HistoryCut.At(operations, instants[failing]);
     }
 }
