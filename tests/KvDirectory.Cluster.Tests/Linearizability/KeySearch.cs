@@ -37,6 +37,8 @@ internal static class KeySearch
             return SearchOutcome.Linearizable;
         }
 
+        // Ids in call order keep the linearized set a dense prefix plus a short frontier (see LinearizedSet.Probe).
+        operations = operations.OrderBy(o => o.Call).ThenBy(o => o.Return).ToList();
         var head = BuildList(operations);
         var twin = EarlierTwins(operations);
         var isLinearized = new bool[count];

@@ -35,21 +35,47 @@ internal sealed class LinearizedSet
     }
 
     /// <summary>A probe that refers to the live bits: look up with it, but store only <see cref="SearchState.Freeze"/>d copies.</summary>
-    public SearchState Probe(string? model) => new(_words, Hash, model);
+    public SearchState Probe(string? model)
+    {
+        // Only the frontier varies between states: below it every word is full, above it every word is empty.
+        // Keying on that span instead of the whole bitset keeps the memo small for histories of thousands of operations.
+        var first = 0;
+        while (first < _words.Length && _words[first] == ulong.MaxValue)
+        {
+            first++;
+        }
+
+        var end = _words.Length;
+        while (end > first && _words[end - 1] == 0)
+        {
+            end--;
+        }
+
+        return new SearchState(_words, first, first, end - first, Hash, model);
+    }
 }
 
-/// <summary>A (linearized set, model state) pair: the memo key of the search.</summary>
-internal readonly struct SearchState(ulong[] words, ulong hash, string? model) : IEquatable<SearchState>
+/// <summary>
+/// A (linearized set, model state) pair: the memo key of the search. The set is stored as its frontier span:
+/// words before <c>offset</c> are full, words after the span are empty.
+/// </summary>
+internal readonly struct SearchState(ulong[] array, int arrayStart, int offset, int length, ulong hash, string? model)
+    : IEquatable<SearchState>
 {
-    private readonly ulong[] _words = words;
+    private readonly ulong[] _array = array;
+    private readonly int _arrayStart = arrayStart;
+    private readonly int _offset = offset;
+    private readonly int _length = length;
     private readonly ulong _hash = hash;
     private readonly string? _model = model;
 
-    public SearchState Freeze() => new((ulong[])_words.Clone(), _hash, _model);
+    private ReadOnlySpan<ulong> Span => _array.AsSpan(_arrayStart, _length);
+
+    public SearchState Freeze() => new(Span.ToArray(), 0, _offset, _length, _hash, _model);
 
     public bool Equals(SearchState other) =>
-        _hash == other._hash && string.Equals(_model, other._model, StringComparison.Ordinal) &&
-        _words.AsSpan().SequenceEqual(other._words);
+        _hash == other._hash && _offset == other._offset && _length == other._length &&
+        string.Equals(_model, other._model, StringComparison.Ordinal) && Span.SequenceEqual(other.Span);
 
     public override bool Equals(object? obj) => obj is SearchState other && Equals(other);
 
