@@ -40,7 +40,7 @@ public sealed record CheckResult(Verdict Verdict, IReadOnlyList<KeyResult> Keys,
             text.Append(CultureInfo.InvariantCulture,
                 $"key {key.Key}: not linearizable; shortest failing prefix has {key.FailingPrefix.Count} of {key.OperationCount} operation(s) (those still pending at the cut show as unknown):");
             text.AppendLine();
-            text.Append(Format(key.FailingPrefix));
+            text.Append(Format(key.FailingPrefix, MaxLinesShown));
         }
 
         return text.ToString();
@@ -48,8 +48,15 @@ public sealed record CheckResult(Verdict Verdict, IReadOnlyList<KeyResult> Keys,
 
     public override string ToString() => Describe();
 
-    /// <summary>One line per operation, sorted by call time: <c>[c1] 0→12  Set(k, v) → ok</c>.</summary>
-    public static string Format(IEnumerable<Operation> operations)
+    /// <summary>Describe shows at most this many operations per key; the anomaly is at the end of the prefix.</summary>
+    public const int MaxLinesShown = 40;
+
+    /// <summary>
+    /// One line per operation, sorted by call time: <c>[c1] 0→12  Set(k, v) → ok</c>. The operation that returned last
+    /// is marked: in a failing prefix it is the first observation that no linearization explains. Only the last
+    /// <paramref name="maxLines"/> operations are shown, since the anomaly is at the end.
+    /// </summary>
+    public static string Format(IEnumerable<Operation> operations, int maxLines = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(operations);
         var sorted = operations.OrderBy(o => o.Call).ThenBy(o => o.Return).ToList();
@@ -58,12 +65,17 @@ public sealed record CheckResult(Verdict Verdict, IReadOnlyList<KeyResult> Keys,
             return string.Empty;
         }
 
+        var witness = sorted.Where(o => !o.IsUnknown).MaxBy(o => o.Return);
+        var shown = sorted.Skip(Math.Max(0, sorted.Count - maxLines)).ToList();
         var origin = sorted[0].Call;
-        var lines = sorted.Select(o =>
+        var lines = shown.Select(o =>
         {
             var ret = o.Return == Operation.NeverReturned ? "∞" : (o.Return - origin).ToString(CultureInfo.InvariantCulture);
-            return string.Create(CultureInfo.InvariantCulture, $"  [c{o.ClientId}] {o.Call - origin}→{ret}  {o.Input} → {o.Output}");
+            var mark = ReferenceEquals(o, witness) ? "   ← returned last: no linearization explains it" : string.Empty;
+            return string.Create(CultureInfo.InvariantCulture, $"  [c{o.ClientId}] {o.Call - origin}→{ret}  {o.Input} → {o.Output}{mark}");
         });
-        return string.Join(Environment.NewLine, lines);
+        var omitted = sorted.Count - shown.Count;
+        var header = omitted > 0 ? [$"  … {omitted} earlier operation(s) omitted (all in KeyResult.FailingPrefix)"] : Array.Empty<string>();
+        return string.Join(Environment.NewLine, header.Concat(lines));
     }
 }

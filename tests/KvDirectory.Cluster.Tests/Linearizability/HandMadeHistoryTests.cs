@@ -195,4 +195,24 @@ public sealed class HandMadeHistoryTests(ITestOutputHelper output)
         Op(1, 0, 10, Set("k", "a"), Ok()),
         Op(1, 20, 30, Set("k", "b"), Ok()),
         Op(2, 30, 40, Get("k"), Read("a")));
+
+    [Fact]
+    public void A_violation_is_reported_as_the_history_up_to_the_stale_read_one_line_per_operation()
+    {
+        var result = LinearizabilityChecker.Check(
+        [
+            Op(1, 100, 110, Set("k", "a"), Ok()),
+            Op(1, 120, 130, Set("k", "b"), Ok()),
+            Op(2, 140, 150, Get("k"), Read("a")),
+            Op(2, 160, 170, Set("k", "c"), Ok()),
+            Op(3, 180, 190, Get("k"), Read("c")),
+        ]);
+
+        result.Verdict.Should().Be(Verdict.NotLinearizable);
+        result.Keys.Single().FailingPrefix.Should().HaveCount(3, "the violation is complete once the stale read returned");
+        result.Describe().Should().Contain(string.Join(Environment.NewLine,
+            "  [c1] 0→10  Set(k, a) → ok",
+            "  [c1] 20→30  Set(k, b) → ok",
+            "  [c2] 40→50  Get(k) → a   ← returned last: no linearization explains it"));
+    }
 }
