@@ -38,7 +38,7 @@ public sealed record CheckResult(Verdict Verdict, IReadOnlyList<KeyResult> Keys,
             }
 
             text.Append(CultureInfo.InvariantCulture,
-                $"key {key.Key}: not linearizable; shortest failing prefix has {key.FailingPrefix.Count} of {key.OperationCount} operation(s) (those still pending at the cut show as unknown):");
+                $"key {key.Key}: not linearizable; shortest failing prefix has {key.FailingPrefix.Count} of {key.OperationCount} operation(s) (operations without a known outcome by then omitted: they can only help):");
             text.AppendLine();
             text.Append(Format(key.FailingPrefix, MaxLinesShown));
         }

@@ -37,7 +37,8 @@ public static class LinearizabilityChecker
     }
 
     /// <summary>
-    /// The history at the earliest instant at which it is already non-linearizable (see <see cref="HistoryCut"/>).
+    /// The history at the earliest instant at which it is already non-linearizable (see <see cref="HistoryCut"/>),
+    /// known outcomes only.
     /// Failure is monotone in the instant, so bisect over the return times. The whole key is the fallback when the
     /// budget runs out.
     /// </summary>
@@ -65,6 +66,8 @@ public static class LinearizabilityChecker
             }
         }
 
-        return HistoryCut.At(operations, instants[failing]);
+        // An unknown outcome only adds freedom (it can always go last), so a failing history still fails without
+        // them: drop them, including the operations merely pending at the cut, to leave only observations.
+        return HistoryCut.At(operations, instants[failing]).Where(o => !o.IsUnknown).ToList();
     }
 }
