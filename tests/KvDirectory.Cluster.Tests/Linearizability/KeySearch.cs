@@ -42,9 +42,23 @@ internal static class KeySearch
         var head = BuildList(operations);
         var twin = EarlierTwins(operations);
         var isLinearized = new bool[count];
-        var linearized = new LinearizedSet(count, seed: count);
-        var seen = new HashSet<SearchState>();
-        var stack = new Stack<(Entry Call, string? StateBefore, bool Forced)>();
+
+        // Known and unknown outcomes are numbered apart: the memo compares the unknown ones by inclusion.
+        var index = new int[count];
+        var knownCount = 0;
+        var unknownCount = 0;
+        for (var id = 0; id < count; id++)
+        {
+            index[id] = operations[id].IsUnknown ? unknownCount++ : knownCount++;
+        }
+
+        var linearized = new LinearizedSet(knownCount, seed: count);
+        var memo = new SearchMemo(unknownCount);
+        var stack = new Stack<(Entry Call, string? StateBefore, bool Forced, bool UnknownPhase)>();
+
+        // Each node first tries its known outcomes, then its unknown ones: a node is then first reached having used
+        // as few unknown outcomes as possible, which is what lets the memo's dominance rule prune the rest.
+        var unknownPhase = false;
         var knownLeft = operations.Count(o => !o.IsUnknown);
         string? state = null;
         var entry = head.Next;
@@ -57,20 +71,32 @@ internal static class KeySearch
             }
 
             var deadEnd = !entry!.IsCall;
+            if (deadEnd && !unknownPhase)
+            {
+                unknownPhase = true;
+                entry = head.Next;
+                continue;
+            }
+
             if (entry.IsCall)
             {
                 var operation = operations[entry.Id];
+                if (operation.IsUnknown != unknownPhase)
+                {
+                    entry = entry.Next;
+                    continue;
+                }
+
                 var passive = IsPassive(operation);
                 var worthTrying = !operation.IsUnknown || twin[entry.Id] < 0 || isLinearized[twin[entry.Id]];
                 if (worthTrying && KeyValueModel.TryStep(state, operation, out var next) &&
                     (!operation.IsUnknown || !string.Equals(next, state, StringComparison.Ordinal)))
                 {
-                    linearized.Add(entry.Id);
-                    var probe = linearized.Probe(next);
-                    if (!seen.Contains(probe))
+                    Mark(entry.Id, true);
+                    if (memo.TryVisit(linearized.Probe(next)))
                     {
-                        seen.Add(probe.Freeze());
-                        stack.Push((entry, state, passive));
+                        stack.Push((entry, state, passive, unknownPhase));
+                        unknownPhase = false;
                         state = next;
                         isLinearized[entry.Id] = true;
                         knownLeft -= operation.IsUnknown ? 0 : 1;
@@ -79,7 +105,7 @@ internal static class KeySearch
                         continue;
                     }
 
-                    linearized.Remove(entry.Id);
+                    Mark(entry.Id, false);
 
                     // A passive operation is taken greedily, so its explored successor failing means this node fails.
                     deadEnd = passive;
@@ -91,7 +117,7 @@ internal static class KeySearch
             if (deadEnd)
             {
                 // Undo up to the latest real choice; a forced (passive) step has no alternatives worth trying.
-                (Entry Call, string? StateBefore, bool Forced) frame;
+                (Entry Call, string? StateBefore, bool Forced, bool UnknownPhase) frame;
                 do
                 {
                     if (stack.Count == 0)
@@ -101,7 +127,7 @@ internal static class KeySearch
 
                     frame = stack.Pop();
                     state = frame.StateBefore;
-                    linearized.Remove(frame.Call.Id);
+                    Mark(frame.Call.Id, false);
                     isLinearized[frame.Call.Id] = false;
                     knownLeft += operations[frame.Call.Id].IsUnknown ? 0 : 1;
                     Unlift(frame.Call);
@@ -109,10 +135,27 @@ internal static class KeySearch
                 while (frame.Forced);
 
                 entry = frame.Call.Next;
+                unknownPhase = frame.UnknownPhase;
             }
         }
 
         return SearchOutcome.Linearizable;
+
+        void Mark(int id, bool value)
+        {
+            if (operations[id].IsUnknown)
+            {
+                memo.SetUnknown(index[id], value);
+            }
+            else if (value)
+            {
+                linearized.Add(index[id]);
+            }
+            else
+            {
+                linearized.Remove(index[id]);
+            }
+        }
     }
 
     /// <summary>

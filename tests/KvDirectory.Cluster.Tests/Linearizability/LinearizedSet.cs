@@ -1,7 +1,7 @@
 namespace KvDirectory.Cluster.Tests.Linearizability;
 
 /// <summary>
-/// The set of operations already linearized, as a bitset with an incrementally maintained Zobrist hash,
+/// The set of known-outcome operations already linearized, as a bitset with an incrementally maintained Zobrist hash,
 /// so the memo lookup costs O(1) to hash instead of O(n / 64) per step.
 /// </summary>
 internal sealed class LinearizedSet
