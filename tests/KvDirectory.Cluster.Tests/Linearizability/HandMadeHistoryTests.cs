@@ -215,4 +215,34 @@ public sealed class HandMadeHistoryTests(ITestOutputHelper output)
             "  [c1] 20→30  Set(k, b) → ok",
             "  [c2] 40→50  Get(k) → a   ← returned last: no linearization explains it"));
     }
+
+    [Fact]
+    public void An_unknown_outcome_given_a_finite_return_time_is_still_open_forever()
+    {
+        var result = LinearizabilityChecker.Check(
+        [
+            Op(1, 0, 10, Set("k", "a"), Ok()),
+            new Operation(2, 20, 30, Set("k", "b"), Unknown()),
+            Op(3, 40, 50, Get("k"), Read("a")),
+            Op(3, 60, 70, Get("k"), Read("b")),
+        ]);
+
+        result.Verdict.Should().Be(Verdict.Linearizable, result.Describe());
+    }
+
+    [Fact]
+    public void Only_the_violating_key_is_reported()
+    {
+        var result = LinearizabilityChecker.Check(
+        [
+            Op(1, 0, 10, Set("good", "1"), Ok()),
+            Op(1, 20, 30, Get("good"), Read("1")),
+            Op(2, 0, 10, Set("bad", "1"), Ok()),
+            Op(2, 20, 30, Get("bad"), NotFound()),
+        ]);
+
+        result.Verdict.Should().Be(Verdict.NotLinearizable);
+        result.Keys.Should().ContainSingle(k => k.Verdict == Verdict.NotLinearizable).Which.Key.Should().Be("bad");
+        result.Describe().Should().Contain("key bad").And.NotContain("key good");
+    }
 }

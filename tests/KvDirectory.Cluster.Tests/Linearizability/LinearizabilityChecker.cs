@@ -6,6 +6,19 @@ namespace KvDirectory.Cluster.Tests.Linearizability;
 /// Decides whether a concurrent history of etcd v2 key operations is linearizable.
 /// Linearizability is compositional (Herlihy &amp; Wing), so each key's sub-history is checked on its own:
 /// the search space shrinks from the product of all keys to their sum.
+/// <example>
+/// In a cluster test, each client task records around every request:
+/// <code>
+/// var recorder = new HistoryRecorder();
+/// var pending = recorder.Call(clientId, OperationInput.CompareAndSwap("/k", "a", "b"));
+/// try { pending.Return(await SendAsync(...) /* Ok(), CompareFailed(), NotFound() … */); }
+/// catch (HttpRequestException) { pending.ReturnUnknown(); }   // or simply never return it
+/// ...
+/// var result = LinearizabilityChecker.Check(recorder.ToHistory());
+/// result.Verdict.Should().Be(Verdict.Linearizable, result.Describe());
+/// </code>
+/// Record a Set's success as <see cref="OperationOutput.Ok"/> and a read as <see cref="PendingOperation.ReturnRead"/>.
+/// </example>
 /// </summary>
 public static class LinearizabilityChecker
 {
@@ -17,7 +30,9 @@ public static class LinearizabilityChecker
         var budget = new SearchBudget(options);
 
         var keys = new List<KeyResult>();
-        foreach (var group in history.GroupBy(o => o.Input.Key).OrderBy(g => g.Key, StringComparer.Ordinal))
+        // An unknown outcome may take effect arbitrarily late, whatever return time a caller gave it.
+        var normalized = history.Select(o => o.IsUnknown && o.Return != Operation.NeverReturned ? o with { Return = Operation.NeverReturned } : o);
+        foreach (var group in normalized.GroupBy(o => o.Input.Key).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var operations = group.ToList();
             var outcome = KeySearch.Check(operations, budget);
