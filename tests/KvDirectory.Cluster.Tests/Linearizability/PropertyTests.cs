@@ -116,4 +116,29 @@ public sealed class PropertyTests(ITestOutputHelper output)
 
         checkedCount.Should().BeGreaterThan(0, "some mutations must have produced violations");
     }
+
+    [Fact]
+    public void On_medium_histories_the_checker_agrees_with_a_plain_memoised_search_before_and_after_one_output_is_mutated()
+    {
+        var rejected = 0;
+        for (var seed = 1; seed <= Runs; seed++)
+        {
+            var random = new Random(seed);
+            var generator = new RandomHistory(seed);
+            var values = random.Next(1, 4);
+            var history = generator.Generate(
+                operations: random.Next(10, 41), clients: random.Next(2, 9), keys: 1, values: values, lostResponses: 0.2);
+            var mutated = generator.MutateOneOutput(history, values);
+
+            ReferenceChecker.IsLinearizable(history).Should().BeTrue($"seed {seed}: the reference must accept a generated history");
+            var expected = ReferenceChecker.IsLinearizable(mutated) ? Verdict.Linearizable : Verdict.NotLinearizable;
+            var result = LinearizabilityChecker.Check(mutated);
+
+            result.Verdict.Should().Be(expected, $"seed {seed}, mutated:{Environment.NewLine}{CheckResult.Format(mutated)}{Environment.NewLine}{result.Describe()}");
+            rejected += expected == Verdict.NotLinearizable ? 1 : 0;
+        }
+
+        output.WriteLine($"{rejected} of {Runs} mutated histories are not linearizable");
+        rejected.Should().BeGreaterThan(Runs / 4);
+    }
 }
