@@ -11,11 +11,13 @@ internal enum SearchOutcome
 /// Wing &amp; Gong's search with Lowe's memoisation, as Porcupine implements it, over the operations of one key.
 /// History events live in a doubly linked list; linearizing an operation lifts its call and return out of the list,
 /// backtracking puts them back. Reaching a return event means its operation had to be linearized already: backtrack.
-/// Unknown outcomes make the search exponential in how many are pending, so they get two sound reductions:
+/// Unknown outcomes make the search exponential in how many are pending, so they get sound reductions:
 /// one is linearized only where it changes the state (anywhere else it is equivalent to taking effect after
-/// everything, or never), and of two pending unknown operations with the same input only the earlier-called one is
-/// tried first (they are interchangeable). The search succeeds once every known outcome is linearized.
-/// Reads and failed writes are taken greedily (see <see cref="IsPassive"/>).
+/// everything, or never); of two pending unknown operations with the same input the earlier-called one goes first
+/// (they are interchangeable); each node tries known outcomes before unknown ones; and the memo prunes by dominance
+/// (see <see cref="SearchMemo"/>). The search succeeds once every known outcome is linearized.
+/// Reads and failed writes are taken greedily (see <see cref="IsPassive"/>). Every reduction is cross-checked
+/// against <c>BruteForceChecker</c> and <c>ReferenceChecker</c> by the property tests.
 /// </summary>
 internal static class KeySearch
 {
