@@ -63,7 +63,7 @@ public sealed class MemberTests(ServerFixture fixture) : IClassFixture<ServerFix
 
         result.ExitCode.Should().Be(0, result.ToString());
         result.StandardOutput.Should().MatchRegex(
-            $@"^Added member named second with ID [0-9a-f]{{16}} to cluster\n\nETCD_NAME=""second""\n" +
+            $@"^Added member named second with ID [0-9a-f]{{1,16}} to cluster\n\nETCD_NAME=""second""\n" +
             $@"ETCD_INITIAL_CLUSTER=""(default=http://127\.0\.0\.1:\d+,second={peer.Replace(".", "\\.")}|second={peer.Replace(".", "\\.")},default=http://127\.0\.0\.1:\d+)""\n" +
             @"ETCD_INITIAL_CLUSTER_STATE=""existing""\n$");
     }

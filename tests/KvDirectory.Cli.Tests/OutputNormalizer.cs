@@ -8,7 +8,7 @@ public static partial class OutputNormalizer
     public static string Normalize(string text, string prefix) =>
         Number().Replace(MemberId().Replace(text.Replace(prefix, "<P>", StringComparison.Ordinal), "<ID>"), "N");
 
-    [GeneratedRegex(@"\b[0-9a-f]{16}\b")]
+    [GeneratedRegex(@"\b[0-9a-f]{12,16}\b")]
     private static partial Regex MemberId();
 
     [GeneratedRegex(@"\d+")]

@@ -1,3 +1,4 @@
+using KvDirectory.Testing;
 namespace KvDirectory.Cli.Tests;
 
 /// <summary>

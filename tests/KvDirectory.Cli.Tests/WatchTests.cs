@@ -1,3 +1,4 @@
+using KvDirectory.Testing;
 namespace KvDirectory.Cli.Tests;
 
 /// <summary>watch and exec-watch: synchronised by polling the server's watcher count, never by sleeping.</summary>

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using KvDirectory.Testing;
 
-namespace KvDirectory.Cli.Tests;
+namespace KvDirectory.Testing;
 
 /// <summary>A long-running kvctl (watch --forever, exec-watch) whose stdout lines are read as they come; disposing kills it.</summary>
 public sealed class BackgroundKvctl : IAsyncDisposable
