@@ -1,4 +1,5 @@
 using System.Net;
+using KvDirectory.Testing.Faults;
 using System.Text.Json;
 
 namespace KvDirectory.Cluster.Tests;
@@ -16,7 +17,7 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     private readonly IReadOnlyList<string> _extraArguments;
     private readonly Dictionary<string, string[]> _memberArguments = [];
-    private readonly List<ThreeNodeForwarder> _forwarders = [];
+    private ProxyMesh? _mesh;
 
     private ThreeNodeCluster(string root, IReadOnlyList<ThreeNodeMember> members, IReadOnlyList<string> extraArguments)
     {
@@ -33,33 +34,34 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public IReadOnlyList<ThreeNodeForwarder> Forwarders => _forwarders;
+    /// <summary>The pair proxies peer traffic crosses when started with <c>dialThroughProxies</c> (partition tests cut them).</summary>
+    public ProxyMesh Mesh => _mesh ?? throw new InvalidOperationException("started without dialThroughProxies");
 
     public IEnumerable<ThreeNodeMember> Running => Members.Where(m => m.IsRunning);
 
     public string Output => string.Join(Environment.NewLine, Members.Select(m => m.Output));
 
     /// <param name="extraArguments">Flags every member starts with (e.g. a small <c>--snapshot-count</c>).</param>
-    public static Task<ThreeNodeCluster> StartAsync(params string[] extraArguments) => StartAsync(dialThroughForwarders: false, extraArguments);
+    public static Task<ThreeNodeCluster> StartAsync(params string[] extraArguments) => StartAsync(dialThroughProxies: false, extraArguments);
 
     /// <summary>
-    /// With <paramref name="dialThroughForwarders"/>, every member reaches each peer through a <see cref="ThreeNodeForwarder"/>
-    /// (<c>--peer-dial-override</c>), exposed as <see cref="Forwarders"/>.
+    /// With <paramref name="dialThroughProxies"/>, every member reaches each peer through its own <see cref="FaultProxy"/>
+    /// of a <see cref="ProxyMesh"/> (<c>--peer-dial-override</c>), exposed as <see cref="Mesh"/>.
     /// </summary>
-    public static async Task<ThreeNodeCluster> StartAsync(bool dialThroughForwarders, params string[] extraArguments)
+    public static async Task<ThreeNodeCluster> StartAsync(bool dialThroughProxies, params string[] extraArguments)
     {
         var root = Path.Combine(Path.GetTempPath(), $"kvdirectory-3node-{Guid.NewGuid():N}");
         var cluster = new ThreeNodeCluster(root, [.. new[] { "a", "b", "c" }.Select(n => new ThreeNodeMember(n, Path.Combine(root, n)))], extraArguments);
         try
         {
-            if (dialThroughForwarders)
+            if (dialThroughProxies)
             {
-                var forwarders = cluster.Members.ToDictionary(m => m.Name, m => new ThreeNodeForwarder(new Uri(m.PeerUrl).Port));
-                cluster._forwarders.AddRange(forwarders.Values);
+                cluster._mesh = ProxyMesh.Start(cluster.Members.ToDictionary(
+                    m => m.Name,
+                    m => new IPEndPoint(IPAddress.Loopback, new Uri(m.PeerUrl).Port)));
                 foreach (var member in cluster.Members)
                 {
-                    var overrides = cluster.Members.Where(p => p != member).Select(p => $"{p.Name}=127.0.0.1:{forwarders[p.Name].Port}");
-                    cluster._memberArguments[member.Name] = ["--peer-dial-override", string.Join(',', overrides)];
+                    cluster._memberArguments[member.Name] = [ProxyMesh.DialOverrideFlag, cluster._mesh.DialOverrides(member.Name)];
                 }
             }
 
@@ -193,9 +195,9 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
             await member.KillAsync();
         }
 
-        foreach (var forwarder in _forwarders)
+        if (_mesh is not null)
         {
-            await forwarder.DisposeAsync();
+            await _mesh.DisposeAsync();
         }
 
         Http.Dispose();

@@ -111,18 +111,18 @@ public sealed class ThreeNodeClusterTests
     [Fact]
     public async Task With_peer_dial_override_every_member_reaches_its_peers_through_the_given_addresses()
     {
-        await using var cluster = await ThreeNodeCluster.StartAsync(dialThroughForwarders: true);
+        await using var cluster = await ThreeNodeCluster.StartAsync(dialThroughProxies: true);
         var leader = await cluster.WaitForLeaderAsync();
 
-        await cluster.PutEventuallyAsync(leader, "through-forwarders", "yes");
+        await cluster.PutEventuallyAsync(leader, "through-proxies", "yes");
 
         foreach (var member in cluster.Members)
         {
-            (await cluster.GetAsync(member, "through-forwarders", quorum: true)).Should().Be("yes");
+            (await cluster.GetAsync(member, "through-proxies", quorum: true)).Should().Be("yes");
         }
 
-        // Each member dials its two peers, so each forwarder carries a connection from each of the other two.
-        await cluster.PollAsync("a connection through every forwarder from both other members", () =>
-            Task.FromResult(cluster.Forwarders.All(f => f.Connections >= 2)));
+        // Each member dials each of its two peers through that ordered pair's own proxy.
+        await cluster.PollAsync("a connection through every pair proxy", () =>
+            Task.FromResult(cluster.Mesh.Links.Values.All(proxy => proxy.ConnectionsAccepted >= 1)));
     }
 }
