@@ -42,37 +42,7 @@ public sealed partial class V2Store
                 value = node.Value;
             }
 
-            var next = _currentIndex + 1;
-            var now = Now;
-            var prevNode = NodeRendering.Render(node, false, false, now);
-
-            // Like etcd, an update of a directory only changes its TTL: its modifiedIndex stays.
-            if (!node.IsDir)
-            {
-                node.Value = value;
-                node.ModifiedIndex = next;
-            }
-
-            UpdateExpiration(node, expireTime);
-            node.MarkChanged(next);
-            var (expiration, ttl) = NodeRendering.ExpirationAndTtl(node, now);
-            var e = new EtcdEvent
-            {
-                Action = EtcdActions.Update,
-                Node = new EtcdNode
-                {
-                    Key = path,
-                    Dir = node.IsDir,
-                    Value = node.IsDir ? null : value,
-                    Expiration = expiration,
-                    Ttl = ttl,
-                    ModifiedIndex = next,
-                    CreatedIndex = node.CreatedIndex,
-                },
-                PrevNode = prevNode,
-                EtcdIndex = next,
-            };
-            return Commit(e, refresh);
+            return ChangeInPlace(EtcdActions.Update, path, node, value, expireTime, refresh);
         });
 
     public EtcdEvent CompareAndSwap(string path, string prevValue, long prevIndex, string value, DateTimeOffset? expireTime, bool refresh) =>
@@ -92,31 +62,46 @@ public sealed partial class V2Store
                 value = node.Value;
             }
 
-            var next = _currentIndex + 1;
-            var now = Now;
-            var prevNode = NodeRendering.Render(node, false, false, now);
-            node.Value = value ?? string.Empty;
-            node.ModifiedIndex = next;
-            UpdateExpiration(node, expireTime);
-            node.MarkChanged(next);
-            var (expiration, ttl) = NodeRendering.ExpirationAndTtl(node, now);
-            var e = new EtcdEvent
-            {
-                Action = EtcdActions.CompareAndSwap,
-                Node = new EtcdNode
-                {
-                    Key = path,
-                    Value = node.Value,
-                    Expiration = expiration,
-                    Ttl = ttl,
-                    ModifiedIndex = next,
-                    CreatedIndex = node.CreatedIndex,
-                },
-                PrevNode = prevNode,
-                EtcdIndex = next,
-            };
-            return Commit(e, refresh);
+            return ChangeInPlace(EtcdActions.CompareAndSwap, path, node, value ?? string.Empty, expireTime, refresh);
         });
+
+    /// <summary>
+    /// The shared tail of update and compare-and-swap: the node keeps its identity (createdIndex), takes the new
+    /// value and TTL, and the event shows it at the next index. Like etcd, a directory only changes its TTL:
+    /// its own modifiedIndex stays although the event carries the new one.
+    /// </summary>
+    private EtcdEvent ChangeInPlace(string action, string path, TreeNode node, string value, DateTimeOffset? expireTime, bool refresh)
+    {
+        var next = _currentIndex + 1;
+        var now = Now;
+        var prevNode = NodeRendering.Render(node, false, false, now);
+        if (!node.IsDir)
+        {
+            node.Value = value;
+            node.ModifiedIndex = next;
+        }
+
+        UpdateExpiration(node, expireTime);
+        node.MarkChanged(next);
+        var (expiration, ttl) = NodeRendering.ExpirationAndTtl(node, now);
+        var e = new EtcdEvent
+        {
+            Action = action,
+            Node = new EtcdNode
+            {
+                Key = path,
+                Dir = node.IsDir,
+                Value = node.IsDir ? null : node.Value,
+                Expiration = expiration,
+                Ttl = ttl,
+                ModifiedIndex = next,
+                CreatedIndex = node.CreatedIndex,
+            },
+            PrevNode = prevNode,
+            EtcdIndex = next,
+        };
+        return Commit(e, refresh);
+    }
 
     /// <summary>
     /// Creates a file or directory, making missing parent directories on the way (they get the
