@@ -49,6 +49,13 @@ public sealed partial class InterruptedSnapshotSaveTests(ITestOutputHelper outpu
         using var writer = new KeysClient(restarted.ClientUrl, 8);
         var acknowledged = await BulkWriter.PutAllAsync(writer, 300, 8, i => Key(1_000 + i), i => "after-" + i);
 
+        // Snapshots are saved in the background: the node logs the save a moment after the writes that triggered it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (SnapshotSaved().Matches(restarted.Output).Count <= savedBefore && DateTime.UtcNow < deadline && !restarted.Output.Contains("unrecoverable error", StringComparison.Ordinal))
+        {
+            await Task.Delay(20);
+        }
+
         restarted.Output.Should().NotContain("unrecoverable error", "a leftover of an interrupted save must not stop the node at its next snapshot");
         SnapshotSaved().Matches(restarted.Output).Count.Should().BeGreaterThan(savedBefore, "300 writes with --snapshot-count 50 take snapshots:\n" + restarted.Output);
         acknowledged.Should().HaveCount(300);
