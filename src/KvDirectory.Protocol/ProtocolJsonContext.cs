@@ -14,6 +14,7 @@ namespace KvDirectory.Protocol;
 [JsonSerializable(typeof(ServerStatistics))]
 [JsonSerializable(typeof(LeaderStatistics))]
 [JsonSerializable(typeof(MemberCollection))]
+[JsonSerializable(typeof(StoreDigest))]
 [JsonSerializable(typeof(Member))]
 [JsonSerializable(typeof(MemberCreateRequest))]
 [JsonSerializable(typeof(VersionInfo))]

@@ -43,7 +43,21 @@ public sealed partial class V2Store
     }
 
     /// <summary>Hex SHA-256 of the canonical snapshot bytes: equal trees at equal indexes give equal digests.</summary>
-    public string ComputeDigest() => Convert.ToHexStringLower(SHA256.HashData(SaveSnapshot()));
+    public string ComputeDigest() => ComputeIndexedDigest().Sha256;
+
+    /// <summary>The digest together with the index it was taken at (one read of the tree, so the pair is consistent).</summary>
+    public (long Index, string Sha256) ComputeIndexedDigest()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return (_currentIndex, Convert.ToHexStringLower(SHA256.HashData(TreeSnapshotFormat.Write(_root, _currentIndex))));
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
 
     private void TrackExpirations(TreeNode node)
     {

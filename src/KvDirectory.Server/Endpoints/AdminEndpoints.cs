@@ -12,6 +12,8 @@ namespace KvDirectory.Server.Endpoints;
 /// <summary>
 /// <c>GET /v2/admin/snapshot</c>: a consistent backup of the whole key tree of a running node, as a file that
 /// <c>--restore-from</c> starts a new data dir from. Not part of etcd's v2 API (etcd had only the offline <c>etcdctl backup</c>).
+/// <c>GET /v2/admin/digest</c>: a hash of this member's whole tree and index, so operators and tests can check that
+/// every member holds the same data (equal digests mean equal trees at equal indexes).
 /// </summary>
 public static class AdminEndpoints
 {
@@ -34,6 +36,18 @@ public static class AdminEndpoints
             response.Headers.ContentDisposition = $"attachment; filename=\"kvdirectory-{index.ToString(CultureInfo.InvariantCulture)}.snap\"";
             response.Headers[EtcdHeaders.EtcdIndex] = index.ToString(CultureInfo.InvariantCulture);
             await BackupFile.WriteAsync(response.Body, index, snapshot, context.RequestAborted);
+        });
+        endpoints.Map("/v2/admin/digest", async (HttpContext context, V2Store store) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method))
+            {
+                await EtcdResponses.WriteMethodNotAllowedAsync(context, "GET");
+                return;
+            }
+
+            var (index, sha256) = store.ComputeIndexedDigest();
+            var digest = new StoreDigest { Index = index, Sha256 = sha256 };
+            await EtcdResponses.WriteJsonAsync(context.Response, digest, ProtocolJsonContext.Default.StoreDigest, EtcdHeaders.JsonContentType);
         });
         return endpoints;
     }

@@ -44,6 +44,40 @@ public sealed class BackupRestoreTests
     }
 
     [Fact]
+    public async Task The_digest_of_a_restored_node_equals_the_digest_of_its_source_and_changes_with_a_write()
+    {
+        var backup = Path.GetTempFileName();
+        try
+        {
+            StoreDigest original;
+            await using (var source = await InProcessServer.StartAsync())
+            {
+                (await source.Client.PutAsync("/v2/keys/d/k", new FormUrlEncodedContent([new("value", "1")]))).EnsureSuccessStatusCode();
+                original = await ReadDigestAsync(source.Client);
+                await File.WriteAllBytesAsync(backup, await source.Client.GetByteArrayAsync("/v2/admin/snapshot"));
+            }
+
+            await using var restored = await InProcessServer.StartAsync("--restore-from", backup);
+            (await ReadDigestAsync(restored.Client)).Should().Be(original);
+            original.Index.Should().Be(1);
+            original.Sha256.Should().MatchRegex("^[0-9a-f]{64}$");
+
+            (await restored.Client.PutAsync("/v2/keys/d/k", new FormUrlEncodedContent([new("value", "1")]))).EnsureSuccessStatusCode();
+            var after = await ReadDigestAsync(restored.Client);
+            after.Index.Should().Be(2);
+            after.Sha256.Should().NotBe(original.Sha256, "the same value at a new modifiedIndex is a different tree");
+            (await restored.Client.PostAsync("/v2/admin/digest", null)).StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
+        }
+        finally
+        {
+            File.Delete(backup);
+        }
+    }
+
+    private static async Task<StoreDigest> ReadDigestAsync(HttpClient client) =>
+        JsonSerializer.Deserialize(await client.GetStringAsync("/v2/admin/digest"), ProtocolJsonContext.Default.StoreDigest)!;
+
+    [Fact]
     public async Task A_damaged_backup_is_refused_before_anything_is_written()
     {
         var backup = Path.GetTempFileName();
