@@ -5,6 +5,9 @@ public enum ConfChangeType : byte
     AddNode = 0,
     RemoveNode = 1,
     AddLearnerNode = 2,
+
+    /// <summary>Changes nothing in the Raft configuration; carries an application-level update (e.g. new peer URLs) in its context.</summary>
+    UpdateNode = 3,
 }
 
 /// <summary>A single membership change; carried in a <see cref="EntryType.ConfChange"/> entry.</summary>
@@ -24,7 +27,7 @@ public sealed record ConfChange(ConfChangeType Type, ulong NodeId, ReadOnlyMemor
     {
         if (data.Length < 13) throw new FormatException("conf change too short");
         var type = (ConfChangeType)data[0];
-        if (type > ConfChangeType.AddLearnerNode) throw new FormatException($"unknown conf change type {data[0]}");
+        if (type > ConfChangeType.UpdateNode) throw new FormatException($"unknown conf change type {data[0]}");
         var id = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(data[1..]);
         var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(data[9..]);
         if (length < 0 || length > data.Length - 13) throw new FormatException("conf change context length out of range");

@@ -2,20 +2,18 @@ namespace KvDirectory.Raft;
 
 public sealed partial class RaftNode
 {
-    internal void BootstrapMembership(IReadOnlyCollection<ulong> voters)
+    internal void BootstrapMembership(IReadOnlyList<ConfChange> initialMembers)
     {
         BecomeFollower(1, 0);
-        var entries = new Entry[voters.Count];
-        var i = 0;
-        foreach (var id in voters)
+        var entries = new Entry[initialMembers.Count];
+        for (var i = 0; i < entries.Length; i++)
         {
-            entries[i] = new Entry(1, (ulong)i + 1, EntryType.ConfChange, new ConfChange(ConfChangeType.AddNode, id).Encode());
-            i++;
+            entries[i] = new Entry(1, (ulong)i + 1, EntryType.ConfChange, initialMembers[i].Encode());
         }
         Log.Append(entries);
         // Every member bootstraps the same entries, so they are committed by construction.
         Log.CommitTo((ulong)entries.Length);
-        foreach (var id in voters) ApplyConfChange(new ConfChange(ConfChangeType.AddNode, id));
+        foreach (var change in initialMembers) ApplyConfChange(change);
     }
 
     /// <summary>
@@ -42,6 +40,8 @@ public sealed partial class RaftNode
                 voters.Remove(change.NodeId);
                 learners.Remove(change.NodeId);
                 break;
+            case ConfChangeType.UpdateNode:
+                return current;
         }
         var next = new ConfState(voters, learners);
         Tracker.SetConfig(next, Log.LastIndex() + 1);

@@ -28,10 +28,22 @@ public sealed class RawNode
     public void Bootstrap(IReadOnlyCollection<ulong> voters)
     {
         ArgumentNullException.ThrowIfNull(voters);
-        if (voters.Count == 0) throw new ArgumentException("must provide at least one voter", nameof(voters));
+        Bootstrap([.. voters.Select(id => new ConfChange(ConfChangeType.AddNode, id))]);
+    }
+
+    /// <summary>
+    /// As <see cref="Bootstrap(IReadOnlyCollection{ulong})"/>, with one AddNode change per initial voter whose context
+    /// the application fills (e.g. the member's name and peer URLs, so a replay of the log rebuilds the membership).
+    /// </summary>
+    public void Bootstrap(IReadOnlyList<ConfChange> initialVoters)
+    {
+        ArgumentNullException.ThrowIfNull(initialVoters);
+        if (initialVoters.Count == 0) throw new ArgumentException("must provide at least one voter", nameof(initialVoters));
+        if (initialVoters.Any(c => c.Type != ConfChangeType.AddNode))
+            throw new ArgumentException("a bootstrap adds voters only", nameof(initialVoters));
         if (_raft.Log.LastIndex() != 0 || !_raft.HardState.IsEmpty)
             throw new InvalidOperationException("can only bootstrap an empty storage");
-        _raft.BootstrapMembership(voters);
+        _raft.BootstrapMembership(initialVoters);
     }
 
     /// <summary>The underlying state machine, for inspection (tests, status pages).</summary>

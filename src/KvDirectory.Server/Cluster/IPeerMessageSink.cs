@@ -20,3 +20,9 @@ public interface IPeerMessageSender
 {
     void Send(Message message);
 }
+
+/// <summary>Told by the node driver, on its thread, whenever an applied membership change (or snapshot) changed the member list.</summary>
+public interface IMembershipListener
+{
+    void MembershipChanged(ClusterState state);
+}

@@ -17,6 +17,15 @@ public enum PeerFrameKind : byte
 
     /// <summary>The receiver took the snapshot message; the sender reports success to its core.</summary>
     SnapshotAck = 4,
+
+    /// <summary>
+    /// Instead of a handshake: a member starting with <c>--initial-cluster-state existing</c> asks for the member list
+    /// (it does not know its own id or the cluster id yet); answered with one <see cref="MembershipReply"/>.
+    /// </summary>
+    MembershipQuery = 5,
+
+    /// <summary>The member list (<see cref="ClusterStateCodec"/>), answering a <see cref="MembershipQuery"/>.</summary>
+    MembershipReply = 6,
 }
 
 /// <summary>

@@ -11,18 +11,20 @@ namespace KvDirectory.Server.Cluster;
 /// separate short-lived connection per MsgSnap so a large snapshot never queues behind or ahead of heartbeats.
 /// Everything received is handed to the <see cref="IPeerMessageSink"/> (the driver), never to the core directly.
 /// </summary>
-public sealed partial class PeerTransport : IPeerMessageSender, IAsyncDisposable, IDisposable
+public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListener, IAsyncDisposable, IDisposable
 {
     private readonly PeerTransportOptions _options;
     private readonly ClusterStateHolder _cluster;
     private readonly ILogger _logger;
-    private readonly Dictionary<ulong, PeerConnection> _connections;
-    private readonly Dictionary<ulong, PeerEndpoint> _peers;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _clusterUpdate = new();
+    private readonly Lock _peersUpdate = new();
     private readonly TcpListener _listener;
+    // Swapped whole under _peersUpdate; read without a lock on the driver thread's send path.
+    private volatile IReadOnlyDictionary<ulong, (PeerEndpoint Endpoint, PeerConnection Connection)> _peers;
     private IPeerMessageSink? _sink;
     private Task _acceptLoop = Task.CompletedTask;
+    private bool _started;
+    private bool _listening;
     private int _disposed;
 
     public PeerTransport(PeerTransportOptions options, ClusterStateHolder cluster, ILogger logger)
@@ -30,35 +32,99 @@ public sealed partial class PeerTransport : IPeerMessageSender, IAsyncDisposable
         _options = options;
         _cluster = cluster;
         _logger = logger;
-        _peers = options.Peers.ToDictionary(p => p.MemberId);
-        _connections = options.Peers.ToDictionary(p => p.MemberId, p => new PeerConnection(p, options, () => _sink, logger));
+        _peers = options.Peers.ToDictionary(p => p.MemberId, p => (p, new PeerConnection(p, options, () => _sink, logger)));
         _listener = new TcpListener(options.ListenAddress);
     }
 
-    /// <summary>Starts listening and dialing every peer now, so handshakes (and client URLs) flow before any traffic.</summary>
+    /// <summary>
+    /// Dials every peer now, so handshakes (and client URLs) flow before any traffic, and listens for theirs.
+    /// A member alone in its cluster opens its peer port only once a second member is added.
+    /// </summary>
     public void Start(IPeerMessageSink sink)
     {
-        _sink = sink;
-        _listener.Start();
-        LogListening(_logger, _options.ListenAddress.ToString());
-        _acceptLoop = Task.Run(AcceptAsync);
-        foreach (var connection in _connections.Values)
+        lock (_peersUpdate)
         {
-            connection.Start();
+            _sink = sink;
+            _started = true;
+            if (_peers.Count > 0)
+            {
+                StartListening();
+            }
+
+            foreach (var (_, connection) in _peers.Values)
+            {
+                connection.Start();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Called on the driver thread when a membership change was applied: dials added members, hangs up on removed
+    /// ones, and redials members whose peer URLs changed. Never waits on the network (closing runs in the background).
+    /// </summary>
+    public void MembershipChanged(ClusterState state)
+    {
+        var retired = new List<PeerConnection>();
+        lock (_peersUpdate)
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+
+            var next = new Dictionary<ulong, (PeerEndpoint Endpoint, PeerConnection Connection)>();
+            foreach (var member in state.Members.Where(m => m.Id != state.LocalMemberId && m.PeerUrls.Count > 0))
+            {
+                var endpoint = new PeerEndpoint(
+                    member.Id,
+                    member.Name,
+                    _options.DialOverrides.TryGetValue(member.Name, out var address) ? address : PeerDialOverride.FromUrl(member.PeerUrls[0]));
+                if (_peers.TryGetValue(member.Id, out var current) && current.Endpoint.DialAddress.Equals(endpoint.DialAddress))
+                {
+                    next[member.Id] = current;
+                    continue;
+                }
+
+                if (current.Connection is not null)
+                {
+                    retired.Add(current.Connection);
+                }
+
+                var connection = new PeerConnection(endpoint, _options, () => _sink, _logger);
+                next[member.Id] = (endpoint, connection);
+                LogPeerAdded(_logger, member.Id, endpoint.DialAddress.Host, endpoint.DialAddress.Port);
+                if (_started)
+                {
+                    connection.Start();
+                }
+            }
+
+            retired.AddRange(_peers.Where(p => !next.ContainsKey(p.Key)).Select(p => p.Value.Connection));
+            _peers = next;
+            if (_started && next.Count > 0)
+            {
+                StartListening();
+            }
+        }
+
+        foreach (var connection in retired)
+        {
+            _ = Task.Run(async () => await connection.DisposeAsync());
         }
     }
 
     /// <summary>Called on the driver thread: queues and returns; never waits on the network.</summary>
     public void Send(Message message)
     {
-        if (Volatile.Read(ref _disposed) != 0 || !_connections.TryGetValue(message.To, out var connection))
+        if (Volatile.Read(ref _disposed) != 0 || !_peers.TryGetValue(message.To, out var peer))
         {
             return;
         }
 
+        var (endpoint, connection) = peer;
         if (message.Type == MessageType.MsgSnap)
         {
-            _ = Task.Run(() => SendSnapshotAsync(_peers[message.To], message));
+            _ = Task.Run(() => SendSnapshotAsync(endpoint, message));
             return;
         }
 
@@ -78,7 +144,13 @@ public sealed partial class PeerTransport : IPeerMessageSender, IAsyncDisposable
         }
 
         await _stopping.CancelAsync();
-        _listener.Stop();
+        IReadOnlyDictionary<ulong, (PeerEndpoint Endpoint, PeerConnection Connection)> peers;
+        lock (_peersUpdate)
+        {
+            _listener.Stop();
+            peers = _peers;
+        }
+
         try
         {
             await _acceptLoop;
@@ -87,10 +159,32 @@ public sealed partial class PeerTransport : IPeerMessageSender, IAsyncDisposable
         {
         }
 
-        foreach (var connection in _connections.Values)
+        foreach (var (_, connection) in peers.Values)
         {
             await connection.DisposeAsync();
         }
+    }
+
+    private void StartListening()
+    {
+        if (_listening)
+        {
+            return;
+        }
+
+        try
+        {
+            _listener.Start();
+        }
+        catch (SocketException error)
+        {
+            LogListenFailed(_logger, _options.ListenAddress.ToString(), error.Message);
+            return;
+        }
+
+        _listening = true;
+        LogListening(_logger, _options.ListenAddress.ToString());
+        _acceptLoop = Task.Run(AcceptAsync);
     }
 
     private async Task AcceptAsync()
@@ -127,6 +221,12 @@ public sealed partial class PeerTransport : IPeerMessageSender, IAsyncDisposable
             client.NoDelay = true;
             var stream = await _options.WrapStream(client.GetStream(), false, token);
             var first = await PeerFrame.ReadAsync(stream, token);
+            if (first is { Kind: PeerFrameKind.MembershipQuery })
+            {
+                await AnswerMembershipQueryAsync(stream, remote, token);
+                return;
+            }
+
             if (first is not { Kind: PeerFrameKind.Handshake } handshakeFrame)
             {
                 LogBadHandshake(_logger, remote, "the first frame is not a handshake");
@@ -141,8 +241,16 @@ public sealed partial class PeerTransport : IPeerMessageSender, IAsyncDisposable
                 return;
             }
 
-            if (!_peers.ContainsKey(handshake.MemberId))
+            var cluster = _cluster.Current;
+            if (cluster.RemovedIds.Contains(handshake.MemberId))
             {
+                LogBadHandshake(_logger, remote, $"member {handshake.MemberId:x} ({handshake.Name}) was removed from this cluster");
+                return;
+            }
+
+            if (cluster.Find(handshake.MemberId) is null)
+            {
+                // Also a member whose addition this member has not applied yet: it dials again with backoff.
                 LogBadHandshake(_logger, remote, $"member {handshake.MemberId:x} ({handshake.Name}) is not in this cluster");
                 return;
             }
@@ -189,19 +297,26 @@ public sealed partial class PeerTransport : IPeerMessageSender, IAsyncDisposable
         _sink?.DeliverPeerMessage(message);
     }
 
-    private void PublishClientUrls(PeerHandshake handshake)
+    /// <summary>A member announces its name and client URLs in its handshake (a member added at runtime has neither until then).</summary>
+    private void PublishClientUrls(PeerHandshake handshake) => _cluster.Update(state =>
     {
-        lock (_clusterUpdate)
+        if (state.Find(handshake.MemberId) is not { } member ||
+            (member.ClientUrls.SequenceEqual(handshake.ClientUrls) && member.Name == handshake.Name))
         {
-            var state = _cluster.Current;
-            if (state.Find(handshake.MemberId) is not { } member || member.ClientUrls.SequenceEqual(handshake.ClientUrls))
-            {
-                return;
-            }
-
-            var updated = member with { ClientUrls = [.. handshake.ClientUrls] };
-            _cluster.Replace(state with { Members = [.. state.Members.Select(m => m.Id == member.Id ? updated : m)] });
+            return state;
         }
+
+        var updated = member with { Name = handshake.Name, ClientUrls = [.. handshake.ClientUrls] };
+        return state with { Members = [.. state.Members.Select(m => m.Id == member.Id ? updated : m)] };
+    });
+
+    private async Task AnswerMembershipQueryAsync(Stream stream, string remote, CancellationToken token)
+    {
+        var reply = new ArrayBufferWriter<byte>(512);
+        PeerFrame.Write(reply, PeerFrameKind.MembershipReply, ClusterStateCodec.Encode(_cluster.Current));
+        await stream.WriteAsync(reply.WrittenMemory, token);
+        await stream.FlushAsync(token);
+        LogMembershipQueried(_logger, remote);
     }
 
     private async Task SendSnapshotAsync(PeerEndpoint peer, Message message)
@@ -251,6 +366,15 @@ public sealed partial class PeerTransport : IPeerMessageSender, IAsyncDisposable
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Listening for peers on {Address}")]
     private static partial void LogListening(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Critical, Message = "Cannot listen for peers on {Address}: {Reason}; other members cannot reach this one (check --listen-peer-urls)")]
+    private static partial void LogListenFailed(ILogger logger, string address, string reason);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Peer {MemberId:x} will be dialed at {Host}:{Port}")]
+    private static partial void LogPeerAdded(ILogger logger, ulong memberId, string host, int port);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "Sent the member list to a joining member at {Remote}")]
+    private static partial void LogMembershipQueried(ILogger logger, string remote);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Accepting a peer connection failed: {Reason}")]
     private static partial void LogAcceptFailed(ILogger logger, string reason);

@@ -13,7 +13,11 @@ public sealed record PeerTransportOptions
 
     public required IPEndPoint ListenAddress { get; init; }
 
+    /// <summary>The members to dial from the start; members added later are dialed once their addition is applied.</summary>
     public required IReadOnlyList<PeerEndpoint> Peers { get; init; }
+
+    /// <summary>Test seam (<c>--peer-dial-override</c>): dial these members, by name, at another address than their peer URL.</summary>
+    public IReadOnlyDictionary<string, DnsEndPoint> DialOverrides { get; init; } = new Dictionary<string, DnsEndPoint>();
 
     public TimeSpan DialTimeout { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using KvDirectory.Protocol;
 using KvDirectory.Server.Cluster;
 using KvDirectory.Server.CommandLog;
@@ -9,9 +10,8 @@ using Microsoft.AspNetCore.Routing;
 namespace KvDirectory.Server.Endpoints;
 
 /// <summary>
-/// <c>/v2/members</c> and <c>/v2/machines</c>: how clients (etcdctl, Patroni, python-etcd) discover the cluster.
-/// Membership is static (from <c>--initial-cluster</c>); every member's client URLs come from the peer handshake.
-/// Runtime membership changes are the next step of the cluster issue and answer 501 until then.
+/// <c>/v2/members</c> and <c>/v2/machines</c>: how clients (etcdctl, Patroni, python-etcd) discover the cluster, and
+/// how operators change it at runtime (POST adds, DELETE removes, PUT changes peer URLs), with etcd's codes and bodies.
 /// </summary>
 public static class MembersEndpoints
 {
@@ -25,7 +25,7 @@ public static class MembersEndpoints
         return endpoints;
     }
 
-    private static async Task HandleMembersAsync(HttpContext context, ClusterStateHolder cluster, ICommandLog log)
+    private static async Task HandleMembersAsync(HttpContext context, ClusterStateHolder cluster, ICommandLog log, IMembershipLog membership, TimeProvider time)
     {
         var method = context.Request.Method;
         if (method is not ("GET" or "POST" or "DELETE" or "PUT"))
@@ -37,15 +37,25 @@ public static class MembersEndpoints
         var state = cluster.Current;
         context.Response.Headers[EtcdHeaders.ClusterId] = MemberId.Format(state.ClusterId);
         var rest = (context.Request.RouteValues["rest"] as string ?? string.Empty).Trim('/');
-        if (method != "GET")
+        switch (method)
         {
-            await EtcdResponses.WriteMessageErrorAsync(
-                context,
-                StatusCodes.Status501NotImplemented,
-                "runtime membership changes are not supported yet; the membership is fixed by --initial-cluster");
-            return;
+            case "GET":
+                await GetAsync(context, state, log, rest);
+                break;
+            case "POST":
+                await AddAsync(context, state, membership, time);
+                break;
+            case "DELETE":
+                await RemoveAsync(context, state, membership, rest);
+                break;
+            default:
+                await UpdateAsync(context, state, membership, rest);
+                break;
         }
+    }
 
+    private static async Task GetAsync(HttpContext context, ClusterState state, ICommandLog log, string rest)
+    {
         switch (rest)
         {
             case "":
@@ -61,6 +71,124 @@ public static class MembersEndpoints
                 await EtcdResponses.WriteMessageErrorAsync(context, StatusCodes.Status404NotFound, "Not found");
                 break;
         }
+    }
+
+    private static async Task AddAsync(HttpContext context, ClusterState state, IMembershipLog membership, TimeProvider time)
+    {
+        if (await MemberRequestReader.ReadPeerUrlsAsync(context) is not { } peerUrls)
+        {
+            return;
+        }
+
+        // As etcd: the id hashes the peer URLs with the time, so re-adding the same URLs later gets a new id.
+        var seconds = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var change = new MembershipChange(MembershipChangeKind.Add, MemberId.Compute(peerUrls, seconds), peerUrls);
+        if (!MembershipRules.IsReadyToAdd(state))
+        {
+            await WriteRefusalAsync(context, change, MembershipError.NotEnoughStartedMembers);
+            return;
+        }
+
+        if (await TryChangeAsync(context, state, membership, change))
+        {
+            var added = new Member { Id = MemberId.Format(change.MemberId), Name = string.Empty, PeerUrls = peerUrls, ClientUrls = [] };
+            context.Response.StatusCode = StatusCodes.Status201Created;
+            await EtcdResponses.WriteJsonAsync(context.Response, added, ProtocolJsonContext.Default.Member, EtcdHeaders.JsonContentType);
+        }
+    }
+
+    private static async Task RemoveAsync(HttpContext context, ClusterState state, IMembershipLog membership, string rest)
+    {
+        if (await ReadIdAsync(context, rest) is not { } id)
+        {
+            return;
+        }
+
+        var change = new MembershipChange(MembershipChangeKind.Remove, id, []);
+        if (state.Find(id) is not null && !MembershipRules.IsReadyToRemove(state, id))
+        {
+            await WriteRefusalAsync(context, change, MembershipError.NotEnoughStartedMembers);
+            return;
+        }
+
+        if (await TryChangeAsync(context, state, membership, change))
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+    }
+
+    private static async Task UpdateAsync(HttpContext context, ClusterState state, IMembershipLog membership, string rest)
+    {
+        if (await ReadIdAsync(context, rest) is not { } id || await MemberRequestReader.ReadPeerUrlsAsync(context) is not { } peerUrls)
+        {
+            return;
+        }
+
+        var change = new MembershipChange(MembershipChangeKind.Update, id, peerUrls, state.Find(id)?.Name ?? string.Empty);
+        if (await TryChangeAsync(context, state, membership, change))
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+    }
+
+    /// <summary>Checks against the member list this member has (a quick, common refusal), then goes through the log.</summary>
+    private static async Task<bool> TryChangeAsync(HttpContext context, ClusterState state, IMembershipLog membership, MembershipChange change)
+    {
+        if (MembershipRules.Validate(state, change) is { } early)
+        {
+            await WriteRefusalAsync(context, change, early);
+            return false;
+        }
+
+        try
+        {
+            await membership.ChangeMembershipAsync(change, context.RequestAborted);
+            return true;
+        }
+        catch (MembershipException refused)
+        {
+            await WriteRefusalAsync(context, change, refused.Error);
+        }
+        catch (EtcdException)
+        {
+            // etcd answers a timed-out or dropped reconfiguration with a bare 500.
+            await EtcdResponses.WriteMessageErrorAsync(context, StatusCodes.Status500InternalServerError, "Internal Server Error");
+        }
+
+        return false;
+    }
+
+    private static Task WriteRefusalAsync(HttpContext context, MembershipChange change, MembershipError error)
+    {
+        var id = MemberId.Format(change.MemberId);
+        return error switch
+        {
+            MembershipError.IdExists or MembershipError.PeerUrlExists =>
+                EtcdResponses.WriteMessageErrorAsync(context, StatusCodes.Status409Conflict, MembershipException.Describe(error)),
+            MembershipError.IdNotFound =>
+                EtcdResponses.WriteMessageErrorAsync(context, StatusCodes.Status404NotFound, $"No such member: {id}"),
+            MembershipError.IdRemoved when change.Kind == MembershipChangeKind.Remove =>
+                EtcdResponses.WriteMessageErrorAsync(context, StatusCodes.Status410Gone, $"Member permanently removed: {id}"),
+            _ => EtcdResponses.WriteMessageErrorAsync(context, StatusCodes.Status500InternalServerError, "Internal Server Error"),
+        };
+    }
+
+    /// <summary>etcd's getID: no id is 405 (plain text, no Allow header), an id that is not hex is 404.</summary>
+    private static async Task<ulong?> ReadIdAsync(HttpContext context, string rest)
+    {
+        if (rest.Length == 0)
+        {
+            await EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed");
+            return null;
+        }
+
+        if (!MemberRequestReader.TryParseId(rest, out var id))
+        {
+            await EtcdResponses.WriteMessageErrorAsync(context, StatusCodes.Status404NotFound, $"No such member: {rest}");
+            return null;
+        }
+
+        return id;
     }
 
     private static async Task HandleMachinesAsync(HttpContext context, ClusterStateHolder cluster)

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -46,11 +47,14 @@ public static partial class ServerHost
         // The node opens its data dir before the server listens, and closes it only after the server has
         // stopped and drained in-flight requests: no acknowledged write is left unflushed.
         var driver = app.Services.GetRequiredService<RaftNodeDriver>();
-        var transport = app.Services.GetService<PeerTransport>();
+        var transport = app.Services.GetRequiredService<PeerTransportSlot>();
+        // A leader that stops gracefully hands leadership over first: the cluster need not wait an election timeout.
+        app.Lifetime.ApplicationStopping.Register(() =>
+            driver.HandOverLeadership(TimeSpan.FromMilliseconds(3 * options.ElectionTimeoutMilliseconds)));
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             // Peers first: nothing new reaches the driver while it drains and closes its files.
-            transport?.Dispose();
+            transport.Transport?.Dispose();
             driver.Dispose();
         });
 
@@ -83,12 +87,11 @@ public static partial class ServerHost
         });
     }
 
-    private static RaftNodeDriverOptions DriverOptions(ServerOptions options, ClusterState cluster) => new()
+    private static RaftNodeDriverOptions DriverOptions(ServerOptions options, ClusterState initial, bool joining, Action onRemoved) => new()
     {
         DataDir = options.DataDir,
-        MemberId = cluster.LocalMemberId,
-        ClusterId = cluster.ClusterId,
-        InitialVoters = [.. cluster.Members.Select(m => m.Id)],
+        InitialCluster = initial,
+        JoinExisting = joining,
         HeartbeatIntervalMilliseconds = options.HeartbeatIntervalMilliseconds,
         ElectionTimeoutMilliseconds = options.ElectionTimeoutMilliseconds,
         RequestTimeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds),
@@ -96,6 +99,7 @@ public static partial class ServerHost
         SnapshotCatchUpEntries = options.SnapshotCatchUpEntries,
         MaxSnapshots = options.MaxSnapshots,
         MaxWals = options.MaxWals,
+        OnRemoved = onRemoved,
     };
 
     private static void AddServices(IServiceCollection services, ServerOptions options)
@@ -107,47 +111,63 @@ public static partial class ServerHost
         services.AddSingleton(provider => new V2Store(
             new StoreOptions { EventHistoryCapacity = options.EventHistory },
             provider.GetRequiredService<TimeProvider>()));
-        if (InitialCluster.Build(options).Members.Count > 1)
-        {
-            // A single member listens on no peer port at all, exactly as before the transport existed.
-            services.AddSingleton(provider => CreateTransport(provider, options));
-        }
-
+        services.AddSingleton<PeerTransportSlot>();
         services.AddSingleton(provider => StartNode(provider, options));
         services.AddSingleton<ICommandLog>(provider => provider.GetRequiredService<RaftNodeDriver>());
+        services.AddSingleton<IMembershipLog>(provider => provider.GetRequiredService<RaftNodeDriver>());
         services.AddHostedService<TtlSweeper>();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
     }
 
     private static RaftNodeDriver StartNode(IServiceProvider provider, ServerOptions options)
     {
-        var cluster = provider.GetRequiredService<ClusterStateHolder>().Current;
+        var holder = provider.GetRequiredService<ClusterStateHolder>();
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Node");
         if (options.RestoreFrom.Length > 0)
         {
-            var index = BackupRestore.PrepareDataDir(options.RestoreFrom, options.DataDir, cluster.LocalMemberId);
+            var index = BackupRestore.PrepareDataDir(options.RestoreFrom, options.DataDir, holder.Current.LocalMemberId);
             LogRestored(logger, options.DataDir, options.RestoreFrom, index);
         }
 
-        var transport = provider.GetService<PeerTransport>();
-        var driver = RaftNodeDriver.Start(
+        var joining = string.Equals(options.InitialClusterState, "existing", StringComparison.Ordinal)
+            && !Directory.Exists(Path.Combine(options.DataDir, "member"));
+        var initial = joining ? JoinExistingCluster(options, holder.Current, logger) : holder.Current;
+        var lifetime = provider.GetRequiredService<IHostApplicationLifetime>();
+        var driver = RaftNodeDriver.Open(
             provider.GetRequiredService<V2Store>(),
-            DriverOptions(options, cluster),
+            DriverOptions(options, initial, joining, () => Task.Run(lifetime.StopApplication)),
+            holder,
             provider.GetRequiredService<ServerMetrics>(),
-            logger,
-            transport);
-        transport?.Start(driver);
+            logger);
+        var transport = CreateTransport(provider, options, holder.Current);
+        provider.GetRequiredService<PeerTransportSlot>().Transport = transport;
+        driver.Start(transport, transport);
+        transport.Start(driver);
         return driver;
     }
 
-    private static PeerTransport CreateTransport(IServiceProvider provider, ServerOptions options)
+    /// <summary>A new member of a running cluster learns its id and the members from them, and keeps its own name and client URLs.</summary>
+    private static ClusterState JoinExistingCluster(ServerOptions options, ClusterState fromFlags, ILogger logger)
     {
-        var holder = provider.GetRequiredService<ClusterStateHolder>();
-        var cluster = holder.Current;
+        var others = fromFlags.Members.Where(m => m.Id != fromFlags.LocalMemberId).SelectMany(m => m.PeerUrls).ToArray();
+        var joined = ClusterJoiner.Join(others, options.AdvertisePeerUrlList, TimeSpan.FromSeconds(30), logger);
+        var self = fromFlags.LocalMember;
+        LogJoining(logger, joined.LocalMemberId, joined.ClusterId, joined.Members.Count);
+        return joined with
+        {
+            Members = [.. joined.Members.Select(m => m.Id == joined.LocalMemberId ? m with { Name = self.Name, ClientUrls = self.ClientUrls } : m)],
+        };
+    }
+
+    /// <summary>
+    /// Every node has a transport: a single member dials nobody and opens its peer port only when a second member is added.
+    /// </summary>
+    private static PeerTransport CreateTransport(IServiceProvider provider, ServerOptions options, ClusterState cluster)
+    {
         var overrides = PeerDialOverride.Parse(options.PeerDialOverride);
         var listen = options.ListenPeerUrlList.Count > 0
             ? PeerDialOverride.FromUrl(options.ListenPeerUrlList[0])
-            : throw new InvalidOperationException("--listen-peer-urls is empty but --initial-cluster names other members");
+            : throw new InvalidOperationException("--listen-peer-urls is empty; give the address other members reach this one at");
         var listenAddress = IPAddress.TryParse(listen.Host, out var ip) ? ip
             : listen.Host == "localhost" ? IPAddress.Loopback
             : IPAddress.Any;
@@ -157,16 +177,15 @@ public static partial class ServerHost
             {
                 LocalHandshake = new PeerHandshake(local.Id, cluster.ClusterId, local.Name, local.ClientUrls),
                 ListenAddress = new IPEndPoint(listenAddress, listen.Port),
-                Peers = [.. cluster.Members
-                    .Where(m => m.Id != local.Id)
-                    .Select(m => new PeerEndpoint(
-                        m.Id,
-                        m.Name,
-                        overrides.TryGetValue(m.Name, out var address) ? address : PeerDialOverride.FromUrl(m.PeerUrls[0])))],
+                Peers = [],
+                DialOverrides = overrides,
             },
-            holder,
+            provider.GetRequiredService<ClusterStateHolder>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Cluster.PeerTransport"));
     }
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Joining the existing cluster {ClusterId:x} as member {MemberId:x} ({Count} members)")]
+    private static partial void LogJoining(ILogger logger, ulong memberId, ulong clusterId, int count);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Seeded {DataDir} from backup {Backup} (etcd index {Index})")]
     private static partial void LogRestored(ILogger logger, string dataDir, string backup, long index);

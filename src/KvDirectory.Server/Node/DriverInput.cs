@@ -46,3 +46,22 @@ internal enum PeerReport
     SnapshotSucceeded,
     SnapshotFailed,
 }
+
+/// <summary>A membership change to propose as a conf change entry; completed with the member list once applied here.</summary>
+internal sealed class MembershipInput(KvDirectory.Server.Cluster.MembershipChange change, long enqueuedAt) : DriverInput
+{
+    public KvDirectory.Server.Cluster.MembershipChange Change { get; } = change;
+
+    public long EnqueuedAt { get; } = enqueuedAt;
+
+    /// <summary>Removing the leader: when the leadership transfer was asked for (Stopwatch ticks), 0 before.</summary>
+    public long TransferRequestedAt { get; set; }
+
+    public TaskCompletionSource<KvDirectory.Server.Cluster.ClusterState> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>A graceful stop asks the leader to hand leadership over; completed with whether it did.</summary>
+internal sealed class LeadershipHandOffInput : DriverInput
+{
+    public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

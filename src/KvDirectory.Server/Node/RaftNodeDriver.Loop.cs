@@ -40,6 +40,7 @@ public sealed partial class RaftNodeDriver
 
                 TakeInputs();
                 ProcessReadies();
+                CheckHandOff(Stopwatch.GetTimestamp());
                 if (_stopping.IsCancellationRequested && _inputs.IsEmpty)
                 {
                     break;
@@ -71,7 +72,7 @@ public sealed partial class RaftNodeDriver
     {
         ProcessReadies();
         var voters = _node.Status().Config.Voters;
-        if (voters.Count == 1 && voters[0] == _options.MemberId && _softState.Role != StateRole.Leader)
+        if (voters.Count == 1 && voters[0] == Identity.MemberId && _softState.Role != StateRole.Leader)
         {
             _node.Campaign();
             ProcessReadies();
@@ -109,6 +110,12 @@ public sealed partial class RaftNodeDriver
                 case PeerReportInput snapshotReport:
                     _node.ReportSnapshot(snapshotReport.MemberId, snapshotReport.Report == PeerReport.SnapshotSucceeded);
                     break;
+                case MembershipInput membership:
+                    HandleMembershipInput(membership);
+                    break;
+                case LeadershipHandOffInput handOff:
+                    StartHandOff(handOff, Stopwatch.GetTimestamp());
+                    break;
             }
         }
 
@@ -118,6 +125,7 @@ public sealed partial class RaftNodeDriver
     /// <summary>Proposals wait here while no leader is known, and go in as soon as one is (or time out).</summary>
     private void SubmitProposals()
     {
+        SubmitMembershipChanges(Stopwatch.GetTimestamp());
         if (_waitingForLeader.Count == 0 || _softState.Lead == 0)
         {
             return;
@@ -156,6 +164,13 @@ public sealed partial class RaftNodeDriver
             }
         }
 
+        if (_membershipInFlight is { } membership && now - membership.EnqueuedAt > limit)
+        {
+            // Its entry was lost in a leader change: let the next queued change go.
+            membership.Completion.TrySetException(timedOut);
+            _membershipInFlight = null;
+        }
+
         foreach (var (id, proposal) in _pendingProposals.Where(p => now - p.Value.EnqueuedAt > limit).ToArray())
         {
             // Its entry was lost in a leader change; the caller already got a timeout.
@@ -172,6 +187,7 @@ public sealed partial class RaftNodeDriver
             proposal.Completion.TrySetException(error);
         }
 
+        FailPendingMembershipChanges(error);
         foreach (var read in _pendingReads.Values.Concat(_readsWaitingForApply.Select(r => r.Read)))
         {
             read.Completion.TrySetException(error);
@@ -186,6 +202,12 @@ public sealed partial class RaftNodeDriver
                     break;
                 case ReadInput read:
                     read.Completion.TrySetException(error);
+                    break;
+                case MembershipInput membership:
+                    membership.Completion.TrySetException(error);
+                    break;
+                case LeadershipHandOffInput handOff:
+                    handOff.Completion.TrySetResult(false);
                     break;
             }
         }

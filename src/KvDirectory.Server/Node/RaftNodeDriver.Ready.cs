@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using KvDirectory.Protocol;
 using KvDirectory.Raft;
+using KvDirectory.Server.Cluster;
 using KvDirectory.Store;
 
 namespace KvDirectory.Server.Node;
@@ -85,8 +86,15 @@ public sealed partial class RaftNodeDriver
     private void InstallSnapshot(Snapshot snapshot)
     {
         _snapshotInFlight.Wait();
+        var (members, storeBytes) = ClusterSnapshotFormat.Read(snapshot.Data, Identity.MemberId);
         _storage.ApplySnapshot(snapshot);
-        _store.RestoreSnapshot(snapshot.Data.Span);
+        _store.RestoreSnapshot(storeBytes.Span);
+        if (members is not null)
+        {
+            _membership = members;
+            PublishMembership();
+        }
+
         _confState = snapshot.Metadata.ConfState;
         Interlocked.Exchange(ref _appliedIndex, snapshot.Metadata.Index);
         _lastSnapshotIndex = snapshot.Metadata.Index;
@@ -112,13 +120,6 @@ public sealed partial class RaftNodeDriver
 
             Interlocked.Exchange(ref _appliedIndex, entry.Index);
         }
-    }
-
-    private void ApplyConfChange(Entry entry)
-    {
-        var change = ConfChange.Decode(entry.Data.Span);
-        _confState = _node.ApplyConfChange(change);
-        _storage.SetConfState(_confState);
     }
 
     private void ApplyCommand(Entry entry)
@@ -208,7 +209,7 @@ public sealed partial class RaftNodeDriver
         }
 
         var started = Stopwatch.GetTimestamp();
-        var data = _store.SaveSnapshot();
+        var data = ClusterSnapshotFormat.Write(_membership, _store.SaveSnapshot());
         var confState = _confState;
         _lastSnapshotIndex = applied;
         _snapshotInFlight = Task.Run(() => SaveSnapshot(applied, confState, data, started));

@@ -17,7 +17,7 @@ namespace KvDirectory.Server.Node;
 /// entries to the store in log order and completes the waiting requests by id. Endpoints see it as an
 /// <see cref="ICommandLog"/>.
 /// </summary>
-public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDisposable
+public sealed partial class RaftNodeDriver : ICommandLog, IMembershipLog, IPeerMessageSink, IDisposable
 {
     private readonly RawNode _node;
     private readonly DurableRaftStorage _storage;
@@ -26,11 +26,13 @@ public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDis
     private readonly ILogger _logger;
     private readonly RaftNodeDriverOptions _options;
     private readonly RequestIdGenerator _requestIds;
-    private readonly IPeerMessageSender? _peers;
+    private readonly ClusterStateHolder _cluster;
     private readonly ConcurrentQueue<DriverInput> _inputs = new();
     private readonly AutoResetEvent _wakeUp = new(false);
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stopping = new();
+    private IPeerMessageSender? _peers;
+    private IMembershipListener? _membershipListener;
     private volatile ConsensusStatus _status;
     private volatile bool _stopped;
 
@@ -39,19 +41,21 @@ public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDis
         DurableRaftStorage storage,
         V2Store store,
         RaftNodeDriverOptions options,
+        ClusterStateHolder cluster,
         ServerMetrics metrics,
         ILogger logger,
         ulong appliedIndex,
-        IPeerMessageSender? peers)
+        MemberIdentity identity)
     {
-        _peers = peers;
         _node = node;
         _storage = storage;
         _store = store;
         _options = options;
+        _cluster = cluster;
         _metrics = metrics;
         _logger = logger;
-        _requestIds = new RequestIdGenerator(options.MemberId, DateTimeOffset.UtcNow);
+        Identity = identity;
+        _requestIds = new RequestIdGenerator(identity.MemberId, DateTimeOffset.UtcNow);
         _appliedIndex = appliedIndex;
         _lastSnapshotIndex = appliedIndex;
         var hardState = storage.InitialState().HardState;
@@ -61,12 +65,15 @@ public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDis
 
     public ConsensusStatus Status => _status;
 
+    /// <summary>Which member of which cluster this node is: from the data dir when it has state, else from the flags.</summary>
+    public MemberIdentity Identity { get; }
+
     /// <summary>The index of the last entry applied to the store (for tests and status pages).</summary>
     public ulong AppliedIndex => Interlocked.Read(ref _appliedIndex);
 
     /// <summary>
-    /// Opens the data dir (newest good snapshot + the WAL after it), restores the store from the snapshot,
-    /// and starts the driver thread; a brand-new data dir is bootstrapped with <see cref="RaftNodeDriverOptions.InitialVoters"/>.
+    /// Opens the data dir (newest good snapshot + the WAL after it), restores the store and the member list from the
+    /// snapshot, and starts the driver thread; a brand-new data dir is bootstrapped with <see cref="RaftNodeDriverOptions.InitialCluster"/>.
     /// <paramref name="peers"/> carries messages to other members; a single-member cluster has none to send.
     /// </summary>
     public static RaftNodeDriver Start(
@@ -75,6 +82,23 @@ public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDis
         ServerMetrics metrics,
         ILogger logger,
         IPeerMessageSender? peers = null)
+    {
+        var driver = Open(store, options, new ClusterStateHolder(options.InitialCluster), metrics, logger);
+        driver.Start(peers, peers as IMembershipListener);
+        return driver;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Start(V2Store, RaftNodeDriverOptions, ServerMetrics, ILogger, IPeerMessageSender?)"/>:
+    /// opens and recovers the data dir and publishes the member list to <paramref name="cluster"/>, so the host can
+    /// build the peer transport with the identity the data dir holds before the thread starts.
+    /// </summary>
+    public static RaftNodeDriver Open(
+        V2Store store,
+        RaftNodeDriverOptions options,
+        ClusterStateHolder cluster,
+        ServerMetrics metrics,
+        ILogger logger)
     {
         var storage = DurableRaftStorage.Open(
             options.DataDir,
@@ -87,38 +111,41 @@ public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDis
         try
         {
             var fresh = storage.LastIndex() == 0 && storage.InitialState().HardState.IsEmpty && storage.RecoveredSnapshot.IsEmpty;
-            CheckIdentity(storage, options, fresh);
+            var identity = ResolveIdentity(storage, options, fresh, logger);
             var snapshot = storage.RecoveredSnapshot;
+            ClusterState? snapshotMembers = null;
             if (!snapshot.IsEmpty)
             {
-                store.RestoreSnapshot(snapshot.Data.Span);
+                (snapshotMembers, var storeBytes) = ClusterSnapshotFormat.Read(snapshot.Data, identity.MemberId);
+                store.RestoreSnapshot(storeBytes.Span);
             }
 
             var node = new RawNode(new RaftConfig
             {
-                Id = options.MemberId,
+                Id = identity.MemberId,
                 Storage = storage,
                 HeartbeatTick = 1,
                 ElectionTick = Math.Max(2, options.ElectionTimeoutMilliseconds / options.HeartbeatIntervalMilliseconds),
                 Applied = snapshot.Metadata.Index,
                 CheckQuorum = true,
                 PreVote = true,
-                Seed = unchecked((int)options.MemberId),
+                Seed = unchecked((int)identity.MemberId),
             });
-            if (fresh)
+            if (fresh && !options.JoinExisting)
             {
-                node.Bootstrap([.. options.InitialVoters]);
+                node.Bootstrap([.. options.InitialCluster.Members.Select(m =>
+                    new MembershipChange(MembershipChangeKind.Add, m.Id, m.PeerUrls, m.Name).ToConfChange())]);
             }
 
             if (fresh || storage.Metadata.IsEmpty)
             {
                 // A data dir seeded from a backup gets its identity on its first start, like a new one.
-                storage.SaveMetadata(new MemberIdentity(options.MemberId, options.ClusterId).Encode());
+                storage.SaveMetadata(identity.Encode());
             }
 
-            var driver = new RaftNodeDriver(node, storage, store, options, metrics, logger, snapshot.Metadata.Index, peers);
-            LogStarted(logger, options.MemberId, snapshot.Metadata.Index, storage.LastIndex(), fresh);
-            driver._thread.Start();
+            var driver = new RaftNodeDriver(node, storage, store, options, cluster, metrics, logger, snapshot.Metadata.Index, identity);
+            driver.RestoreMembership(snapshotMembers, snapshot, fresh);
+            LogStarted(logger, identity.MemberId, snapshot.Metadata.Index, storage.LastIndex(), fresh);
             return driver;
         }
         catch
@@ -126,6 +153,15 @@ public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDis
             storage.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Starts the driver thread; the transport (when the cluster has or may get other members) is attached first.</summary>
+    public void Start(IPeerMessageSender? peers, IMembershipListener? membershipListener)
+    {
+        _peers = peers;
+        _membershipListener = membershipListener;
+        membershipListener?.MembershipChanged(_cluster.Current);
+        _thread.Start();
     }
 
     public async Task<EtcdEvent> ProposeAsync(StoreCommand command, CancellationToken cancellationToken)
@@ -229,20 +265,23 @@ public sealed partial class RaftNodeDriver : ICommandLog, IPeerMessageSink, IDis
         }
     }
 
-    private static void CheckIdentity(DurableRaftStorage storage, RaftNodeDriverOptions options, bool fresh)
+    /// <summary>
+    /// A data dir that has state keeps the identity it was created with, whatever the flags say now (etcd ignores
+    /// <c>--initial-cluster</c> on a restart too: a member added at runtime has an id the flags cannot derive).
+    /// </summary>
+    private static MemberIdentity ResolveIdentity(DurableRaftStorage storage, RaftNodeDriverOptions options, bool fresh, ILogger logger)
     {
-        if (fresh)
+        var fromFlags = new MemberIdentity(options.InitialCluster.LocalMemberId, options.InitialCluster.ClusterId);
+        if (fresh || MemberIdentity.TryDecode(storage.Metadata.Span) is not { } saved)
         {
-            return;
+            return fromFlags;
         }
 
-        if (MemberIdentity.TryDecode(storage.Metadata.Span) is { } saved &&
-            (saved.MemberId != options.MemberId || saved.ClusterId != options.ClusterId))
+        if (saved != fromFlags)
         {
-            throw new InvalidOperationException(
-                $"the data dir {options.DataDir} belongs to member {saved.MemberId:x} of cluster {saved.ClusterId:x}, " +
-                $"but the flags make this member {options.MemberId:x} of cluster {options.ClusterId:x}; " +
-                "start with the flags it was created with, or use an empty --data-dir");
+            LogIdentityFromDataDir(logger, options.DataDir, saved.MemberId, saved.ClusterId, fromFlags.MemberId, fromFlags.ClusterId);
         }
+
+        return saved;
     }
 }

@@ -1,3 +1,5 @@
+using KvDirectory.Server.Cluster;
+
 namespace KvDirectory.Server.Node;
 
 /// <summary>What the node driver needs from the configuration, resolved (ids computed, intervals as TimeSpans).</summary>
@@ -5,12 +7,14 @@ public sealed record RaftNodeDriverOptions
 {
     public required string DataDir { get; init; }
 
-    public required ulong MemberId { get; init; }
+    /// <summary>
+    /// The membership from the flags (<c>--initial-cluster</c>), or the one fetched from the cluster this member joins.
+    /// A brand-new data dir is bootstrapped with it; a data dir that already has state keeps its own identity and members.
+    /// </summary>
+    public required ClusterState InitialCluster { get; init; }
 
-    public required ulong ClusterId { get; init; }
-
-    /// <summary>The voters a brand-new data dir is bootstrapped with.</summary>
-    public required IReadOnlyCollection<ulong> InitialVoters { get; init; }
+    /// <summary><c>--initial-cluster-state existing</c>: a new data dir is not bootstrapped; the log arrives from the leader.</summary>
+    public bool JoinExisting { get; init; }
 
     public int HeartbeatIntervalMilliseconds { get; init; } = 100;
 
@@ -28,4 +32,7 @@ public sealed record RaftNodeDriverOptions
 
     /// <summary>Most proposals taken into one Ready: bounds the size of one fsync batch and one apply run.</summary>
     public int MaxProposalsPerBatch { get; init; } = 4_096;
+
+    /// <summary>Called (on the driver thread) once this member applied its own removal: the host shuts down.</summary>
+    public Action? OnRemoved { get; init; }
 }
