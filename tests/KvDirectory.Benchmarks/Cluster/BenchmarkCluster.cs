@@ -24,7 +24,26 @@ public sealed class BenchmarkCluster : IAsyncDisposable
 
     public IReadOnlyList<BenchmarkMember> Members { get; }
 
+    /// <summary>
+    /// Starts the three members; tries again on new ports (up to three times) when a member exits while starting:
+    /// a port picked free can be taken by another process before the member binds it, on a machine others test on.
+    /// </summary>
     public static async Task<BenchmarkCluster> StartAsync(string kind, ClusterTimings timings, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(kind, timings, cancellationToken);
+            }
+            catch (MemberExitedException error) when (attempt < 3)
+            {
+                Console.Error.WriteLine($"{kind}: a member exited while starting (attempt {attempt}), trying again on new ports: {Reason(error.Output)}");
+            }
+        }
+    }
+
+    private static async Task<BenchmarkCluster> StartOnceAsync(string kind, ClusterTimings timings, CancellationToken cancellationToken)
     {
         var root = Path.Combine(Path.GetTempPath(), $"{kind}-bench-cluster-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
@@ -113,6 +132,14 @@ public sealed class BenchmarkCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The member's first line that looks like why it stopped, shortened.</summary>
+    private static string Reason(string output)
+    {
+        var line = output.Split('\n').FirstOrDefault(l => l.Contains("in use", StringComparison.OrdinalIgnoreCase)
+                                                        || l.Contains("fail", StringComparison.OrdinalIgnoreCase)) ?? string.Empty;
+        return line.Length > 240 ? line[..240] + "…" : line;
+    }
+
     private async Task PollAsync(string what, Func<Task<bool>> condition, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + Deadline;
@@ -122,7 +149,7 @@ public sealed class BenchmarkCluster : IAsyncDisposable
             var exited = Members.FirstOrDefault(m => m.HasExited);
             if (exited is not null)
             {
-                throw new InvalidOperationException($"{Kind} {exited.Name} exited while waiting for {what}:\n{exited.Output}");
+                throw new MemberExitedException($"{Kind} {exited.Name} exited while waiting for {what}", exited.Output);
             }
 
             try

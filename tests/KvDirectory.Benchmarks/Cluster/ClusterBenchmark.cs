@@ -58,6 +58,11 @@ public static class ClusterBenchmark
             Console.Error.WriteLine("cancelled");
             return 130;
         }
+        catch (Exception error) when (!cancellation.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"cluster benchmark failed: {error}");
+            return 2;
+        }
         finally
         {
             foreach (var (cluster, _, _) in clusters)
@@ -73,6 +78,7 @@ public static class ClusterBenchmark
             Console.WriteLine(Row(measurement));
         }
 
+        Console.WriteLine("cpu ms/req: CPU of all three members per request; entries/fsync, fsync ms: the leader's WAL; load: 1-minute load average at the window's start");
         Console.WriteLine();
         foreach (var (workload, throughput, p50, p99) in ClusterReport.Ratios(measurements))
         {
@@ -86,14 +92,14 @@ public static class ClusterBenchmark
     }
 
     private static string Header =>
-        $"{"server",-12} {"workload",-14} {"requests",9} {"errors",6} {"req/s",8} {"p50 ms",7} {"p99 ms",7} {"max ms",7} {"cpu ms/req",10} {"entries/fsync",13} {"load",5}";
+        $"{"server",-12} {"workload",-14} {"requests",9} {"errors",6} {"req/s",8} {"p50 ms",7} {"p99 ms",7} {"max ms",7} {"cpu ms/req",10} {"entries/fsync",13} {"fsync ms",8} {"load",5}";
 
     private static string Row(ClusterMeasurement m)
     {
         var r = m.Result;
         var note = m.LeaderUnchanged ? string.Empty : "  (leader changed during the window)";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{r.Server,-12} {r.Workload,-14} {r.Requests,9} {r.Errors,6} {r.RequestsPerSecond,8:F0} {r.P50Milliseconds,7:F2} {r.P99Milliseconds,7:F2} {r.MaxMilliseconds,7:F1} {m.CpuMillisecondsPerRequest,10:F3} {m.LeaderEntriesPerFsync,13:F1} {m.LoadAverage,5:F2}{note}");
+            $"{r.Server,-12} {r.Workload,-14} {r.Requests,9} {r.Errors,6} {r.RequestsPerSecond,8:F0} {r.P50Milliseconds,7:F2} {r.P99Milliseconds,7:F2} {r.MaxMilliseconds,7:F1} {m.CpuMillisecondsPerRequest,10:F3} {m.LeaderEntriesPerFsync,13:F1} {m.Leader.MeanFsyncMilliseconds,8:F2} {m.LoadAverage,5:F2}{note}");
     }
 
     private static async Task<ClusterMeasurement> MeasureAsync(
@@ -111,9 +117,11 @@ public static class ClusterBenchmark
         var before = await SampleAllAsync(cluster, http, cancellation);
         var result = await load.RunAsync(cluster.Kind, workload.HttpMethod, options.Duration, workload.Name, cancellation);
         var after = await SampleAllAsync(cluster, http, cancellation);
-        var leaderIndex = cluster.Members.ToList().IndexOf(leader);
-        var cpu = after.Zip(before, (a, b) => (a - b).CpuSeconds).Sum();
-        return new ClusterMeasurement(result, loadAverage, after[leaderIndex] - before[leaderIndex], cpu, await cluster.IsLeaderAsync(leader, cancellation));
+        var members = cluster.Members.Select((member, i) => new MemberWindow(
+            member.Name,
+            member == leader ? "leader" : member == target ? "target follower" : "other follower",
+            after[i] - before[i])).ToArray();
+        return new ClusterMeasurement(result, loadAverage, members, await cluster.IsLeaderAsync(leader, cancellation));
     }
 
     private static async Task<MemberCounters[]> SampleAllAsync(BenchmarkCluster cluster, HttpClient http, CancellationToken cancellation)

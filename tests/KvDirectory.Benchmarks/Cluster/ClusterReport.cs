@@ -45,10 +45,17 @@ public static class ClusterReport
                 maxMilliseconds = m.Result.MaxMilliseconds,
                 loadAverageAtStart = m.LoadAverage,
                 clusterCpuMillisecondsPerRequest = m.CpuMillisecondsPerRequest,
-                leaderWalFsyncs = m.Leader.WalFsyncs,
-                leaderEntriesCommitted = m.Leader.ProposalsCommitted,
                 leaderEntriesPerFsync = m.LeaderEntriesPerFsync,
                 leaderUnchanged = m.LeaderUnchanged,
+                members = m.Members.Select(member => new
+                {
+                    member.Name,
+                    member.Role,
+                    cpuMillisecondsPerRequest = m.CpuMillisecondsPerRequestOf(member.Delta.CpuSeconds),
+                    walFsyncs = member.Delta.WalFsyncs,
+                    meanFsyncMilliseconds = member.Delta.MeanFsyncMilliseconds,
+                    entriesCommitted = member.Delta.ProposalsCommitted,
+                }),
             }),
             ratiosOursOverEtcd = Ratios(measurements).Select(r => new
             {

@@ -4,10 +4,10 @@ namespace KvDirectory.Benchmarks.Cluster;
 
 /// <summary>
 /// What a member had used and done at one moment: CPU time from <c>/proc</c>, and from <c>/metrics</c> the WAL
-/// fsyncs and committed entries (both servers expose them under etcd's names). The difference of two samples
-/// around a window tells where the time went: CPU per request, entries per fsync.
+/// fsyncs, the time they took and the committed entries (both servers expose them under etcd's names). The difference
+/// of two samples around a window tells where the time went: CPU per request, entries per fsync, fsync latency.
 /// </summary>
-public sealed record MemberCounters(double CpuSeconds, double WalFsyncs, double ProposalsCommitted)
+public sealed record MemberCounters(double CpuSeconds, double WalFsyncs, double WalFsyncSeconds, double ProposalsCommitted)
 {
     private static readonly double ClockTicksPerSecond = 100; // USER_HZ on Linux
 
@@ -17,11 +17,16 @@ public sealed record MemberCounters(double CpuSeconds, double WalFsyncs, double 
         return new MemberCounters(
             ReadCpuSeconds(member.ProcessId),
             Metric(text, "etcd_disk_wal_fsync_duration_seconds_count"),
+            Metric(text, "etcd_disk_wal_fsync_duration_seconds_sum"),
             Metric(text, "etcd_server_proposals_committed_total"));
     }
 
     public static MemberCounters operator -(MemberCounters after, MemberCounters before) =>
-        new(after.CpuSeconds - before.CpuSeconds, after.WalFsyncs - before.WalFsyncs, after.ProposalsCommitted - before.ProposalsCommitted);
+        new(after.CpuSeconds - before.CpuSeconds, after.WalFsyncs - before.WalFsyncs, after.WalFsyncSeconds - before.WalFsyncSeconds,
+            after.ProposalsCommitted - before.ProposalsCommitted);
+
+    /// <summary>Mean fsync latency over a window (a difference of two samples), in milliseconds.</summary>
+    public double MeanFsyncMilliseconds => WalFsyncs == 0 ? double.NaN : WalFsyncSeconds * 1000 / WalFsyncs;
 
     /// <summary>utime + stime of the process (fields 14 and 15 of /proc/PID/stat, after the parenthesised name).</summary>
     private static double ReadCpuSeconds(int processId)
