@@ -14,11 +14,14 @@ public sealed class LoadGenerator : IDisposable
     private readonly Uri _baseUrl;
     private readonly BenchmarkOptions _options;
     private readonly byte[] _putBody;
+    private readonly string _getQuery;
 
-    public LoadGenerator(Uri baseUrl, BenchmarkOptions options)
+    /// <param name="getQuery">Appended to every GET, e.g. <c>?quorum=true</c>.</param>
+    public LoadGenerator(Uri baseUrl, BenchmarkOptions options, string getQuery = "")
     {
         _baseUrl = baseUrl;
         _options = options;
+        _getQuery = getQuery;
         _client = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = options.Connections,
@@ -40,22 +43,24 @@ public sealed class LoadGenerator : IDisposable
     }
 
     /// <summary>Writes every key once, so GETs find them; it also warms the connections and the JIT.</summary>
-    public async Task PreloadAsync()
+    public async Task PreloadAsync(CancellationToken cancellationToken = default)
     {
         var next = -1;
         var workers = Enumerable.Range(0, _options.Connections).Select(async _ =>
         {
             int key;
-            while ((key = Interlocked.Increment(ref next)) < _options.Keys)
+            while ((key = Interlocked.Increment(ref next)) < _options.Keys && !cancellationToken.IsCancellationRequested)
             {
                 using var response = await SendAsync(HttpMethod.Put, key);
                 response.EnsureSuccessStatusCode();
             }
         });
         await Task.WhenAll(workers);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
-    public async Task<WorkloadResult> RunAsync(string server, HttpMethod method, TimeSpan duration)
+    /// <param name="workload">The result's label; by default "PUT 256B" or "GET".</param>
+    public async Task<WorkloadResult> RunAsync(string server, HttpMethod method, TimeSpan duration, string? workload = null, CancellationToken cancellationToken = default)
     {
         var latencies = new List<long>[_options.Connections];
         var errors = 0L;
@@ -65,7 +70,7 @@ public sealed class LoadGenerator : IDisposable
         {
             var random = new Random(_options.Seed + worker);
             var mine = latencies[worker] = new List<long>(1 << 14);
-            while (stopwatch.Elapsed < deadline)
+            while (stopwatch.Elapsed < deadline && !cancellationToken.IsCancellationRequested)
             {
                 var started = Stopwatch.GetTimestamp();
                 try
@@ -90,14 +95,16 @@ public sealed class LoadGenerator : IDisposable
         var elapsed = stopwatch.Elapsed;
         var all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
-        return new WorkloadResult(server, method == HttpMethod.Put ? "PUT 256B" : "GET", all.LongLength, errors, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), Percentile(all, 1.0));
+        cancellationToken.ThrowIfCancellationRequested();
+        workload ??= method == HttpMethod.Put ? "PUT 256B" : "GET";
+        return new WorkloadResult(server, workload, all.LongLength, errors, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), Percentile(all, 1.0));
     }
 
     public void Dispose() => _client.Dispose();
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, int key)
     {
-        var request = new HttpRequestMessage(method, new Uri(_baseUrl, $"/v2/keys/bench/k{key}"));
+        var request = new HttpRequestMessage(method, new Uri(_baseUrl, method == HttpMethod.Get ? $"/v2/keys/bench/k{key}{_getQuery}" : $"/v2/keys/bench/k{key}"));
         if (method == HttpMethod.Put)
         {
             request.Content = new ByteArrayContent(_putBody);

@@ -1,10 +1,16 @@
 using System.Globalization;
 using KvDirectory.Benchmarks;
+using KvDirectory.Benchmarks.Cluster;
 using KvDirectory.Testing;
 
 // Starts each server in turn (never both at once: they would share the two cores), preloads 10k keys, warms up,
 // then measures a PUT and a GET window and prints a table with the ratio ours/etcd.
 var options = BenchmarkOptions.Parse(args);
+if (options.Cluster)
+{
+    return await ClusterBenchmark.RunAsync(options);
+}
+
 Console.WriteLine($"seed {options.Seed}, {options.Connections} connections, {options.Keys} keys, {options.ValueBytes}-byte values, warmup {options.Warmup.TotalSeconds}s, duration {options.Duration.TotalSeconds}s per workload");
 var results = new List<WorkloadResult>();
 foreach (var kind in options.Servers)

@@ -1,0 +1,16 @@
+namespace KvDirectory.Benchmarks.Cluster;
+
+/// <summary>One measured workload of the cluster benchmark: what is sent, and to which member (the leader or a follower).</summary>
+public sealed record ClusterWorkload(string Name, bool ViaLeader, string Method, string GetQuery = "")
+{
+    /// <summary>Writes through the leader and through a follower (which forwards them), and linearizable reads through both.</summary>
+    public static IReadOnlyList<ClusterWorkload> All { get; } =
+    [
+        new("PUT leader", ViaLeader: true, "PUT"),
+        new("PUT follower", ViaLeader: false, "PUT"),
+        new("QGET follower", ViaLeader: false, "GET", "?quorum=true"),
+        new("QGET leader", ViaLeader: true, "GET", "?quorum=true"),
+    ];
+
+    public HttpMethod HttpMethod => Method == "PUT" ? HttpMethod.Put : HttpMethod.Get;
+}

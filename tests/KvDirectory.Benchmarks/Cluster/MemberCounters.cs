@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace KvDirectory.Benchmarks.Cluster;
+
+/// <summary>
+/// What a member had used and done at one moment: CPU time from <c>/proc</c>, and from <c>/metrics</c> the WAL
+/// fsyncs, the time they took and the committed entries (both servers expose them under etcd's names). The difference
+/// of two samples around a window tells where the time went: CPU per request, entries per fsync, fsync latency.
+/// </summary>
+public sealed record MemberCounters(double CpuSeconds, double WalFsyncs, double WalFsyncSeconds, double ProposalsCommitted)
+{
+    private static readonly double ClockTicksPerSecond = 100; // USER_HZ on Linux
+
+    public static async Task<MemberCounters> SampleAsync(BenchmarkMember member, HttpClient http, CancellationToken cancellationToken)
+    {
+        var text = await http.GetStringAsync(new Uri(member.ClientUrl, "/metrics"), cancellationToken);
+        return new MemberCounters(
+            ReadCpuSeconds(member.ProcessId),
+            Metric(text, "etcd_disk_wal_fsync_duration_seconds_count"),
+            Metric(text, "etcd_disk_wal_fsync_duration_seconds_sum"),
+            Metric(text, "etcd_server_proposals_committed_total"));
+    }
+
+    public static MemberCounters operator -(MemberCounters after, MemberCounters before) =>
+        new(after.CpuSeconds - before.CpuSeconds, after.WalFsyncs - before.WalFsyncs, after.WalFsyncSeconds - before.WalFsyncSeconds,
+            after.ProposalsCommitted - before.ProposalsCommitted);
+
+    /// <summary>Mean fsync latency over a window (a difference of two samples), in milliseconds.</summary>
+    public double MeanFsyncMilliseconds => WalFsyncs == 0 ? double.NaN : WalFsyncSeconds * 1000 / WalFsyncs;
+
+    /// <summary>utime + stime of the process (fields 14 and 15 of /proc/PID/stat, after the parenthesised name).</summary>
+    private static double ReadCpuSeconds(int processId)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
+    /// <summary>The first sample of an unlabelled metric in the Prometheus text format; NaN when absent.</summary>
+    private static double Metric(string text, string name)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] == ' ')
+            {
+                return double.Parse(line[(name.Length + 1)..].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return double.NaN;
+    }
+}
