@@ -104,6 +104,7 @@ public static partial class ServerHost
         services.AddSingleton(new ClusterStateHolder(InitialCluster.Build(options)));
         services.AddSingleton<NodeInfo>();
         services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<RaftStatistics>();
         services.AddSingleton(provider => new V2Store(
             new StoreOptions { EventHistoryCapacity = options.EventHistory },
             provider.GetRequiredService<TimeProvider>()));
@@ -132,7 +133,7 @@ public static partial class ServerHost
         var transport = provider.GetService<PeerTransport>();
         var driver = RaftNodeDriver.Start(
             provider.GetRequiredService<V2Store>(),
-            DriverOptions(options, cluster),
+            DriverOptions(options, cluster) with { Statistics = provider.GetRequiredService<RaftStatistics>() },
             provider.GetRequiredService<ServerMetrics>(),
             logger,
             transport);
@@ -163,6 +164,7 @@ public static partial class ServerHost
                         m.Id,
                         m.Name,
                         overrides.TryGetValue(m.Name, out var address) ? address : PeerDialOverride.FromUrl(m.PeerUrls[0])))],
+                Traffic = provider.GetRequiredService<ServerMetrics>().Peers,
             },
             holder,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Cluster.PeerTransport"));

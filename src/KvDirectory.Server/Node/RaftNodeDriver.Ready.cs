@@ -57,6 +57,7 @@ public sealed partial class RaftNodeDriver
             LogRoleChanged(_logger, softState.Role, softState.Lead, _node.Raft.HardState.Term);
         }
 
+        _options.Statistics?.LeadershipChanged(softState.Lead, softState.Role == StateRole.Leader);
         _softState = softState;
     }
 
@@ -78,6 +79,7 @@ public sealed partial class RaftNodeDriver
 
         foreach (var message in messages)
         {
+            _options.Statistics?.MessageSent(message);
             _peers.Send(message);
         }
     }

@@ -28,4 +28,7 @@ public sealed record RaftNodeDriverOptions
 
     /// <summary>Most proposals taken into one Ready: bounds the size of one fsync batch and one apply run.</summary>
     public int MaxProposalsPerBatch { get; init; } = 4_096;
+
+    /// <summary>Where the driver records traffic and leadership for the stats endpoints; none in bare tests.</summary>
+    public RaftStatistics? Statistics { get; init; }
 }
