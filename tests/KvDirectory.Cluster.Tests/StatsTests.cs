@@ -145,6 +145,26 @@ public sealed class StatsTests
         }
     }
 
+    [Fact]
+    public async Task A_writes_x_raft_index_already_counts_the_write_itself()
+    {
+        await using var cluster = await ThreeNodeCluster.StartAsync();
+        var leader = await cluster.WaitForLeaderAsync();
+        await cluster.PutEventuallyAsync(leader, "warm-up", "v");
+
+        foreach (var writer in cluster.Members)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var committedBefore = (long)Plain(await MetricsAsync(cluster, writer), "etcd_server_commit_index");
+                using var put = await cluster.PutAsync(writer, $"index-{writer.Name}-{i}", "v");
+                put.EnsureSuccessStatusCode();
+                var index = long.Parse(put.Headers.GetValues("X-Raft-Index").Single(), CultureInfo.InvariantCulture);
+                index.Should().BeGreaterThan(committedBefore, $"write {i} on {writer.Name} is committed before it is answered");
+            }
+        }
+    }
+
     private static async Task<JsonElement> SelfAsync(ThreeNodeCluster cluster, ThreeNodeMember member)
     {
         using var document = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(member.ClientUrl, "/v2/stats/self")));

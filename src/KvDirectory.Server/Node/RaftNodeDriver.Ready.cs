@@ -35,6 +35,7 @@ public sealed partial class RaftNodeDriver
             }
 
             SendMessages(ready.Messages);
+            UpdateStatus(); // X-Raft-Index on an answer completed by Apply must already count its own entry, as in etcd.
             Apply(ready.CommittedEntries);
             TrackReadStates(ready.ReadStates);
             _node.Advance(ready);
