@@ -165,6 +165,29 @@ public sealed class StatsTests
         }
     }
 
+    [Fact]
+    public async Task Leader_info_start_time_moves_when_another_member_takes_over()
+    {
+        await using var cluster = await ThreeNodeCluster.StartAsync();
+        var oldLeader = await cluster.WaitForLeaderAsync();
+        var before = new Dictionary<ThreeNodeMember, DateTimeOffset>();
+        foreach (var member in cluster.Members.Where(m => m != oldLeader))
+        {
+            before[member] = (await SelfAsync(cluster, member)).GetProperty("leaderInfo").GetProperty("startTime").GetDateTimeOffset();
+        }
+
+        await oldLeader.KillAsync();
+        var newLeader = await cluster.WaitForLeaderAsync();
+        var newId = (await SelfAsync(cluster, newLeader)).GetProperty("id").GetString();
+
+        foreach (var member in cluster.Running)
+        {
+            var info = (await SelfAsync(cluster, member)).GetProperty("leaderInfo");
+            info.GetProperty("leader").GetString().Should().Be(newId);
+            info.GetProperty("startTime").GetDateTimeOffset().Should().BeAfter(before[member], $"{member.Name} saw a new leader take office");
+        }
+    }
+
     private static async Task<JsonElement> SelfAsync(ThreeNodeCluster cluster, ThreeNodeMember member)
     {
         using var document = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(member.ClientUrl, "/v2/stats/self")));
