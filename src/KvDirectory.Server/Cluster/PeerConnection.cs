@@ -112,6 +112,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                     LogConnectionFailed(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}", error.Message);
                 }
 
+                _options.Traffic?.SendFailed(_peer.MemberId);
                 DropQueuedAndReport();
                 try
                 {
@@ -161,6 +162,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             write.CancelAfter(_options.WriteTimeout);
             await stream.WriteAsync(batch.WrittenMemory, write.Token);
             await stream.FlushAsync(write.Token);
+            _options.Traffic?.Sent(_peer.MemberId, batch.WrittenCount);
         }
     }
 

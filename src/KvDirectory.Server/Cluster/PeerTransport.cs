@@ -130,6 +130,7 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
 
         if (!connection.TryEnqueue(message))
         {
+            _options.Traffic?.SendFailed(message.To);
             _sink?.ReportPeerUnreachable(message.To);
         }
     }
@@ -216,6 +217,7 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
     {
         using var _ = client;
         var remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
+        ulong from = 0;
         try
         {
             client.NoDelay = true;
@@ -256,6 +258,7 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
             }
 
             PublishClientUrls(handshake);
+            from = handshake.MemberId;
             while (await PeerFrame.ReadAsync(stream, token) is { } frame)
             {
                 switch (frame.Kind)
@@ -280,12 +283,18 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
         }
         catch (Exception error) when (error is IOException or SocketException or InvalidDataException or FormatException or ObjectDisposedException)
         {
+            if (from != 0)
+            {
+                _options.Traffic?.ReceiveFailed(from);
+            }
+
             LogInboundClosed(_logger, remote, error.Message);
         }
     }
 
     private void Deliver(PeerHandshake from, byte[] payload)
     {
+        _options.Traffic?.Received(from.MemberId, PeerFrame.HeaderSize + payload.Length);
         var message = RaftCodec.DecodeMessage(payload);
         // A message for someone else or claiming another sender than the handshake is a bug or a stray: drop it.
         if (message.To != _options.LocalHandshake.MemberId || message.From != from.MemberId || message.Type.IsLocal())
@@ -339,6 +348,7 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
         }
         catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or InvalidDataException)
         {
+            _options.Traffic?.SendFailed(peer.MemberId);
             LogSnapshotSendFailed(_logger, peer.Name, peer.MemberId, error.Message);
         }
 

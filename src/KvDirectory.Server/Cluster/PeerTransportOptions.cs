@@ -33,6 +33,9 @@ public sealed record PeerTransportOptions
     /// <summary>Messages queued for one peer beyond which new ones are dropped (Raft resends what matters).</summary>
     public int MaxQueuedMessages { get; init; } = 4_096;
 
+    /// <summary>Counts bytes and failures per peer for <c>/metrics</c>; none in bare tests.</summary>
+    public IPeerTrafficObserver? Traffic { get; init; }
+
     /// <summary>
     /// The TLS seam: wraps every connection's stream, ours or theirs (<c>isClient</c> says which side we are).
     /// Plain TCP today; <c>--peer-cert-file</c> will plug an SslStream in here.

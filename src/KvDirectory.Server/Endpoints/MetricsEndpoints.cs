@@ -1,4 +1,5 @@
 using System.Globalization;
+using KvDirectory.Server.Cluster;
 using KvDirectory.Server.CommandLog;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Metrics;
@@ -47,6 +48,23 @@ public static class MetricsEndpoints
                 .Select(pair => (
                     $"method=\"{PrometheusTextWriter.LabelValue(pair.Key.Method)}\",code=\"{pair.Key.Status.ToString(CultureInfo.InvariantCulture)}\"",
                     (double)pair.Value)));
+        PeerCounter(writer, "etcd_network_peer_sent_bytes_total", "The total number of bytes sent to peers.", "To", metrics.Peers.SentBytes);
+        PeerCounter(writer, "etcd_network_peer_received_bytes_total", "The total number of bytes received from peers.", "From", metrics.Peers.ReceivedBytes);
+        PeerCounter(writer, "etcd_network_peer_sent_failures_total", "The total number of send failures from peers.", "To", metrics.Peers.SentFailures);
+        PeerCounter(writer, "etcd_network_peer_received_failures_total", "The total number of receive failures from peers.", "From", metrics.Peers.ReceivedFailures);
         return writer.ToString();
+    }
+
+    /// <summary>One sample per member id (hex, as etcd prints ids); a family with no samples is left out, as Prometheus clients do.</summary>
+    private static void PeerCounter(PrometheusTextWriter writer, string name, string help, string label, IEnumerable<KeyValuePair<ulong, long>> counters)
+    {
+        var samples = counters
+            .OrderBy(pair => pair.Key)
+            .Select(pair => ($"{label}=\"{MemberId.Format(pair.Key)}\"", (double)pair.Value))
+            .ToArray();
+        if (samples.Length > 0)
+        {
+            writer.LabelledCounter(name, help, samples);
+        }
     }
 }

@@ -108,6 +108,7 @@ public static partial class ServerHost
         services.AddSingleton(new ClusterStateHolder(InitialCluster.Build(options)));
         services.AddSingleton<NodeInfo>();
         services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<RaftStatistics>();
         services.AddSingleton(provider => new V2Store(
             new StoreOptions { EventHistoryCapacity = options.EventHistory },
             provider.GetRequiredService<TimeProvider>()));
@@ -135,7 +136,10 @@ public static partial class ServerHost
         var lifetime = provider.GetRequiredService<IHostApplicationLifetime>();
         var driver = RaftNodeDriver.Open(
             provider.GetRequiredService<V2Store>(),
-            DriverOptions(options, initial, joining, () => Task.Run(lifetime.StopApplication)),
+            DriverOptions(options, initial, joining, () => Task.Run(lifetime.StopApplication)) with
+            {
+                Statistics = provider.GetRequiredService<RaftStatistics>(),
+            },
             holder,
             provider.GetRequiredService<ServerMetrics>(),
             logger);
@@ -179,6 +183,7 @@ public static partial class ServerHost
                 ListenAddress = new IPEndPoint(listenAddress, listen.Port),
                 Peers = [],
                 DialOverrides = overrides,
+                Traffic = provider.GetRequiredService<ServerMetrics>().Peers,
             },
             provider.GetRequiredService<ClusterStateHolder>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Cluster.PeerTransport"));

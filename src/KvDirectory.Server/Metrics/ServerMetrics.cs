@@ -25,6 +25,9 @@ public sealed class ServerMetrics
     public Histogram SnapshotSaveDuration { get; } = new(
         "etcd_debugging_snap_save_total_duration_seconds", "The total latency distribution of saving a snapshot.", Histogram.DurationBuckets);
 
+    /// <summary>Bytes and failures per peer, fed by the peer transport.</summary>
+    public PeerTrafficMetrics Peers { get; } = new();
+
     public long ProposalsCommitted => Interlocked.Read(ref _proposalsCommitted);
 
     public long ProposalsApplied => Interlocked.Read(ref _proposalsApplied);

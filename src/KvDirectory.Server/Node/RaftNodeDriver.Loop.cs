@@ -102,9 +102,11 @@ public sealed partial class RaftNodeDriver
 
                     break;
                 case PeerMessageInput peerMessage:
+                    _options.Statistics?.MessageReceived(peerMessage.Message);
                     _node.Step(peerMessage.Message);
                     break;
                 case PeerReportInput { Report: PeerReport.Unreachable } unreachable:
+                    _options.Statistics?.PeerUnreachable(unreachable.MemberId);
                     _node.ReportUnreachable(unreachable.MemberId);
                     break;
                 case PeerReportInput snapshotReport:

@@ -36,6 +36,7 @@ public sealed partial class RaftNodeDriver
             }
 
             SendMessages(ready.Messages);
+            UpdateStatus(); // X-Raft-Index on an answer completed by Apply must already count its own entry, as in etcd.
             Apply(ready.CommittedEntries);
             TrackReadStates(ready.ReadStates);
             _node.Advance(ready);
@@ -58,6 +59,7 @@ public sealed partial class RaftNodeDriver
             LogRoleChanged(_logger, softState.Role, softState.Lead, _node.Raft.HardState.Term);
         }
 
+        _options.Statistics?.LeadershipChanged(softState.Lead, softState.Role == StateRole.Leader);
         _softState = softState;
     }
 
@@ -79,6 +81,7 @@ public sealed partial class RaftNodeDriver
 
         foreach (var message in messages)
         {
+            _options.Statistics?.MessageSent(message);
             _peers.Send(message);
         }
     }

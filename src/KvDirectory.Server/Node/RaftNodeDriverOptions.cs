@@ -35,4 +35,7 @@ public sealed record RaftNodeDriverOptions
 
     /// <summary>Called (on the driver thread) once this member applied its own removal: the host shuts down.</summary>
     public Action? OnRemoved { get; init; }
+
+    /// <summary>Where the driver records traffic and leadership for the stats endpoints; none in bare tests.</summary>
+    public RaftStatistics? Statistics { get; init; }
 }
