@@ -44,6 +44,11 @@ public abstract class GrowUnderWriteLoadTests(ITestOutputHelper output)
         await AssertEveryMemberHoldsAsync(cluster, writes);
         output.WriteLine($"{Server}: {writes.Count} acknowledged writes ({writer.FailedCount} failed) on all 5 members; " +
             $"final catch-up check {catchUp.Elapsed.TotalSeconds:F1}s, whole test {total.Elapsed.TotalSeconds:F1}s");
+
+        foreach (var line in cluster.Events)
+        {
+            output.WriteLine($"{Server}: {line}");
+        }
     }
 
     private static async Task AssertEveryMemberHoldsAsync(MembershipCluster cluster, IReadOnlyList<AcknowledgedWrite> writes)

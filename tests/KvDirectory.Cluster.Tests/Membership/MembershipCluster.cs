@@ -25,6 +25,7 @@ public sealed class MembershipCluster : IAsyncDisposable
     private readonly IReadOnlyList<string> _extraArguments;
     private readonly List<MembershipMember> _started = [];
     private readonly Lock _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _events = new();
     private MembershipMember[] _members = [];
     private MembershipMember[] _removed = [];
     private int _names;
@@ -50,6 +51,9 @@ public sealed class MembershipCluster : IAsyncDisposable
 
     /// <summary>Members removed through <see cref="RemoveMemberAsync"/> (their processes may still run).</summary>
     public IReadOnlyList<MembershipMember> Removed => Volatile.Read(ref _removed);
+
+    /// <summary>What the harness had to wait out (e.g. refused reconfigurations), for the test output.</summary>
+    public IReadOnlyList<string> Events => [.. _events];
 
     public IEnumerable<MembershipMember> Running => Members.Where(m => m.IsRunning);
 
@@ -130,8 +134,10 @@ public sealed class MembershipCluster : IAsyncDisposable
     /// </summary>
     public async Task<string> ProposeMemberAsync(string peerUrl, MembershipMember via)
     {
-        var deadline = DateTime.UtcNow + Deadline;
+        var started = DateTime.UtcNow;
+        var deadline = started + Deadline;
         var ambiguous = false;
+        var refused = 0;
         HttpAnswer? last = null;
         while (DateTime.UtcNow < deadline)
         {
@@ -150,6 +156,7 @@ public sealed class MembershipCluster : IAsyncDisposable
             switch (last.Status)
             {
                 case HttpStatusCode.Created:
+                    Note($"POST {peerUrl} on {via.Name}", refused, started);
                     using (var body = JsonDocument.Parse(last.Body))
                     {
                         return body.RootElement.GetProperty("id").GetString()!;
@@ -159,6 +166,7 @@ public sealed class MembershipCluster : IAsyncDisposable
                     var listing = await ListMembersAsync(via);
                     return listing.Members.Single(m => m.PeerUrls.Contains(peerUrl)).Id;
                 case HttpStatusCode.InternalServerError:
+                    refused++;
                     await Task.Delay(100);
                     continue;
                 default:
@@ -176,8 +184,10 @@ public sealed class MembershipCluster : IAsyncDisposable
     /// </summary>
     public async Task<HttpAnswer> RemoveMemberAsync(MembershipMember member, MembershipMember via)
     {
-        var deadline = DateTime.UtcNow + Deadline;
+        var started = DateTime.UtcNow;
+        var deadline = started + Deadline;
         var ambiguous = false;
+        var refused = 0;
         HttpAnswer? last = null;
         while (true)
         {
@@ -199,9 +209,12 @@ public sealed class MembershipCluster : IAsyncDisposable
 
             if (last.Status == HttpStatusCode.InternalServerError && DateTime.UtcNow < deadline)
             {
+                refused++;
                 await Task.Delay(100);
                 continue;
             }
+
+            Note($"DELETE {member.Name} ({member.Id}) on {via.Name} → {(int)last.Status}", refused, started);
 
             // 410 after an attempt whose outcome was unknown: that attempt removed it.
             if (last.Status == HttpStatusCode.NoContent || (ambiguous && last.Status == HttpStatusCode.Gone))
@@ -470,6 +483,14 @@ public sealed class MembershipCluster : IAsyncDisposable
         catch (IOException)
         {
             // Includes DirectoryNotFoundException: a temp dir left behind is harmless.
+        }
+    }
+
+    private void Note(string what, int refused, DateTime started)
+    {
+        if (refused > 0)
+        {
+            _events.Enqueue($"{what}: refused with 500 {refused} times over {(DateTime.UtcNow - started).TotalSeconds:F1}s first");
         }
     }
 

@@ -49,6 +49,11 @@ public abstract class RemoveFollowerTests(ITestOutputHelper output)
         var again = await cluster.SendMembersAsync(HttpMethod.Delete, leader, "/" + follower.Id, null);
         again.Status.Should().Be(HttpStatusCode.Gone, again.ToString());
         again.Body.Should().Be($"{{\"message\":\"Member permanently removed: {follower.Id}\"}}");
+
+        foreach (var line in cluster.Events)
+        {
+            output.WriteLine($"{Server}: {line}");
+        }
     }
 }
 

@@ -48,6 +48,11 @@ public abstract class RemoveLeaderTests(ITestOutputHelper output)
             async () => leader.HasExited || !await cluster.IsHealthyAsync(leader), TimeSpan.FromSeconds(15));
         var exited = await leader.WaitForExitAsync(TimeSpan.FromSeconds(5));
         output.WriteLine($"{Server}: removed leader {leader.Name} " + (exited ? $"exited with {leader.ExitCode}" : "still running"));
+
+        foreach (var line in cluster.Events)
+        {
+            output.WriteLine($"{Server}: {line}");
+        }
     }
 }
 

@@ -47,6 +47,11 @@ public abstract class ReplaceDeadMemberTests(ITestOutputHelper output)
         {
             (await cluster.MissingWritesAsync(member, writes, "/data")).Should().BeEmpty();
         }
+
+        foreach (var line in cluster.Events)
+        {
+            output.WriteLine($"{Server}: {line}");
+        }
     }
 }
 
