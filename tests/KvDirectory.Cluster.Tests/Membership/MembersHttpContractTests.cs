@@ -86,22 +86,24 @@ public abstract class MembersHttpContractTests(ITestOutputHelper output)
     {
         await using var cluster = await MembershipCluster.StartAsync(Server, 1);
         var member = cluster.Members[0];
-        var peerUrl = NewPeerUrl();
+        var peerUrls = TwoPeerUrlsInDescendingOrder();
 
-        var answer = await cluster.SendMembersAsync(HttpMethod.Post, member, string.Empty, MembershipCluster.JsonBody(peerUrl));
+        var answer = await cluster.SendMembersAsync(HttpMethod.Post, member, string.Empty, MembershipCluster.JsonBody(peerUrls));
 
         answer.Status.Should().Be(HttpStatusCode.Created, $"{answer}\n{cluster.Output}");
         answer.ContentType.Should().Be("application/json");
         var id = JsonDocument.Parse(answer.Body).RootElement.GetProperty("id").GetString()!;
         // etcd prints ids as hex without leading zeros (types.ID.String), so usually but not always 16 digits.
         id.Should().MatchRegex("^[0-9a-f]{1,16}$").And.NotBe(member.Id);
-        answer.Body.Should().Be($"{{\"id\":\"{id}\",\"name\":\"\",\"peerURLs\":[\"{peerUrl}\"],\"clientURLs\":[]}}\n");
+        // etcd sorts the peer URLs (types.NewURLs).
+        var sorted = $"[\"{peerUrls[1]}\",\"{peerUrls[0]}\"]";
+        answer.Body.Should().Be($"{{\"id\":\"{id}\",\"name\":\"\",\"peerURLs\":{sorted},\"clientURLs\":[]}}\n");
 
         var listing = await cluster.Http.GetStringAsync(member.Url("/v2/members"));
         output.WriteLine(listing);
         using var members = JsonDocument.Parse(listing);
         var added = members.RootElement.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("id").GetString() == id);
-        added.GetRawText().Should().Be($"{{\"id\":\"{id}\",\"name\":\"\",\"peerURLs\":[\"{peerUrl}\"],\"clientURLs\":[]}}");
+        added.GetRawText().Should().Be($"{{\"id\":\"{id}\",\"name\":\"\",\"peerURLs\":{sorted},\"clientURLs\":[]}}");
         members.RootElement.GetProperty("members").GetArrayLength().Should().Be(2);
     }
 
@@ -165,11 +167,11 @@ public abstract class MembersHttpContractTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Put_replaces_a_members_peer_urls_204_and_the_listing_shows_them()
+    public async Task Put_replaces_a_members_peer_urls_204_and_the_listing_shows_them_sorted()
     {
         await using var cluster = await MembershipCluster.StartAsync(Server, 1);
         var member = cluster.Members[0];
-        string[] peerUrls = [NewPeerUrl(), NewPeerUrl()];
+        var peerUrls = TwoPeerUrlsInDescendingOrder();
 
         var answer = await cluster.SendMembersAsync(HttpMethod.Put, member, "/" + member.Id, MembershipCluster.JsonBody(peerUrls));
 
@@ -178,7 +180,7 @@ public abstract class MembersHttpContractTests(ITestOutputHelper output)
         var listed = (await cluster.ListMembersAsync(member)).Members.Should().ContainSingle().Subject;
         listed.Id.Should().Be(member.Id);
         listed.Name.Should().Be(member.Name);
-        listed.PeerUrls.Should().Equal(peerUrls);
+        listed.PeerUrls.Should().Equal(peerUrls[1], peerUrls[0]);
         listed.ClientUrls.Should().Equal(member.ClientUrl);
     }
 
@@ -232,6 +234,20 @@ public abstract class MembersHttpContractTests(ITestOutputHelper output)
         response.StatusCode.Should().Be(HttpStatusCode.MethodNotAllowed);
         response.Content.Headers.Allow.Should().Equal("GET", "POST", "DELETE", "PUT");
         (await response.Content.ReadAsStringAsync()).Should().Be("Method Not Allowed\n");
+    }
+
+    /// <summary>Two fresh peer URLs, the larger first, to see that etcd answers them sorted.</summary>
+    private static string[] TwoPeerUrlsInDescendingOrder()
+    {
+        var first = NewPeerUrl();
+        var second = NewPeerUrl();
+        while (second == first)
+        {
+            second = NewPeerUrl();
+        }
+
+        // Go sorts by the URLs' strings, byte by byte: ordinal order.
+        return [.. new[] { first, second }.OrderDescending(StringComparer.Ordinal)];
     }
 
     private static string NewPeerUrl() => $"http://127.0.0.1:{KvDirectory.Testing.FreePort.Next()}";
