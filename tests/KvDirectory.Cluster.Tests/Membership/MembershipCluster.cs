@@ -353,14 +353,14 @@ public sealed class MembershipCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// <paramref name="count"/> keys <c>{directory}/{prefix}-{i}</c> written through <paramref name="member"/> over a few
-    /// connections, each retried until acknowledged; returns the acknowledgements.
+    /// <paramref name="count"/> keys <c>{directory}/{prefix}-{i}</c> written through <paramref name="member"/> over
+    /// <paramref name="connections"/> concurrent writers, each write retried until acknowledged; returns the acknowledgements.
     /// </summary>
-    public async Task<IReadOnlyList<AcknowledgedWrite>> PutManyAsync(MembershipMember member, string directory, string prefix, int count)
+    public async Task<IReadOnlyList<AcknowledgedWrite>> PutManyAsync(MembershipMember member, string directory, string prefix, int count, int connections = 4)
     {
         var acknowledged = new System.Collections.Concurrent.ConcurrentQueue<AcknowledgedWrite>();
         var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
         {
             for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
             {
