@@ -73,6 +73,21 @@ public sealed class MembershipCluster : IAsyncDisposable
     /// <param name="extraArguments">Flags every member (also every later added one) starts with.</param>
     public static async Task<MembershipCluster> StartAsync(Server server, int size, params string[] extraArguments)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await BootstrapAsync(server, size, extraArguments);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another process took one of the ports between choosing and binding it: bootstrap again on fresh ones.
+            }
+        }
+    }
+
+    private static async Task<MembershipCluster> BootstrapAsync(Server server, int size, IReadOnlyList<string> extraArguments)
+    {
         var cluster = new MembershipCluster(server, extraArguments);
         try
         {

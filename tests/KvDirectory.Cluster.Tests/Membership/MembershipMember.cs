@@ -18,8 +18,8 @@ public sealed class MembershipMember
     {
         Name = name;
         DataDir = dataDir;
-        ClientUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        PeerUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        ClientUrl = $"http://127.0.0.1:{MemberPorts.Next()}";
+        PeerUrl = $"http://127.0.0.1:{MemberPorts.Next()}";
     }
 
     public string Name { get; }
