@@ -50,8 +50,9 @@ public static class MemberRequestReader
         }
         catch (JsonException)
         {
+            // Go's two most common messages; other malformed bodies get one of them too (same status, close wording).
             var text = System.Text.Encoding.UTF8.GetString(json).TrimStart();
-            return text.Length == 0
+            return text.Length == 0 || "{[\"-0123456789tfn".Contains(text[0], StringComparison.Ordinal)
                 ? "unexpected end of JSON input"
                 : $"invalid character '{text[0]}' looking for beginning of value";
         }
