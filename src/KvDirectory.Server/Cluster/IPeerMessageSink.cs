@@ -13,6 +13,11 @@ public interface IPeerMessageSink
     void ReportPeerUnreachable(ulong memberId);
 
     void ReportSnapshotStatus(ulong memberId, bool succeeded);
+
+    /// <summary>A peer refused us because this member was removed from the cluster (while it was down or cut off).</summary>
+    void ReportRemovedFromCluster()
+    {
+    }
 }
 
 /// <summary>What the node driver sends through; called on the driver thread, so it must not block.</summary>

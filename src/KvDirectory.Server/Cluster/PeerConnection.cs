@@ -84,7 +84,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                 reachable = true;
                 LogConnected(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}");
                 using var closed = CancellationTokenSource.CreateLinkedTokenSource(token);
-                var watch = WatchForCloseAsync(stream, closed);
+                var watch = WatchForCloseAsync(stream, closed, () => _sink()?.ReportRemovedFromCluster());
                 try
                 {
                     await WriteQueuedAsync(stream, batch, closed.Token);
@@ -135,13 +135,17 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     /// up. Noticing it here matters: a follower may have nothing to send for a long time, and would otherwise keep
     /// a dead connection (and the peer would never see our handshake) until its next write failed.
     /// </summary>
-    private static async Task WatchForCloseAsync(Stream stream, CancellationTokenSource closed)
+    private static async Task WatchForCloseAsync(Stream stream, CancellationTokenSource closed, Action removed)
     {
         try
         {
-            await stream.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false, closed.Token);
+            // The one thing a peer may say back: that this member was removed from the cluster.
+            if (await PeerFrame.ReadAsync(stream, closed.Token) is { Kind: PeerFrameKind.MemberRemoved })
+            {
+                removed();
+            }
         }
-        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
         {
         }
 

@@ -26,6 +26,9 @@ public enum PeerFrameKind : byte
 
     /// <summary>The member list (<see cref="ClusterStateCodec"/>), answering a <see cref="MembershipQuery"/>.</summary>
     MembershipReply = 6,
+
+    /// <summary>The only frame a member ever writes back on a peer's connection: "you were removed from this cluster".</summary>
+    MemberRemoved = 7,
 }
 
 /// <summary>

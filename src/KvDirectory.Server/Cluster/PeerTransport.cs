@@ -247,6 +247,11 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
             if (cluster.RemovedIds.Contains(handshake.MemberId))
             {
                 LogBadHandshake(_logger, remote, $"member {handshake.MemberId:x} ({handshake.Name}) was removed from this cluster");
+                // Tell it, so a member removed while it was down or cut off shuts down instead of knocking forever.
+                var notice = new ArrayBufferWriter<byte>(PeerFrame.HeaderSize);
+                PeerFrame.Write(notice, PeerFrameKind.MemberRemoved, []);
+                await stream.WriteAsync(notice.WrittenMemory, token);
+                await stream.FlushAsync(token);
                 return;
             }
 

@@ -60,6 +60,9 @@ internal sealed class MembershipInput(KvDirectory.Server.Cluster.MembershipChang
     public TaskCompletionSource<KvDirectory.Server.Cluster.ClusterState> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
+/// <summary>A peer said this member was removed from the cluster (it missed its own removal entry).</summary>
+internal sealed class RemovedNoticeInput : DriverInput;
+
 /// <summary>A graceful stop asks the leader to hand leadership over; completed with whether it did.</summary>
 internal sealed class LeadershipHandOffInput : DriverInput
 {

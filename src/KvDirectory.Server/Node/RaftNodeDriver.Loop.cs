@@ -118,6 +118,9 @@ public sealed partial class RaftNodeDriver
                 case LeadershipHandOffInput handOff:
                     StartHandOff(handOff, Stopwatch.GetTimestamp());
                     break;
+                case RemovedNoticeInput:
+                    OnRemovedFromCluster();
+                    break;
             }
         }
 

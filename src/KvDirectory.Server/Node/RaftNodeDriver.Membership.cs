@@ -21,6 +21,7 @@ public sealed partial class RaftNodeDriver
     private ClusterState? _joinHint;
     private LeadershipHandOffInput? _handOff;
     private long _handOffDeadline;
+    private bool _removed;
 
     public async Task<ClusterState> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken)
     {
@@ -191,9 +192,20 @@ public sealed partial class RaftNodeDriver
         waiting?.Completion.TrySetResult(published);
         if (membershipChange.Kind == MembershipChangeKind.Remove && membershipChange.MemberId == Identity.MemberId)
         {
-            LogRemoved(_logger, Identity.MemberId);
-            _options.OnRemoved?.Invoke();
+            OnRemovedFromCluster();
         }
+    }
+
+    private void OnRemovedFromCluster()
+    {
+        if (_removed)
+        {
+            return;
+        }
+
+        _removed = true;
+        LogRemoved(_logger, Identity.MemberId);
+        _options.OnRemoved?.Invoke();
     }
 
     /// <summary>

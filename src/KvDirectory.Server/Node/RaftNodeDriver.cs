@@ -219,6 +219,8 @@ public sealed partial class RaftNodeDriver : ICommandLog, IMembershipLog, IPeerM
 
     public void ReportPeerUnreachable(ulong memberId) => TryEnqueue(new PeerReportInput(memberId, PeerReport.Unreachable));
 
+    public void ReportRemovedFromCluster() => TryEnqueue(new RemovedNoticeInput());
+
     public void ReportSnapshotStatus(ulong memberId, bool succeeded) =>
         TryEnqueue(new PeerReportInput(memberId, succeeded ? PeerReport.SnapshotSucceeded : PeerReport.SnapshotFailed));
 
