@@ -136,14 +136,19 @@ public sealed partial class RaftNodeDriver
             return;
         }
 
-        foreach (var proposal in _waitingForLeader)
+        // One message for the whole batch: on a follower that is one forwarded MsgProp, not one per write.
+        var batch = _waitingForLeader.Where(p => !p.Completion.Task.IsCompleted).ToArray();
+        _waitingForLeader.Clear();
+        if (batch.Length == 0)
         {
-            if (proposal.Completion.Task.IsCompleted)
-            {
-                continue;
-            }
+            return;
+        }
 
-            if (_node.TryPropose(ProposalPayload.Encode(proposal.RequestId, proposal.Command)))
+        var payloads = batch.Select(p => (ReadOnlyMemory<byte>)ProposalPayload.Encode(p.RequestId, p.Command)).ToArray();
+        var accepted = _node.TryPropose(payloads);
+        foreach (var proposal in batch)
+        {
+            if (accepted)
             {
                 _pendingProposals[proposal.RequestId] = proposal;
             }
@@ -152,8 +157,6 @@ public sealed partial class RaftNodeDriver
                 proposal.Completion.TrySetException(new EtcdException(EtcdErrorCode.LeaderElect, "etcdserver: proposal dropped, leadership is changing"));
             }
         }
-
-        _waitingForLeader.Clear();
     }
 
     private void DropAbandonedProposals(long now)
