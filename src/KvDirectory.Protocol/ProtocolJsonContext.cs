@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace KvDirectory.Protocol;
@@ -19,4 +20,21 @@ namespace KvDirectory.Protocol;
 [JsonSerializable(typeof(MemberCreateRequest))]
 [JsonSerializable(typeof(VersionInfo))]
 [JsonSerializable(typeof(HealthStatus))]
-public sealed partial class ProtocolJsonContext : JsonSerializerContext;
+public sealed partial class ProtocolJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context every answer is written with: <see cref="Default"/>'s options plus <see cref="GoJsonEncoder"/>, so strings
+    /// are escaped as etcd's Go encoding/json escapes them. (A <see cref="Utf8JsonWriter"/> escapes with its own
+    /// <see cref="JsonWriterOptions.Encoder"/>: create it with <see cref="GoJsonEncoder.WriterOptions"/>.)
+    /// </summary>
+    public static ProtocolJsonContext Go => GoHolder.Instance;
+
+    /// <summary>Built on first use, once <see cref="Default"/> exists (static initialisers of partial files run in no fixed order).</summary>
+    private static class GoHolder
+    {
+        public static readonly ProtocolJsonContext Instance = new(WithGoEncoder(Default.Options));
+
+        private static JsonSerializerOptions WithGoEncoder(JsonSerializerOptions defaults) =>
+            new(defaults) { Encoder = GoJsonEncoder.Instance, TypeInfoResolver = null };
+    }
+}

@@ -19,7 +19,7 @@ public static class ServerInfoEndpoints
             ? EtcdResponses.WriteJsonAsync(
                 context.Response,
                 new VersionInfo { Server = EtcdServerVersion, Cluster = EtcdClusterVersion },
-                ProtocolJsonContext.Default.VersionInfo,
+                ProtocolJsonContext.Go.VersionInfo,
                 EtcdHeaders.JsonContentType)
             : EtcdResponses.WriteMethodNotAllowedAsync(context, "GET"));
         endpoints.Map("/health", HealthAsync);

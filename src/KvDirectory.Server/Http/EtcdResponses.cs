@@ -29,7 +29,7 @@ public static class EtcdResponses
             etcdEvent = etcdEvent with { Node = null, PrevNode = null };
         }
 
-        return WriteJsonAsync(response, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
+        return WriteJsonAsync(response, etcdEvent, ProtocolJsonContext.Go.EtcdEvent);
     }
 
     public static void SetIndexHeaders(HttpResponse response, long etcdIndex, ConsensusStatus status)
@@ -45,7 +45,7 @@ public static class EtcdResponses
         response.Headers[EtcdHeaders.EtcdIndex] = error.Index.ToString(CultureInfo.InvariantCulture);
         response.ContentType = EtcdHeaders.JsonContentType;
         response.StatusCode = statusOverride ?? error.HttpStatus;
-        return WriteJsonAsync(response, error.ToError(), ProtocolJsonContext.Default.EtcdError);
+        return WriteJsonAsync(response, error.ToError(), ProtocolJsonContext.Go.EtcdError);
     }
 
     /// <summary>etcd's non-key errors (members, stats): <c>{"message":"…"}</c> with the given status.</summary>
@@ -54,7 +54,7 @@ public static class EtcdResponses
         var response = context.Response;
         response.ContentType = EtcdHeaders.JsonContentType;
         response.StatusCode = status;
-        var json = JsonSerializer.Serialize(message, ProtocolJsonContext.Default.String);
+        var json = JsonSerializer.Serialize(message, ProtocolJsonContext.Go.String);
         return response.WriteAsync("{\"message\":" + json + "}");
     }
 
@@ -85,7 +85,7 @@ public static class EtcdResponses
     public static async Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
         {
             JsonSerializer.Serialize(writer, value, typeInfo);
         }
@@ -99,9 +99,9 @@ public static class EtcdResponses
     public static async Task WriteWatchEventAsync(HttpResponse response, EtcdEvent etcdEvent, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
         {
-            JsonSerializer.Serialize(writer, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
+            JsonSerializer.Serialize(writer, etcdEvent, ProtocolJsonContext.Go.EtcdEvent);
         }
 
         buffer.Write(NewLine);
