@@ -62,7 +62,7 @@ public sealed class EtcdClient : IDisposable
     public async Task<StoreStatistics> GetStoreStatisticsAsync(CancellationToken cancellationToken = default)
     {
         var response = await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/stats/store"), cancellationToken);
-        return JsonSerializer.Deserialize(response.Body, ProtocolJsonContext.Go.StoreStatistics)
+        return JsonSerializer.Deserialize(response.Body, ProtocolJsonContext.Default.StoreStatistics)
             ?? throw new InvalidOperationException("empty /v2/stats/store");
     }
 
@@ -74,8 +74,8 @@ public sealed class EtcdClient : IDisposable
         var keys = await _transport.SendToAsync(endpoint, new EtcdRequest(HttpMethod.Get, "/v2/keys/?quorum=false&recursive=false&sorted=false"), cancellationToken);
         return new EndpointStatus(
             endpoint,
-            JsonSerializer.Deserialize(self.Body, ProtocolJsonContext.Go.ServerStatistics) ?? throw new InvalidOperationException("empty /v2/stats/self"),
-            JsonSerializer.Deserialize(version.Body, ProtocolJsonContext.Go.VersionInfo) ?? throw new InvalidOperationException("empty /version"),
+            JsonSerializer.Deserialize(self.Body, ProtocolJsonContext.Default.ServerStatistics) ?? throw new InvalidOperationException("empty /v2/stats/self"),
+            JsonSerializer.Deserialize(version.Body, ProtocolJsonContext.Default.VersionInfo) ?? throw new InvalidOperationException("empty /version"),
             keys.RaftIndex ?? 0,
             keys.RaftTerm ?? 0);
     }

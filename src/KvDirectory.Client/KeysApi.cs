@@ -127,7 +127,7 @@ public sealed class KeysApi
             throw ParseError(response);
         }
 
-        var parsed = JsonSerializer.Deserialize(response.Body, ProtocolJsonContext.Go.EtcdEvent)
+        var parsed = JsonSerializer.Deserialize(response.Body, ProtocolJsonContext.Default.EtcdEvent)
             ?? throw new EtcdException(EtcdErrorCode.ClientInternal, "empty answer");
         return parsed with { EtcdIndex = response.EtcdIndex ?? 0 };
     }
@@ -136,7 +136,7 @@ public sealed class KeysApi
     {
         try
         {
-            var error = JsonSerializer.Deserialize(response.Body, ProtocolJsonContext.Go.EtcdError);
+            var error = JsonSerializer.Deserialize(response.Body, ProtocolJsonContext.Default.EtcdError);
             if (error is not null && error.ErrorCode != 0)
             {
                 return EtcdException.FromError(error);

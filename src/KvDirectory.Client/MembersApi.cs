@@ -13,20 +13,20 @@ public sealed class MembersApi
     public async Task<IReadOnlyList<Member>> ListAsync(CancellationToken cancellationToken = default)
     {
         var response = await SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/members"), cancellationToken);
-        return Deserialize(response, ProtocolJsonContext.Go.MemberCollection).Members;
+        return Deserialize(response, ProtocolJsonContext.Default.MemberCollection).Members;
     }
 
     public async Task<Member> LeaderAsync(CancellationToken cancellationToken = default)
     {
         var response = await SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/members/leader"), cancellationToken);
-        return Deserialize(response, ProtocolJsonContext.Go.Member);
+        return Deserialize(response, ProtocolJsonContext.Default.Member);
     }
 
     public async Task<Member> AddAsync(string peerUrl, CancellationToken cancellationToken = default)
     {
         var body = JsonSerializer.Serialize(new MemberCreateRequest { PeerUrls = [peerUrl] }, ProtocolJsonContext.Go.MemberCreateRequest);
         var response = await SendAsync(new EtcdRequest(HttpMethod.Post, "/v2/members") { Body = body, ContentType = "application/json" }, cancellationToken);
-        return Deserialize(response, ProtocolJsonContext.Go.Member);
+        return Deserialize(response, ProtocolJsonContext.Default.Member);
     }
 
     public async Task RemoveAsync(string memberId, CancellationToken cancellationToken = default) =>

@@ -68,7 +68,141 @@ public sealed class GoJsonEncoder : JavaScriptEncoder
     public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten)
     {
         var destination = new Span<char>(buffer, bufferLength);
-        char shortForm = unicodeScalar switch
+        if (!WillEncode(unicodeScalar) && unicodeScalar != 0xFFFD)
+        {
+            // Only asked for characters it said it would encode (and for U+FFFD standing in for invalid input).
+            return TryWriteRaw(unicodeScalar, destination, out numberOfCharactersWritten);
+        }
+
+        numberOfCharactersWritten = WriteEscape(unicodeScalar, destination);
+        return numberOfCharactersWritten > 0;
+    }
+
+    /// <summary>The UTF-16 path (every .NET string value): runs that need no escaping are copied whole, no per-character virtual call.</summary>
+    public override OperationStatus Encode(ReadOnlySpan<char> source, Span<char> destination, out int charsConsumed, out int charsWritten, bool isFinalBlock = true)
+    {
+        var read = 0;
+        var written = 0;
+        while (read < source.Length)
+        {
+            var run = FindFirst(source[read..]);
+            var plain = run < 0 ? source.Length - read : run;
+            if (!source.Slice(read, plain).TryCopyTo(destination[written..]))
+            {
+                return Stop(OperationStatus.DestinationTooSmall, read, written, out charsConsumed, out charsWritten);
+            }
+
+            read += plain;
+            written += plain;
+            if (run < 0)
+            {
+                break;
+            }
+
+            var c = source[read];
+            if (char.IsHighSurrogate(c) && read + 1 == source.Length && !isFinalBlock)
+            {
+                return Stop(OperationStatus.NeedMoreData, read, written, out charsConsumed, out charsWritten);
+            }
+
+            // FindFirst stops only at a character to escape or a lone surrogate (written as Go writes invalid UTF-8).
+            var escaped = WriteEscape(char.IsSurrogate(c) ? 0xFFFD : c, destination[written..]);
+            if (escaped == 0)
+            {
+                return Stop(OperationStatus.DestinationTooSmall, read, written, out charsConsumed, out charsWritten);
+            }
+
+            read++;
+            written += escaped;
+        }
+
+        return Stop(OperationStatus.Done, read, written, out charsConsumed, out charsWritten);
+    }
+
+    /// <summary>The UTF-8 path: like Go, each byte that is not part of valid UTF-8 becomes one <c>\ufffd</c>.</summary>
+    public override OperationStatus EncodeUtf8(ReadOnlySpan<byte> utf8Source, Span<byte> utf8Destination, out int bytesConsumed, out int bytesWritten, bool isFinalBlock = true)
+    {
+        Span<char> escape = stackalloc char[6];
+        var read = 0;
+        var written = 0;
+        var plain = 0;
+        while (read + plain < utf8Source.Length)
+        {
+            var found = utf8Source[(read + plain)..].IndexOfAny(Utf8Candidates);
+            if (found < 0)
+            {
+                plain = utf8Source.Length - read;
+                break;
+            }
+
+            plain += found;
+            var at = read + plain;
+            var b = utf8Source[at];
+            var scalar = (int)b;
+            var length = 1;
+            if (b >= 0x80)
+            {
+                var status = Rune.DecodeFromUtf8(utf8Source[at..], out var rune, out var consumed);
+                if (status == OperationStatus.Done && rune.Value is not (0x2028 or 0x2029))
+                {
+                    plain += consumed;
+                    continue;
+                }
+
+                if (status == OperationStatus.NeedMoreData && !isFinalBlock)
+                {
+                    break;
+                }
+
+                // Go's utf8.DecodeRuneInString: an invalid byte is one RuneError of size 1, whatever follows it.
+                scalar = status == OperationStatus.Done ? rune.Value : 0xFFFD;
+                length = status == OperationStatus.Done ? consumed : 1;
+            }
+
+            if (!utf8Source.Slice(read, plain).TryCopyTo(utf8Destination[written..]))
+            {
+                return Stop(OperationStatus.DestinationTooSmall, read, written, out bytesConsumed, out bytesWritten);
+            }
+
+            written += plain;
+            read += plain;
+            plain = 0;
+            var count = WriteEscape(scalar, escape);
+            if (utf8Destination.Length - written < count)
+            {
+                return Stop(OperationStatus.DestinationTooSmall, read, written, out bytesConsumed, out bytesWritten);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                utf8Destination[written + i] = (byte)escape[i];
+            }
+
+            written += count;
+            read += length;
+        }
+
+        if (!utf8Source.Slice(read, plain).TryCopyTo(utf8Destination[written..]))
+        {
+            return Stop(OperationStatus.DestinationTooSmall, read, written, out bytesConsumed, out bytesWritten);
+        }
+
+        read += plain;
+        written += plain;
+        return Stop(read == utf8Source.Length ? OperationStatus.Done : OperationStatus.NeedMoreData, read, written, out bytesConsumed, out bytesWritten);
+    }
+
+    private static OperationStatus Stop(OperationStatus status, int read, int written, out int consumed, out int writtenOut)
+    {
+        consumed = read;
+        writtenOut = written;
+        return status;
+    }
+
+    /// <summary>Writes Go's escape of one scalar that needs one; 0 when it does not fit.</summary>
+    private static int WriteEscape(int scalar, Span<char> destination)
+    {
+        char shortForm = scalar switch
         {
             '"' => '"',
             '\\' => '\\',
@@ -81,28 +215,15 @@ public sealed class GoJsonEncoder : JavaScriptEncoder
         {
             if (destination.Length < 2)
             {
-                numberOfCharactersWritten = 0;
-                return false;
+                return 0;
             }
 
             destination[0] = '\\';
             destination[1] = shortForm;
-            numberOfCharactersWritten = 2;
-            return true;
+            return 2;
         }
 
-        if (!WillEncode(unicodeScalar))
-        {
-            if (unicodeScalar == 0xFFFD)
-            {
-                // Only reached for input that was not valid UTF-8/UTF-16: a real U+FFFD is written raw (WillEncode is false).
-                return TryWriteUnicodeEscape(0xFFFD, destination, out numberOfCharactersWritten);
-            }
-
-            return TryWriteRaw(unicodeScalar, destination, out numberOfCharactersWritten);
-        }
-
-        return TryWriteUnicodeEscape(unicodeScalar, destination, out numberOfCharactersWritten);
+        return TryWriteUnicodeEscape(scalar, destination, out var written) ? written : 0;
     }
 
     private static int FindFirst(ReadOnlySpan<char> text)

@@ -23,9 +23,12 @@ namespace KvDirectory.Protocol;
 public sealed partial class ProtocolJsonContext : JsonSerializerContext
 {
     /// <summary>
-    /// The context every answer is written with: <see cref="Default"/>'s options plus <see cref="GoJsonEncoder"/>, so strings
-    /// are escaped as etcd's Go encoding/json escapes them. (A <see cref="Utf8JsonWriter"/> escapes with its own
-    /// <see cref="JsonWriterOptions.Encoder"/>: create it with <see cref="GoJsonEncoder.WriterOptions"/>.)
+    /// <see cref="Default"/>'s options plus <see cref="GoJsonEncoder"/>: for <c>JsonSerializer.Serialize</c> to a string or
+    /// a stream, which creates its own writer from these options, so strings are escaped as etcd's Go encoding/json
+    /// escapes them. Its type infos do not take the source-generated fast path (System.Text.Json uses it only with the
+    /// default encoder): on a hot path, serialise <see cref="Default"/>'s type info into a <see cref="Utf8JsonWriter"/>
+    /// created with <see cref="GoJsonEncoder.WriterOptions"/> instead — string values are escaped by the writer's encoder
+    /// on the fast path too (as <c>EtcdResponses</c> does for every answer).
     /// </summary>
     public static ProtocolJsonContext Go => GoHolder.Instance;
 

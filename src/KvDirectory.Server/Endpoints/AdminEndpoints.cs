@@ -47,7 +47,7 @@ public static class AdminEndpoints
 
             var (index, sha256) = store.ComputeIndexedDigest();
             var digest = new StoreDigest { Index = index, Sha256 = sha256 };
-            await EtcdResponses.WriteJsonAsync(context.Response, digest, ProtocolJsonContext.Go.StoreDigest, EtcdHeaders.JsonContentType);
+            await EtcdResponses.WriteJsonAsync(context.Response, digest, ProtocolJsonContext.Default.StoreDigest, EtcdHeaders.JsonContentType);
         });
         return endpoints;
     }

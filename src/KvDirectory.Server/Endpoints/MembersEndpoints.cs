@@ -59,10 +59,10 @@ public static class MembersEndpoints
         switch (rest)
         {
             case "":
-                await EtcdResponses.WriteJsonAsync(context.Response, state.ToMemberCollection(), ProtocolJsonContext.Go.MemberCollection, EtcdHeaders.JsonContentType);
+                await EtcdResponses.WriteJsonAsync(context.Response, state.ToMemberCollection(), ProtocolJsonContext.Default.MemberCollection, EtcdHeaders.JsonContentType);
                 break;
             case "leader" when state.Find(log.Status.LeaderId) is { } leader:
-                await EtcdResponses.WriteJsonAsync(context.Response, ClusterState.ToWire(leader), ProtocolJsonContext.Go.Member, EtcdHeaders.JsonContentType);
+                await EtcdResponses.WriteJsonAsync(context.Response, ClusterState.ToWire(leader), ProtocolJsonContext.Default.Member, EtcdHeaders.JsonContentType);
                 break;
             case "leader":
                 await EtcdResponses.WriteMessageErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "During election");
@@ -93,7 +93,7 @@ public static class MembersEndpoints
         {
             var added = new Member { Id = MemberId.Format(change.MemberId), Name = string.Empty, PeerUrls = peerUrls, ClientUrls = [] };
             context.Response.StatusCode = StatusCodes.Status201Created;
-            await EtcdResponses.WriteJsonAsync(context.Response, added, ProtocolJsonContext.Go.Member, EtcdHeaders.JsonContentType);
+            await EtcdResponses.WriteJsonAsync(context.Response, added, ProtocolJsonContext.Default.Member, EtcdHeaders.JsonContentType);
         }
     }
 

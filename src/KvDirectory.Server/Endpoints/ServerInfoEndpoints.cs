@@ -19,7 +19,7 @@ public static class ServerInfoEndpoints
             ? EtcdResponses.WriteJsonAsync(
                 context.Response,
                 new VersionInfo { Server = EtcdServerVersion, Cluster = EtcdClusterVersion },
-                ProtocolJsonContext.Go.VersionInfo,
+                ProtocolJsonContext.Default.VersionInfo,
                 EtcdHeaders.JsonContentType)
             : EtcdResponses.WriteMethodNotAllowedAsync(context, "GET"));
         endpoints.Map("/health", HealthAsync);

@@ -16,12 +16,12 @@ public static class StatsEndpoints
     public static IEndpointRouteBuilder MapStatsEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.Map("/v2/stats/store", (HttpContext context, V2Store store) =>
-            GetOnly(context, () => EtcdResponses.WriteJsonAsync(context.Response, store.GetStatistics(), ProtocolJsonContext.Go.StoreStatistics, EtcdHeaders.JsonContentType)));
+            GetOnly(context, () => EtcdResponses.WriteJsonAsync(context.Response, store.GetStatistics(), ProtocolJsonContext.Default.StoreStatistics, EtcdHeaders.JsonContentType)));
         endpoints.Map("/v2/stats/self", (HttpContext context, ClusterStateHolder cluster, ICommandLog log, NodeInfo node, RaftStatistics stats, TimeProvider time) =>
-            GetOnly(context, () => EtcdResponses.WriteJsonAsync(context.Response, SelfStatistics(cluster.Current, log.Status, node, stats, time), ProtocolJsonContext.Go.ServerStatistics, EtcdHeaders.JsonContentType)));
+            GetOnly(context, () => EtcdResponses.WriteJsonAsync(context.Response, SelfStatistics(cluster.Current, log.Status, node, stats, time), ProtocolJsonContext.Default.ServerStatistics, EtcdHeaders.JsonContentType)));
         endpoints.Map("/v2/stats/leader", (HttpContext context, ClusterStateHolder cluster, ICommandLog log, RaftStatistics stats) =>
             GetOnly(context, () => log.Status.Role == NodeRole.Leader
-                ? EtcdResponses.WriteJsonAsync(context.Response, LeaderStatistics(cluster.Current, stats), ProtocolJsonContext.Go.LeaderStatistics, EtcdHeaders.JsonContentType)
+                ? EtcdResponses.WriteJsonAsync(context.Response, LeaderStatistics(cluster.Current, stats), ProtocolJsonContext.Default.LeaderStatistics, EtcdHeaders.JsonContentType)
                 : EtcdResponses.WriteMessageErrorAsync(context, StatusCodes.Status403Forbidden, "not current leader")));
         return endpoints;
     }

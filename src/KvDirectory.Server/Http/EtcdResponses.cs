@@ -29,7 +29,7 @@ public static class EtcdResponses
             etcdEvent = etcdEvent with { Node = null, PrevNode = null };
         }
 
-        return WriteJsonAsync(response, etcdEvent, ProtocolJsonContext.Go.EtcdEvent);
+        return WriteJsonAsync(response, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
     }
 
     public static void SetIndexHeaders(HttpResponse response, long etcdIndex, ConsensusStatus status)
@@ -45,7 +45,7 @@ public static class EtcdResponses
         response.Headers[EtcdHeaders.EtcdIndex] = error.Index.ToString(CultureInfo.InvariantCulture);
         response.ContentType = EtcdHeaders.JsonContentType;
         response.StatusCode = statusOverride ?? error.HttpStatus;
-        return WriteJsonAsync(response, error.ToError(), ProtocolJsonContext.Go.EtcdError);
+        return WriteJsonAsync(response, error.ToError(), ProtocolJsonContext.Default.EtcdError);
     }
 
     /// <summary>etcd's non-key errors (members, stats): <c>{"message":"…"}</c> with the given status.</summary>
@@ -82,6 +82,10 @@ public static class EtcdResponses
         return WriteJsonAsync(response, value, typeInfo);
     }
 
+    /// <summary>
+    /// Writes JSON escaped as Go escapes it: the writer's <see cref="GoJsonEncoder"/> escapes every string, whatever context
+    /// <paramref name="typeInfo"/> comes from; <see cref="ProtocolJsonContext.Default"/>'s keeps the source-generated fast path.
+    /// </summary>
     public static async Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -101,7 +105,7 @@ public static class EtcdResponses
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
         {
-            JsonSerializer.Serialize(writer, etcdEvent, ProtocolJsonContext.Go.EtcdEvent);
+            JsonSerializer.Serialize(writer, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
         }
 
         buffer.Write(NewLine);

@@ -46,7 +46,7 @@ public static class MemberRequestReader
         MemberCreateRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize(json, ProtocolJsonContext.Go.MemberCreateRequest);
+            request = JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.MemberCreateRequest);
         }
         catch (JsonException)
         {

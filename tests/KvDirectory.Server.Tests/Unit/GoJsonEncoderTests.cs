@@ -64,6 +64,42 @@ public sealed class GoJsonEncoderTests
         Encoding.UTF8.GetString(buffer.WrittenSpan).Should().Be("\"a\\ufffdb\\ufffdc\\ufffd\\ufffd\\ufffdd\"");
     }
 
+    [Fact]
+    public void Writes_each_byte_of_a_truncated_or_overlong_sequence_as_its_own_replacement_character()
+    {
+        // etcd: PUT value=a%E4%B8b%F0%9F%98c%C0%AFd%F4%90%80%80e (Go's DecodeRune: an invalid byte is RuneError of size 1)
+        byte[] value = [(byte)'a', 0xE4, 0xB8, (byte)'b', 0xF0, 0x9F, 0x98, (byte)'c', 0xC0, 0xAF, (byte)'d', 0xF4, 0x90, 0x80, 0x80, (byte)'e'];
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
+        {
+            writer.WriteStringValue(value);
+        }
+
+        Encoding.UTF8.GetString(buffer.WrittenSpan).Should().Be(
+            "\"a\\ufffd\\ufffdb\\ufffd\\ufffd\\ufffdc\\ufffd\\ufffdd\\ufffd\\ufffd\\ufffd\\ufffde\"");
+    }
+
+    [Fact]
+    public void Encode_reports_a_destination_too_small_and_a_split_surrogate_pair()
+    {
+        var destination = new char[4];
+        GoJsonEncoder.Instance.Encode("ab<", destination, out var consumed, out var written).Should().Be(OperationStatus.DestinationTooSmall);
+        (consumed, written).Should().Be((2, 2));
+
+        var wide = new char[16];
+        GoJsonEncoder.Instance.Encode("a\ud83d", wide, out consumed, out written, isFinalBlock: false).Should().Be(OperationStatus.NeedMoreData);
+        (consumed, written).Should().Be((1, 1));
+        GoJsonEncoder.Instance.Encode("a\ud83d\ude00<", wide, out consumed, out written).Should().Be(OperationStatus.Done);
+        new string(wide, 0, written).Should().Be("a😀\\u003c");
+        consumed.Should().Be(4);
+
+        var bytes = new byte[16];
+        GoJsonEncoder.Instance.EncodeUtf8("a\"中"u8, bytes, out consumed, out written).Should().Be(OperationStatus.Done);
+        Encoding.UTF8.GetString(bytes, 0, written).Should().Be("a\\\"中");
+        GoJsonEncoder.Instance.EncodeUtf8([(byte)'a', 0xE4, 0xB8], bytes, out consumed, out written, isFinalBlock: false).Should().Be(OperationStatus.NeedMoreData);
+        (consumed, written).Should().Be((1, 1));
+    }
+
     [Theory]
     [InlineData("é中😀+'", -1)]
     [InlineData("ab\u2028", 2)]
@@ -109,6 +145,28 @@ public sealed class GoJsonEncoderTests
         var error = new EtcdError { ErrorCode = 101, Message = "Compare failed", Cause = "[x\"y != é+']", Index = 7 };
         JsonSerializer.Serialize(error, ProtocolJsonContext.Go.EtcdError).Should().Be(
             "{\"errorCode\":101,\"message\":\"Compare failed\",\"cause\":\"[x\\\"y != é+']\",\"index\":7}");
+    }
+
+    [Fact]
+    public void The_default_contexts_fast_path_into_a_go_writer_escapes_like_go()
+    {
+        // What EtcdResponses does for every answer: Default's source-generated type info, the writer's Go encoder.
+        var etcdEvent = new EtcdEvent
+        {
+            Action = "compareAndSwap",
+            Node = new EtcdNode { Key = "/k\"é", Value = "<a href='x'>+</a>\b", ModifiedIndex = 9, CreatedIndex = 8 },
+            PrevNode = new EtcdNode { Key = "/k\"é", Value = "\u2029\\", ModifiedIndex = 8, CreatedIndex = 8 },
+        };
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
+        {
+            JsonSerializer.Serialize(writer, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
+        }
+
+        var expected = "{\"action\":\"compareAndSwap\",\"node\":{\"key\":\"/k\\\"é\",\"value\":\"\\u003ca href='x'\\u003e+\\u003c/a\\u003e\\u0008\",\"modifiedIndex\":9,\"createdIndex\":8},"
+            + "\"prevNode\":{\"key\":\"/k\\\"é\",\"value\":\"\\u2029\\\\\",\"modifiedIndex\":8,\"createdIndex\":8}}";
+        Encoding.UTF8.GetString(buffer.WrittenSpan).Should().Be(expected);
+        JsonSerializer.Serialize(etcdEvent, ProtocolJsonContext.Go.EtcdEvent).Should().Be(expected, "the Go context writes the same bytes");
     }
 
     [Fact]
