@@ -24,7 +24,7 @@ public sealed class MembersApi
 
     public async Task<Member> AddAsync(string peerUrl, CancellationToken cancellationToken = default)
     {
-        var body = JsonSerializer.Serialize(new MemberCreateRequest { PeerUrls = [peerUrl] }, ProtocolJsonContext.Default.MemberCreateRequest);
+        var body = JsonSerializer.Serialize(new MemberCreateRequest { PeerUrls = [peerUrl] }, ProtocolJsonContext.Go.MemberCreateRequest);
         var response = await SendAsync(new EtcdRequest(HttpMethod.Post, "/v2/members") { Body = body, ContentType = "application/json" }, cancellationToken);
         return Deserialize(response, ProtocolJsonContext.Default.Member);
     }
@@ -34,7 +34,7 @@ public sealed class MembersApi
 
     public async Task UpdateAsync(string memberId, IReadOnlyList<string> peerUrls, CancellationToken cancellationToken = default)
     {
-        var body = JsonSerializer.Serialize(new MemberCreateRequest { PeerUrls = peerUrls }, ProtocolJsonContext.Default.MemberCreateRequest);
+        var body = JsonSerializer.Serialize(new MemberCreateRequest { PeerUrls = peerUrls }, ProtocolJsonContext.Go.MemberCreateRequest);
         await SendAsync(new EtcdRequest(HttpMethod.Put, "/v2/members/" + GoUrl.EscapePath(memberId)) { Body = body, ContentType = "application/json" }, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace KvDirectory.Protocol;
@@ -19,4 +20,24 @@ namespace KvDirectory.Protocol;
 [JsonSerializable(typeof(MemberCreateRequest))]
 [JsonSerializable(typeof(VersionInfo))]
 [JsonSerializable(typeof(HealthStatus))]
-public sealed partial class ProtocolJsonContext : JsonSerializerContext;
+public sealed partial class ProtocolJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// <see cref="Default"/>'s options plus <see cref="GoJsonEncoder"/>: for <c>JsonSerializer.Serialize</c> to a string or
+    /// a stream, which creates its own writer from these options, so strings are escaped as etcd's Go encoding/json
+    /// escapes them. Its type infos do not take the source-generated fast path (System.Text.Json uses it only with the
+    /// default encoder): on a hot path, serialise <see cref="Default"/>'s type info into a <see cref="Utf8JsonWriter"/>
+    /// created with <see cref="GoJsonEncoder.WriterOptions"/> instead — string values are escaped by the writer's encoder
+    /// on the fast path too (as <c>EtcdResponses</c> does for every answer).
+    /// </summary>
+    public static ProtocolJsonContext Go => GoHolder.Instance;
+
+    /// <summary>Built on first use, once <see cref="Default"/> exists (static initialisers of partial files run in no fixed order).</summary>
+    private static class GoHolder
+    {
+        public static readonly ProtocolJsonContext Instance = new(WithGoEncoder(Default.Options));
+
+        private static JsonSerializerOptions WithGoEncoder(JsonSerializerOptions defaults) =>
+            new(defaults) { Encoder = GoJsonEncoder.Instance, TypeInfoResolver = null };
+    }
+}

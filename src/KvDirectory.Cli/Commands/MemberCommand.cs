@@ -49,7 +49,7 @@ public static class MemberCommand
                     session.Output.Write(TableWriter.Render(["ID", "Status", "Name", "Peer Addrs", "Client Addrs", "Is Learner"], members.Select(Row).ToList()));
                     break;
                 case OutputFormat.Json:
-                    session.Output.WriteLine(JsonSerializer.Serialize(new MemberCollection { Members = members }, ProtocolJsonContext.Default.MemberCollection));
+                    session.Output.WriteLine(JsonSerializer.Serialize(new MemberCollection { Members = members }, ProtocolJsonContext.Go.MemberCollection));
                     break;
                 case OutputFormat.Simple:
                     foreach (var member in members)

@@ -54,7 +54,7 @@ public static class EtcdResponses
         var response = context.Response;
         response.ContentType = EtcdHeaders.JsonContentType;
         response.StatusCode = status;
-        var json = JsonSerializer.Serialize(message, ProtocolJsonContext.Default.String);
+        var json = JsonSerializer.Serialize(message, ProtocolJsonContext.Go.String);
         return response.WriteAsync("{\"message\":" + json + "}");
     }
 
@@ -82,10 +82,14 @@ public static class EtcdResponses
         return WriteJsonAsync(response, value, typeInfo);
     }
 
+    /// <summary>
+    /// Writes JSON escaped as Go escapes it: the writer's <see cref="GoJsonEncoder"/> escapes every string, whatever context
+    /// <paramref name="typeInfo"/> comes from; <see cref="ProtocolJsonContext.Default"/>'s keeps the source-generated fast path.
+    /// </summary>
     public static async Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
         {
             JsonSerializer.Serialize(writer, value, typeInfo);
         }
@@ -99,7 +103,7 @@ public static class EtcdResponses
     public static async Task WriteWatchEventAsync(HttpResponse response, EtcdEvent etcdEvent, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
         {
             JsonSerializer.Serialize(writer, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
         }

@@ -42,6 +42,13 @@ public static class ResponseComparer
             CompareJson("$", reference.Json, candidate.Json, differences);
         }
 
+        if (!reference.NonGoStrings.SequenceEqual(candidate.NonGoStrings, StringComparer.Ordinal))
+        {
+            var left = reference.NonGoStrings.Count == 0 ? "(all as Go writes them)" : string.Join(", ", reference.NonGoStrings);
+            var right = candidate.NonGoStrings.Count == 0 ? "(all as Go writes them)" : string.Join(", ", candidate.NonGoStrings);
+            differences.Add($"string escaping: {left} != {right}");
+        }
+
         return differences;
     }
 

@@ -41,7 +41,7 @@ public static partial class ResponseNormaliser
         }
 
         json = mode == CompareMode.Shape ? Shape(json) : Values(json, rebase, keepListingOrder);
-        return new NormalisedResponse(snapshot.Status, headers, json, null);
+        return new NormalisedResponse(snapshot.Status, headers, json, null) { NonGoStrings = GoEscaping.NonGoStrings(body) };
     }
 
     private static JsonNode? TryParse(string body)

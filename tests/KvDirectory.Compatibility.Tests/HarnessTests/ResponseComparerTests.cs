@@ -96,4 +96,24 @@ public sealed class ResponseComparerTests
         ResponseComparer.Differences(left, other).Should().HaveCount(2);
         JsonNode.DeepEquals(left.Json, same.Json).Should().BeTrue();
     }
+
+    [Fact]
+    public void The_same_value_escaped_otherwise_than_go_is_a_difference() =>
+        Compare(Json(200, """{"node":{"key":"/a\"b\u003cé","value":"+'"}}"""), Ten,
+                Json(200, """{"node":{"key":"/a\u0022b\u003Cé","value":"\u002B\u0027"}}"""), Ten)
+            .Should().ContainSingle().Which.Should().StartWith("string escaping: (all as Go writes them) != ");
+
+    [Fact]
+    public void Strings_escaped_as_go_escapes_them_are_equal() =>
+        Compare(Json(200, """{"node":{"key":"/a\"b\\\u003c\u003e\u0026\u0001\u0008\u000c\n\t\u2028é😀","value":"+'/"}}"""), Ten,
+                Json(200, """{"node":{"key":"/a\"b\\\u003c\u003e\u0026\u0001\u0008\u000c\n\t\u2028é😀","value":"+'/"}}"""), Ten)
+            .Should().BeEmpty();
+
+    [Theory]
+    [InlineData("a\"b", "a\\\"b")]
+    [InlineData("<>&\u2028\u2029", "\\u003c\\u003e\\u0026\\u2028\\u2029")]
+    [InlineData("\b\f\n\r\t\u0001", "\\u0008\\u000c\\n\\r\\t\\u0001")]
+    [InlineData("é中+'/\u007f", "é中+'/\u007f")]
+    public void Go_escaping_reference_matches_what_etcd_writes(string value, string expected) =>
+        GoEscaping.Escape(value).Should().Be(expected);
 }

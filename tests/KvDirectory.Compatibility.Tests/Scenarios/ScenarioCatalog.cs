@@ -18,7 +18,8 @@ public static class ScenarioCatalog
             .Concat(PathAndEndpointScenarios.All())
             .Concat(WatchHistoryScenarios.All())
             .Concat(ClientPatternScenarios.All())
-            .Concat(EdgeScenarios.All());
+            .Concat(EdgeScenarios.All())
+            .Concat(EscapingScenarios.All());
         var byName = new Dictionary<string, Scenario>(StringComparer.Ordinal);
         var prefixes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var scenario in all)

@@ -62,4 +62,14 @@ public sealed class BlockingWatchTests(DifferentialPair pair)
     [Fact]
     public Task A_stream_watch_delivers_two_events() =>
         new WatchScript("stream watch delivers two events", [Put("/a", "value=one")], Keys("/a?wait=true&stream=true"), [Put("/a", "value=two"), Put("/a", "value=three")], StreamEvents: 2).CompareAsync(pair);
+
+    [Fact]
+    public Task A_blocking_watch_answer_escapes_strings_as_go_does() =>
+        new WatchScript("blocking watch answer escapes as Go", [Put("/k%22%3C%C3%A9", "value=%22one%22%5C")], Keys("/k%22%3C%C3%A9?wait=true"),
+            [Put("/k%22%3C%C3%A9", "value=%3Ctwo%3E%26%2B%27%E2%80%A8%01%08%F0%9F%98%80")]).CompareAsync(pair);
+
+    [Fact]
+    public Task A_stream_watch_escapes_strings_as_go_does() =>
+        new WatchScript("stream watch escapes as Go", [Put("/d?dir=true")], Keys("/d?wait=true&recursive=true&stream=true"),
+            [Put("/d/k%E2%80%A9", "value=%22a%22%3C%3E"), Put("/d/k%5C%2B", "value=%E4%B8%AD%0A%1F%27")], StreamEvents: 2).CompareAsync(pair);
 }
