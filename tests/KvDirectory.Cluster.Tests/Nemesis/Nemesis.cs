@@ -43,22 +43,29 @@ public sealed class Nemesis : IDisposable
 
     public int FaultsInjected { get; private set; }
 
-    /// <summary>Faults, each held for a while then undone, then a quiet spell, until <paramref name="duration"/> is up.</summary>
+    /// <summary>
+    /// Faults, each held for a while then undone, then a quiet spell, until <paramref name="duration"/> is up; the
+    /// last fault is cut short at the end rather than overrunning it.
+    /// </summary>
     public async Task RunAsync(TimeSpan duration)
     {
         var end = _clock.Elapsed + duration;
-        while (_clock.Elapsed < end)
+        while (end - _clock.Elapsed > MinimumHold)
         {
             var fault = Faults[_random.Next(Faults.Length)];
             var hold = TimeSpan.FromMilliseconds(_random.Next(300, 2_500));
             var quiet = TimeSpan.FromMilliseconds(_random.Next(100, 1_200));
             var undo = await InjectAsync(fault);
             FaultsInjected++;
-            await Task.Delay(hold);
+            await Task.Delay(Min(hold, end - _clock.Elapsed));
             await undo();
-            await Task.Delay(quiet);
+            await Task.Delay(Min(quiet, end - _clock.Elapsed));
         }
     }
+
+    private static readonly TimeSpan MinimumHold = TimeSpan.FromMilliseconds(300);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b < TimeSpan.Zero ? TimeSpan.Zero : b;
 
     /// <summary>Back to a whole cluster: every link healed, every paused member continued, every killed member started.</summary>
     public void HealAll()

@@ -33,9 +33,11 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
         ];
         log($"seed {seed}: {clients} clients, keys {string.Join(' ', keys)}, flags {string.Join(' ', flags)}; {repro}");
 
-        var clock = Stopwatch.StartNew();
+        var startup = Stopwatch.StartNew();
         await using var cluster = await ThreeNodeCluster.StartAsync(dialThroughProxies: true, flags);
         await cluster.WaitForLeaderAsync();
+        log($"cluster up with a leader in {startup.Elapsed.TotalSeconds:F1} s");
+        var clock = Stopwatch.StartNew();
         var recorder = new HistoryRecorder();
         using var client = new KeyOperationClient(ClientTimeout, clients);
         using var nemesis = new Nemesis(cluster, new Random(random.Next()), clock);
@@ -65,6 +67,7 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
 
             log($"fault phase: {(clock.Elapsed - started).TotalSeconds:F1} s, {workload.Completed} operations, {workload.AcknowledgedWrites} acknowledged writes, {workload.Unknown} unknown, {nemesis.FaultsInjected} faults");
             log(string.Join(Environment.NewLine, nemesis.Events));
+            var healing = Stopwatch.StartNew();
 
             nemesis.HealAll();
             await cluster.WaitForLeaderAsync();
@@ -77,11 +80,11 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
             var digest = await check.WaitForIdenticalStoresAsync();
             await check.ReadEveryKeyEverywhereAsync(keys);
             var agreed = await check.AgreedLocalValuesAsync(keys);
-            log($"converged at store index {digest.Index}; final values {string.Join(", ", agreed.Select(p => $"{p.Key}={p.Value ?? "<absent>"}"))}");
+            log($"healed and converged in {healing.Elapsed.TotalSeconds:F1} s at store index {digest.Index}; final values {string.Join(", ", agreed.Select(p => $"{p.Key}={p.Value ?? "<absent>"}"))}");
 
             var history = recorder.ToHistory();
             var result = LinearizabilityChecker.Check(history, new CheckOptions { Timeout = TimeSpan.FromSeconds(60) });
-            log($"checked {history.Count} operations over {keys.Length} keys: {result.Verdict} in {result.Elapsed.TotalMilliseconds:F0} ms ({result.Steps} steps); whole run {clock.Elapsed.TotalSeconds:F1} s");
+            log($"checked {history.Count} operations over {keys.Length} keys: {result.Verdict} in {result.Elapsed.TotalMilliseconds:F0} ms ({result.Steps} steps); whole run {startup.Elapsed.TotalSeconds:F1} s");
             if (!result.IsLinearizable)
             {
                 throw new NemesisAnomalyException($"{result.Describe()}{Environment.NewLine}{Context()}", result);

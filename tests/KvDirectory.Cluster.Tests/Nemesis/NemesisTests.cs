@@ -7,11 +7,11 @@ namespace KvDirectory.Cluster.Tests.Nemesis;
 /// The linearizability promise under faults: concurrent clients set / swap / quorum-get / delete against random
 /// members while the <see cref="Nemesis"/> kills, pauses and partitions (the leader included). Zero anomalies,
 /// no acknowledged write lost, identical stores on every member once healed.
-/// Seeds 1–10 by default (each run about 20 s); KVDIR_LONG=1 runs seeds 1–200; KVDIR_SEED=n runs seed n alone.
+/// Seeds 1–10 by default (each run about 20 s: start-up, 12 s of faults, healing, checking); KVDIR_LONG=1 runs seeds 1–200; KVDIR_SEED=n runs seed n alone.
 /// </summary>
 public sealed class NemesisTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan FaultPhase = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan FaultPhase = TimeSpan.FromSeconds(12);
 
     public static TheoryData<int> Seeds()
     {
