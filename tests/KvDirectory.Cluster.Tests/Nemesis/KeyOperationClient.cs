@@ -27,18 +27,20 @@ public sealed class KeyOperationClient : IDisposable
     }
 
     /// <summary>
-    /// The output the member answered. Throws <see cref="HttpRequestException"/> or <see cref="TaskCanceledException"/>
-    /// when no answer came (the caller records an unknown outcome), <see cref="InvalidOperationException"/> for an
-    /// answer no register operation can get (a bug in the test or the server, never to be read as unknown).
+    /// The output the member answered, and the answer in short ("412 errorCode 101") for tallies. Throws
+    /// <see cref="HttpRequestException"/> or <see cref="TaskCanceledException"/> when no answer came (the caller
+    /// records an unknown outcome), <see cref="InvalidOperationException"/> for an answer no register operation can
+    /// get (a bug in the test or the server, never to be read as unknown).
     /// </summary>
-    public async Task<OperationOutput> ExecuteAsync(Uri member, OperationInput input)
+    public async Task<(OperationOutput Output, string Answer)> ExecuteAsync(Uri member, OperationInput input)
     {
         ArgumentNullException.ThrowIfNull(member);
         ArgumentNullException.ThrowIfNull(input);
         using var request = ToRequest(member, input);
         using var response = await _http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        return Interpret(input, response.StatusCode, body);
+        var output = Interpret(input, response.StatusCode, body);
+        return (output, $"{(int)response.StatusCode} errorCode {ErrorCode(body)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
     }
 
     /// <summary>Whether the request failed because nothing listens on the member's port (it is down).</summary>
@@ -75,7 +77,7 @@ public sealed class KeyOperationClient : IDisposable
             // A 5xx from the HTTP stack may have no etcd body; a 2xx or 4xx without one is rejected below.
         }
 
-        int? errorCode = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errorCode", out var e) ? e.GetInt32() : null;
+        var errorCode = ErrorCode(root);
         if (code is >= 200 and < 300 && errorCode is null && root.ValueKind == JsonValueKind.Object)
         {
             if (input.Kind != OperationKind.Get)
@@ -101,6 +103,21 @@ public sealed class KeyOperationClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static int? ErrorCode(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errorCode", out var e) ? e.GetInt32() : null;
+
+    private static int? ErrorCode(string body)
+    {
+        try
+        {
+            return ErrorCode(JsonDocument.Parse(body).RootElement);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static InvalidOperationException Unexpected(OperationInput input, HttpStatusCode status, string body) =>
         new($"{input} answered {(int)status} {status}: {body}");

@@ -42,7 +42,7 @@ public sealed class NemesisHarnessTests
         var recorder = new HistoryRecorder();
         using var client = new KeyOperationClient(NemesisRun.ClientTimeout, 1);
         var write = recorder.Call(0, OperationInput.Set(Key, "real"));
-        write.Return(await client.ExecuteAsync(cluster.Members[0].ClientUrl, write.Input));
+        write.Return((await client.ExecuteAsync(cluster.Members[0].ClientUrl, write.Input)).Output);
         // Acknowledged in the history, never sent: exactly what a lost write looks like to the checker.
         recorder.Call(1, OperationInput.Set(Key, "phantom")).ReturnOk();
         var check = new ConvergenceCheck(cluster, recorder, client);
@@ -98,6 +98,18 @@ public sealed class NemesisHarnessTests
         KeyOperationClient.Interpret(OperationInput.Get(Key), HttpStatusCode.OK,
             """{"action":"get","node":{"key":"/nemesis-0","value":"c1.4","modifiedIndex":8,"createdIndex":3}}""")
             .Should().Be(OperationOutput.Read("c1.4"));
+    }
+
+    [Fact]
+    public void Only_reads_without_an_answer_are_dropped_before_checking_and_a_lost_write_is_still_caught()
+    {
+        var history = LostWriteHistory(finalRead: "a").ToHistory().ToList();
+        history.Add(Operation.Abandoned(3, 50, OperationInput.Get(Key)));
+
+        var reduced = UnansweredReads.Drop(history);
+
+        reduced.Should().HaveCount(history.Count - 1).And.Contain(o => o.IsUnknown && o.Input.Kind == OperationKind.CompareAndSwap);
+        LinearizabilityChecker.Check(reduced).Verdict.Should().Be(Verdict.NotLinearizable);
     }
 
     [Fact]

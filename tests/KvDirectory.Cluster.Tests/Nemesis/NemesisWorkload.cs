@@ -8,7 +8,9 @@ namespace KvDirectory.Cluster.Tests.Nemesis;
 /// swaps conflict) against random members, every operation recorded in a <see cref="HistoryRecorder"/>.
 /// Each client draws from its own seeded <see cref="Random"/>; every written value is unique ("c2.17"), so a read
 /// names the one write it saw. A client that finds a member down (connection refused) leaves it alone for a while,
-/// so a dead member does not flood the history with unknown outcomes.
+/// so a dead member does not flood the history with unknown outcomes; after any unknown outcome a client backs off
+/// briefly, as a real client would, so an election answering errors at once does not either (every unknown write
+/// stays open to the end of the history, and too many make the check exponential).
 /// </summary>
 public sealed class NemesisWorkload
 {
@@ -21,6 +23,7 @@ public sealed class NemesisWorkload
     private int _acknowledgedWrites;
     private int _unknown;
     private int _completed;
+    private readonly Dictionary<string, int> _unknownCauses = new(StringComparer.Ordinal);
 
     public NemesisWorkload(ThreeNodeCluster cluster, HistoryRecorder recorder, KeyOperationClient client, int seed, IReadOnlyList<string> keys)
     {
@@ -38,6 +41,18 @@ public sealed class NemesisWorkload
     public int Unknown => Volatile.Read(ref _unknown);
 
     public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Why outcomes were unknown ("timeout", "refused", "500 errorCode 300" …), with counts.</summary>
+    public string UnknownCauses
+    {
+        get
+        {
+            lock (_unknownCauses)
+            {
+                return string.Join(", ", _unknownCauses.OrderByDescending(p => p.Value).Select(p => $"{p.Key}: {p.Value}"));
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="clients"/> clients until <paramref name="stop"/>; each finishes the request it has in flight.</summary>
     public Task RunAsync(int clients, CancellationToken stop) =>
@@ -74,22 +89,24 @@ public sealed class NemesisWorkload
 
             var pending = _recorder.Call(clientId, input);
             OperationOutput output;
+            string answer;
             try
             {
-                output = await _client.ExecuteAsync(_cluster.Members[memberIndex].ClientUrl, input);
+                (output, answer) = await _client.ExecuteAsync(_cluster.Members[memberIndex].ClientUrl, input);
             }
             catch (HttpRequestException error)
             {
-                if (KeyOperationClient.IsRefused(error))
+                var refused = KeyOperationClient.IsRefused(error);
+                if (refused)
                 {
                     avoidUntil[memberIndex] = DateTime.UtcNow + AvoidDownMemberFor;
                 }
 
-                output = OperationOutput.Unknown();
+                (output, answer) = (OperationOutput.Unknown(), refused ? "refused" : $"{error.HttpRequestError}");
             }
             catch (TaskCanceledException)
             {
-                output = OperationOutput.Unknown();
+                (output, answer) = (OperationOutput.Unknown(), "timeout");
             }
 
             pending.Return(output);
@@ -97,6 +114,12 @@ public sealed class NemesisWorkload
             if (output.Kind == ResultKind.Unknown)
             {
                 Interlocked.Increment(ref _unknown);
+                lock (_unknownCauses)
+                {
+                    _unknownCauses[$"{input.Kind} {answer}"] = _unknownCauses.GetValueOrDefault($"{input.Kind} {answer}") + 1;
+                }
+
+                await Task.Delay(random.Next(50, 250), CancellationToken.None);
                 continue;
             }
 
