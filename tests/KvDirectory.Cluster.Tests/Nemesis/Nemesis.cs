@@ -53,7 +53,8 @@ public sealed class Nemesis : IDisposable
         while (end - _clock.Elapsed > MinimumHold)
         {
             var fault = Faults[_random.Next(Faults.Length)];
-            var hold = TimeSpan.FromMilliseconds(_random.Next(300, 2_500));
+            // Up to longer than the clients' 3 s timeout, so a pause also shows as requests that never answer.
+            var hold = TimeSpan.FromMilliseconds(_random.Next(300, 3_500));
             var quiet = TimeSpan.FromMilliseconds(_random.Next(100, 1_200));
             var undo = await InjectAsync(fault);
             FaultsInjected++;
