@@ -14,6 +14,7 @@ namespace KvDirectory.Cluster.Tests.Nemesis;
 public sealed class Nemesis : IDisposable
 {
     private static readonly NemesisFault[] Faults = Enum.GetValues<NemesisFault>();
+    private static readonly TimeSpan MinimumHold = TimeSpan.FromMilliseconds(300);
 
     private readonly ThreeNodeCluster _cluster;
     private readonly Random _random;
@@ -21,7 +22,7 @@ public sealed class Nemesis : IDisposable
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(1) };
     private readonly List<NemesisEvent> _events = [];
 
-    /// <param name="clock">Running since the start of the run, so the timeline lines up with the history.</param>
+    /// <param name="clock">Started when the cluster was up; the timeline's times are read from it.</param>
     public Nemesis(ThreeNodeCluster cluster, Random random, Stopwatch clock)
     {
         _cluster = cluster;
@@ -63,10 +64,6 @@ public sealed class Nemesis : IDisposable
             await Task.Delay(Min(quiet, end - _clock.Elapsed));
         }
     }
-
-    private static readonly TimeSpan MinimumHold = TimeSpan.FromMilliseconds(300);
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b < TimeSpan.Zero ? TimeSpan.Zero : b;
 
     /// <summary>Back to a whole cluster: every link healed, every paused member continued, every killed member started.</summary>
     public void HealAll()
@@ -156,6 +153,9 @@ public sealed class Nemesis : IDisposable
         Record("heal links");
         return Task.CompletedTask;
     }
+
+    /// <summary>The shorter of the two, never negative.</summary>
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b < TimeSpan.Zero ? TimeSpan.Zero : b;
 
     private ThreeNodeMember RandomMember() => _cluster.Members[_random.Next(_cluster.Members.Count)];
 
