@@ -1,4 +1,5 @@
 using System.Net;
+using KvDirectory.Protocol;
 using KvDirectory.Testing.Faults;
 using System.Text.Json;
 
@@ -91,6 +92,14 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         member.Start(InitialCluster, ArgumentsFor(member));
         await WaitUntilHealthyAsync(member);
     }
+
+    /// <summary>Starts a stopped member again without waiting for it (it may be partitioned away from any leader).</summary>
+    public void Launch(ThreeNodeMember member) => member.Start(InitialCluster, ArgumentsFor(member));
+
+    /// <summary>The member's <c>GET /v2/admin/digest</c>: its store index and the hash of its whole tree at that index.</summary>
+    public async Task<StoreDigest> DigestAsync(ThreeNodeMember member) =>
+        JsonSerializer.Deserialize(await Http.GetStringAsync(new Uri(member.ClientUrl, "/v2/admin/digest")), ProtocolJsonContext.Default.StoreDigest)
+        ?? throw new InvalidOperationException($"{member.Name} answered an empty digest");
 
     /// <summary>/health answers 200 once the member knows a leader.</summary>
     public Task WaitUntilHealthyAsync(ThreeNodeMember member) => PollAsync($"{member.Name} healthy", async () =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using KvDirectory.Testing;
 
@@ -7,6 +8,9 @@ namespace KvDirectory.Cluster.Tests;
 /// <summary>One member of a <see cref="ThreeNodeCluster"/>: fixed name, ports and data dir; its process can be killed and started again.</summary>
 public sealed class ThreeNodeMember
 {
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
     private readonly StringBuilder _output = new();
     private Process? _process;
 
@@ -27,6 +31,9 @@ public sealed class ThreeNodeMember
     public string PeerUrl { get; }
 
     public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Stopped with SIGSTOP and not yet continued: alive, but answers nothing (peers and clients time out).</summary>
+    public bool IsPaused { get; private set; }
 
     /// <summary>Everything every run of this member printed (for failure messages).</summary>
     public string Output
@@ -73,6 +80,34 @@ public sealed class ThreeNodeMember
         _process = process;
     }
 
+    /// <summary>SIGSTOP: the process freezes mid-flight (a GC pause or a stalled VM as its peers see it).</summary>
+    public void Pause()
+    {
+        if (!IsRunning || IsPaused)
+        {
+            throw new InvalidOperationException($"{Name} is not running unpaused");
+        }
+
+        Signal(SigStop);
+        IsPaused = true;
+    }
+
+    /// <summary>SIGCONT after <see cref="Pause"/>; a no-op when the member is not paused.</summary>
+    public void Resume()
+    {
+        if (!IsPaused)
+        {
+            return;
+        }
+
+        if (IsRunning)
+        {
+            Signal(SigCont);
+        }
+
+        IsPaused = false;
+    }
+
     /// <summary>SIGKILL: nothing gets flushed or closed cleanly.</summary>
     public async Task KillAsync()
     {
@@ -81,6 +116,8 @@ public sealed class ThreeNodeMember
             return;
         }
 
+        // A stopped process dies on SIGKILL too, but continue it first so nothing is left stopped if the kill fails.
+        Resume();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -90,6 +127,17 @@ public sealed class ThreeNodeMember
         _process.Dispose();
         _process = null;
     }
+
+    private void Signal(int signal)
+    {
+        if (SendSignal(_process!.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed for {Name}: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private void Append(string? line)
     {

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.Json;
+using KvDirectory.Testing.Faults;
+
+namespace KvDirectory.Cluster.Tests.Nemesis;
+
+/// <summary>
+/// Injects faults into a <see cref="ThreeNodeCluster"/> started with <c>dialThroughProxies</c>, every choice drawn
+/// from one seeded <see cref="Random"/>: SIGKILL + restart, SIGSTOP/SIGCONT, a member partitioned from the majority,
+/// the leader isolated, one-way cuts. One fault at a time, undone before the next, so at most one member is ever
+/// down or paused and a majority can always form again. The pauses between faults are the workload's clock (how
+/// long a fault lasts), not synchronisation.
+/// </summary>
+public sealed class Nemesis : IDisposable
+{
+    private static readonly NemesisFault[] Faults = Enum.GetValues<NemesisFault>();
+    private static readonly TimeSpan MinimumHold = TimeSpan.FromMilliseconds(300);
+
+    private readonly ThreeNodeCluster _cluster;
+    private readonly Random _random;
+    private readonly Stopwatch _clock;
+    private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(1) };
+    private readonly List<NemesisEvent> _events = [];
+
+    /// <param name="clock">Started when the cluster was up; the timeline's times are read from it.</param>
+    public Nemesis(ThreeNodeCluster cluster, Random random, Stopwatch clock)
+    {
+        _cluster = cluster;
+        _random = random;
+        _clock = clock;
+    }
+
+    /// <summary>What was done when, for the failure message.</summary>
+    public IReadOnlyList<NemesisEvent> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public int FaultsInjected { get; private set; }
+
+    /// <summary>
+    /// Faults, each held for a while then undone, then a quiet spell, until <paramref name="duration"/> is up; the
+    /// last fault is cut short at the end rather than overrunning it.
+    /// </summary>
+    public async Task RunAsync(TimeSpan duration)
+    {
+        var end = _clock.Elapsed + duration;
+        while (end - _clock.Elapsed > MinimumHold)
+        {
+            var fault = Faults[_random.Next(Faults.Length)];
+            // Up to longer than the clients' 3 s timeout, so a pause also shows as requests that never answer.
+            var hold = TimeSpan.FromMilliseconds(_random.Next(300, 3_500));
+            var quiet = TimeSpan.FromMilliseconds(_random.Next(100, 1_200));
+            var undo = await InjectAsync(fault);
+            FaultsInjected++;
+            await Task.Delay(Min(hold, end - _clock.Elapsed));
+            await undo();
+            await Task.Delay(Min(quiet, end - _clock.Elapsed));
+        }
+    }
+
+    /// <summary>Back to a whole cluster: every link healed, every paused member continued, every killed member started.</summary>
+    public void HealAll()
+    {
+        _cluster.Mesh.HealAll();
+        foreach (var member in _cluster.Members)
+        {
+            member.Resume();
+            if (!member.IsRunning)
+            {
+                _cluster.Launch(member);
+            }
+        }
+
+        Record("heal all: links healed, members continued and started");
+    }
+
+    public void Dispose() => _probe.Dispose();
+
+    /// <summary>Applies <paramref name="fault"/> and answers how to undo it.</summary>
+    private async Task<Func<Task>> InjectAsync(NemesisFault fault)
+    {
+        var mode = _random.Next(2) == 0 ? FaultMode.Reset : FaultMode.Blackhole;
+        switch (fault)
+        {
+            case NemesisFault.KillMember:
+            case NemesisFault.KillLeader:
+            {
+                var victim = fault == NemesisFault.KillLeader ? await LeaderOrRandomAsync() : RandomMember();
+                await victim.KillAsync();
+                Record($"{fault}: SIGKILL {victim.Name}");
+                return () =>
+                {
+                    _cluster.Launch(victim);
+                    Record($"restart {victim.Name}");
+                    return Task.CompletedTask;
+                };
+            }
+
+            case NemesisFault.PauseMember:
+            case NemesisFault.PauseLeader:
+            {
+                var victim = fault == NemesisFault.PauseLeader ? await LeaderOrRandomAsync() : RandomMember();
+                victim.Pause();
+                Record($"{fault}: SIGSTOP {victim.Name}");
+                return () =>
+                {
+                    victim.Resume();
+                    Record($"SIGCONT {victim.Name}");
+                    return Task.CompletedTask;
+                };
+            }
+
+            case NemesisFault.PartitionMinority:
+            case NemesisFault.IsolateLeader:
+            {
+                var alone = fault == NemesisFault.IsolateLeader ? await LeaderOrRandomAsync() : RandomMember();
+                _cluster.Mesh.Isolate(alone.Name, mode);
+                Record($"{fault}: {alone.Name} | {string.Join(',', Others(alone).Select(m => m.Name))} ({mode})");
+                return HealLinks;
+            }
+
+            case NemesisFault.CutOneWay:
+            case NemesisFault.CutLeaderOneWay:
+            {
+                var from = fault == NemesisFault.CutLeaderOneWay ? await LeaderOrRandomAsync() : RandomMember();
+                var others = Others(from).ToArray();
+                var to = others[_random.Next(others.Length)];
+                if (fault == NemesisFault.CutLeaderOneWay && _random.Next(2) == 0)
+                {
+                    (from, to) = (to, from);
+                }
+
+                _cluster.Mesh.CutOneWay(from.Name, to.Name, mode);
+                Record($"{fault}: {from.Name} -/-> {to.Name} ({mode})");
+                return HealLinks;
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(fault), fault, "unknown fault");
+        }
+    }
+
+    private Task HealLinks()
+    {
+        _cluster.Mesh.HealAll();
+        Record("heal links");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The shorter of the two, never negative.</summary>
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b < TimeSpan.Zero ? TimeSpan.Zero : b;
+
+    private ThreeNodeMember RandomMember() => _cluster.Members[_random.Next(_cluster.Members.Count)];
+
+    private IEnumerable<ThreeNodeMember> Others(ThreeNodeMember member) => _cluster.Members.Where(m => m != member);
+
+    /// <summary>
+    /// The member that calls itself leader in <c>/v2/stats/self</c>; a random one while an election is on.
+    /// Members are asked in a seeded order and the random draw happens either way, so the choices that follow do
+    /// not depend on how the election went.
+    /// </summary>
+    private async Task<ThreeNodeMember> LeaderOrRandomAsync()
+    {
+        var fallback = RandomMember();
+        foreach (var member in _cluster.Members.Where(m => m.IsRunning && !m.IsPaused))
+        {
+            try
+            {
+                using var self = JsonDocument.Parse(await _probe.GetStringAsync(new Uri(member.ClientUrl, "/v2/stats/self")));
+                if (self.RootElement.GetProperty("state").GetString() == "StateLeader")
+                {
+                    return member;
+                }
+            }
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException or JsonException)
+            {
+                // Starting up or busy: it is not the leader we can find.
+            }
+        }
+
+        Record($"no leader found, picking {fallback.Name}");
+        return fallback;
+    }
+
+    private void Record(string what)
+    {
+        lock (_events)
+        {
+            _events.Add(new NemesisEvent(_clock.Elapsed, what));
+        }
+    }
+}

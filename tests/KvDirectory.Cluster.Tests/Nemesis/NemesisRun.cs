@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using KvDirectory.Cluster.Tests.Linearizability;
+
+namespace KvDirectory.Cluster.Tests.Nemesis;
+
+/// <summary>
+/// One seeded run: three members dialling each other through a <see cref="KvDirectory.Testing.Faults.ProxyMesh"/>,
+/// a <see cref="NemesisWorkload"/> recording its history while the <see cref="Nemesis"/> kills, pauses and
+/// partitions; then heal, restart, wait for a leader, wait for identical digests, read every key on every member
+/// with quorum, agree on local values, and check the whole history for linearizability.
+/// Everything the seed decides (faults, targets, durations, clients, operations, flags) comes from it; only the
+/// interleaving is left to the machine.
+/// </summary>
+public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log)
+{
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Runs everything; throws with the seed, the fault timeline and (for an anomaly) the minimal history on any failure.</summary>
+    public async Task ExecuteAsync(string repro)
+    {
+        var random = new Random(seed);
+        var clients = random.Next(4, 7);
+        var keys = Enumerable.Range(0, random.Next(2, 5)).Select(i => $"/nemesis-{i}").ToArray();
+        string[] flags =
+        [
+            "--heartbeat-interval", "50",
+            "--election-timeout", "500",
+            "--request-timeout-ms", "2000",
+            // Half the seeds snapshot often and keep a short log, so restarted members catch up from a snapshot.
+            .. random.Next(2) == 0 ? new[] { "--snapshot-count", "200", "--snapshot-catchup-entries", "20" } : [],
+        ];
+        log($"seed {seed}: {clients} clients, keys {string.Join(' ', keys)}, flags {string.Join(' ', flags)}; {repro}");
+
+        var startup = Stopwatch.StartNew();
+        await using var cluster = await StartClusterAsync(flags);
+        await cluster.WaitForLeaderAsync();
+        log($"cluster up with a leader in {startup.Elapsed.TotalSeconds:F1} s");
+        var clock = Stopwatch.StartNew();
+        var recorder = new HistoryRecorder();
+        using var client = new KeyOperationClient(ClientTimeout, clients);
+        using var nemesis = new Nemesis(cluster, new Random(random.Next()), clock);
+        var workload = new NemesisWorkload(cluster, recorder, client, random.Next(), keys);
+
+        string Context() => new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"seed {seed}; {repro}")
+            .AppendLine(CultureInfo.InvariantCulture, $"{workload.Completed} operations ({workload.AcknowledgedWrites} acknowledged writes, {workload.Unknown} unknown outcomes), {nemesis.FaultsInjected} faults")
+            .AppendLine("nemesis timeline:")
+            .AppendJoin(Environment.NewLine, nemesis.Events)
+            .ToString();
+
+        try
+        {
+            using var stop = new CancellationTokenSource();
+            var started = clock.Elapsed;
+            var working = workload.RunAsync(clients, stop.Token);
+            try
+            {
+                await nemesis.RunAsync(faultPhase);
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await working;
+            }
+
+            log($"fault phase: {(clock.Elapsed - started).TotalSeconds:F1} s, {workload.Completed} operations, {workload.AcknowledgedWrites} acknowledged writes, {workload.Unknown} unknown, {nemesis.FaultsInjected} faults");
+            log($"unknown outcomes: {workload.UnknownCauses}");
+            log(string.Join(Environment.NewLine, nemesis.Events));
+            var healing = Stopwatch.StartNew();
+
+            nemesis.HealAll();
+            await cluster.WaitForLeaderAsync();
+            foreach (var member in cluster.Members)
+            {
+                await cluster.WaitUntilHealthyAsync(member);
+            }
+
+            var check = new ConvergenceCheck(cluster, recorder, client);
+            var digest = await check.WaitForIdenticalStoresAsync();
+            await check.ReadEveryKeyEverywhereAsync(keys);
+            var agreed = await check.AgreedLocalValuesAsync(keys);
+            log($"healed and converged in {healing.Elapsed.TotalSeconds:F1} s at store index {digest.Index}; final values {string.Join(", ", agreed.Select(p => $"{p.Key}={p.Value ?? "<absent>"}"))}");
+
+            var history = UnansweredReads.Drop(recorder.ToHistory());
+            var result = LinearizabilityChecker.Check(history, new CheckOptions { Timeout = TimeSpan.FromSeconds(60) });
+            log($"checked {history.Count} operations over {keys.Length} keys: {result.Verdict} in {result.Elapsed.TotalMilliseconds:F0} ms ({result.Steps} steps); whole run {startup.Elapsed.TotalSeconds:F1} s");
+            if (!result.IsLinearizable)
+            {
+                throw new NemesisAnomalyException($"{result.Describe()}{Environment.NewLine}{Context()}", result);
+            }
+        }
+        catch (Exception error) when (error is not NemesisAnomalyException)
+        {
+            throw new InvalidOperationException($"nemesis run failed: {error.Message}{Environment.NewLine}{Context()}{Environment.NewLine}member output:{Environment.NewLine}{Tail(cluster.Output)}", error);
+        }
+    }
+
+    /// <summary>
+    /// The cluster, started again (on new ports) if a member could not bind its port: free ports are picked by
+    /// binding to port 0 and releasing it, so a parallel process can take one in between. Infrastructure, not the
+    /// system under test; anything else fails at once.
+    /// </summary>
+    private async Task<ThreeNodeCluster> StartClusterAsync(string[] flags)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ThreeNodeCluster.StartAsync(dialThroughProxies: true, flags);
+            }
+            catch (InvalidOperationException error) when (attempt < 3 && error.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                log($"a member could not bind its port (taken by another process); starting the cluster again on new ports");
+            }
+        }
+    }
+
+    private static string Tail(string output, int lines = 200)
+    {
+        var all = output.Split(Environment.NewLine);
+        return string.Join(Environment.NewLine, all.Skip(Math.Max(0, all.Length - lines)));
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using KvDirectory.Cluster.Tests.Linearizability;
+
+namespace KvDirectory.Cluster.Tests.Nemesis;
+
+/// <summary>
+/// Concurrent clients doing set / compare-and-swap / quorum get / delete on a handful of keys (few enough that
+/// swaps conflict) against random members, every operation recorded in a <see cref="HistoryRecorder"/>.
+/// Each client draws from its own seeded <see cref="Random"/>; every written value is unique ("c2.17"), so a read
+/// names the one write it saw. A client that finds a member down (connection refused) leaves it alone for a while,
+/// so a dead member does not flood the history with unknown outcomes; after any unknown outcome a client backs off
+/// briefly, as a real client would, so an election answering errors at once does not either (every unknown write
+/// stays open to the end of the history, and too many make the check exponential).
+/// </summary>
+public sealed class NemesisWorkload
+{
+    private static readonly TimeSpan AvoidDownMemberFor = TimeSpan.FromSeconds(1);
+
+    private readonly ThreeNodeCluster _cluster;
+    private readonly HistoryRecorder _recorder;
+    private readonly KeyOperationClient _client;
+    private readonly int _seed;
+    private int _acknowledgedWrites;
+    private int _unknown;
+    private int _completed;
+    private readonly Dictionary<string, int> _unknownCauses = new(StringComparer.Ordinal);
+
+    public NemesisWorkload(ThreeNodeCluster cluster, HistoryRecorder recorder, KeyOperationClient client, int seed, IReadOnlyList<string> keys)
+    {
+        _cluster = cluster;
+        _recorder = recorder;
+        _client = client;
+        _seed = seed;
+        Keys = keys;
+    }
+
+    public IReadOnlyList<string> Keys { get; }
+
+    public int AcknowledgedWrites => Volatile.Read(ref _acknowledgedWrites);
+
+    public int Unknown => Volatile.Read(ref _unknown);
+
+    public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Why outcomes were unknown ("timeout", "refused", "500 errorCode 300" …), with counts.</summary>
+    public string UnknownCauses
+    {
+        get
+        {
+            lock (_unknownCauses)
+            {
+                return string.Join(", ", _unknownCauses.OrderByDescending(p => p.Value).Select(p => $"{p.Key}: {p.Value}"));
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="clients"/> clients until <paramref name="stop"/>; each finishes the request it has in flight.</summary>
+    public Task RunAsync(int clients, CancellationToken stop) =>
+        Task.WhenAll(Enumerable.Range(0, clients).Select(id => Task.Run(() => RunClientAsync(id, stop), CancellationToken.None)));
+
+    private async Task RunClientAsync(int clientId, CancellationToken stop)
+    {
+        var random = new Random(HashCode.Combine(_seed, clientId));
+        var lastSeen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var avoidUntil = new DateTime[_cluster.Members.Count];
+        var written = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var memberIndex = random.Next(_cluster.Members.Count);
+            if (avoidUntil[memberIndex] > DateTime.UtcNow)
+            {
+                memberIndex = (memberIndex + 1 + random.Next(_cluster.Members.Count - 1)) % _cluster.Members.Count;
+            }
+
+            var key = Keys[random.Next(Keys.Count)];
+            var value = string.Create(CultureInfo.InvariantCulture, $"c{clientId}.{written}");
+            var roll = random.Next(100);
+            var input = roll switch
+            {
+                < 35 => OperationInput.Get(key),
+                < 60 => OperationInput.Set(key, value),
+                < 85 => OperationInput.CompareAndSwap(key, lastSeen.GetValueOrDefault(key, "none"), value),
+                _ => OperationInput.Delete(key),
+            };
+            if (input.Value is not null)
+            {
+                written++;
+            }
+
+            var pending = _recorder.Call(clientId, input);
+            OperationOutput output;
+            string answer;
+            try
+            {
+                (output, answer) = await _client.ExecuteAsync(_cluster.Members[memberIndex].ClientUrl, input);
+            }
+            catch (HttpRequestException error)
+            {
+                var refused = KeyOperationClient.IsRefused(error);
+                if (refused)
+                {
+                    avoidUntil[memberIndex] = DateTime.UtcNow + AvoidDownMemberFor;
+                }
+
+                (output, answer) = (OperationOutput.Unknown(), refused ? "refused" : $"{error.HttpRequestError}");
+            }
+            catch (TaskCanceledException)
+            {
+                (output, answer) = (OperationOutput.Unknown(), "timeout");
+            }
+
+            pending.Return(output);
+            Interlocked.Increment(ref _completed);
+            if (output.Kind == ResultKind.Unknown)
+            {
+                Interlocked.Increment(ref _unknown);
+                lock (_unknownCauses)
+                {
+                    _unknownCauses[$"{input.Kind} {answer}"] = _unknownCauses.GetValueOrDefault($"{input.Kind} {answer}") + 1;
+                }
+
+                await Task.Delay(random.Next(50, 250), CancellationToken.None);
+                continue;
+            }
+
+            if (output.Kind == ResultKind.Ok && input.Kind != OperationKind.Get)
+            {
+                Interlocked.Increment(ref _acknowledgedWrites);
+            }
+
+            // What this client believes the key holds, for its next swap.
+            if (output.Kind == ResultKind.Ok && input.Value is not null)
+            {
+                lastSeen[key] = input.Value;
+            }
+            else if (output.Kind == ResultKind.Ok && output.Value is not null)
+            {
+                lastSeen[key] = output.Value;
+            }
+            else if (output.Kind == ResultKind.NotFound || (output.Kind == ResultKind.Ok && input.Kind == OperationKind.Delete))
+            {
+                lastSeen.Remove(key);
+            }
+        }
+    }
+}
