@@ -20,6 +20,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     private readonly Channel<byte[]> _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ReconnectBackoff _backoff;
+    private ulong _mismatchLoggedFor;
     private Task _loop = Task.CompletedTask;
 
     public PeerConnection(PeerEndpoint peer, PeerTransportOptions options, Func<IPeerMessageSink?> sink, ILogger logger)
@@ -84,7 +85,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
                 reachable = true;
                 LogConnected(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}");
                 using var closed = CancellationTokenSource.CreateLinkedTokenSource(token);
-                var watch = WatchForCloseAsync(stream, closed, () => _sink()?.ReportRemovedFromCluster());
+                var watch = WatchForCloseAsync(stream, closed, () => _sink()?.ReportRemovedFromCluster(), OnClusterMismatch);
                 try
                 {
                     await WriteQueuedAsync(stream, batch, closed.Token);
@@ -135,14 +136,19 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     /// up. Noticing it here matters: a follower may have nothing to send for a long time, and would otherwise keep
     /// a dead connection (and the peer would never see our handshake) until its next write failed.
     /// </summary>
-    private static async Task WatchForCloseAsync(Stream stream, CancellationTokenSource closed, Action removed)
+    private static async Task WatchForCloseAsync(Stream stream, CancellationTokenSource closed, Action removed, Action<ulong> clusterMismatch)
     {
         try
         {
-            // The one thing a peer may say back: that this member was removed from the cluster.
-            if (await PeerFrame.ReadAsync(stream, closed.Token) is { Kind: PeerFrameKind.MemberRemoved })
+            // All a peer may say back: that this member was removed, or belongs to another cluster than the peer.
+            var frame = await PeerFrame.ReadAsync(stream, closed.Token);
+            if (frame is { Kind: PeerFrameKind.MemberRemoved })
             {
                 removed();
+            }
+            else if (frame is { Kind: PeerFrameKind.ClusterMismatch, Payload.Length: 8 } mismatch)
+            {
+                clusterMismatch(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(mismatch.Payload));
             }
         }
         catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
@@ -182,6 +188,18 @@ internal sealed partial class PeerConnection : IAsyncDisposable
 
         _sink()?.ReportPeerUnreachable(_peer.MemberId);
     }
+
+    /// <summary>Said once per distinct answer (the peer is dialed again with backoff, and would say it every time).</summary>
+    private void OnClusterMismatch(ulong theirCluster)
+    {
+        if (Interlocked.Exchange(ref _mismatchLoggedFor, theirCluster) != theirCluster)
+        {
+            LogClusterMismatch(_logger, _peer.Name, _peer.MemberId, theirCluster, _options.LocalHandshake.ClusterId);
+        }
+    }
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Error, Message = "Peer {Name} ({MemberId:x}) refused this member: it belongs to cluster {TheirCluster:x}, this member to cluster {OurCluster:x}. A data dir made for another cluster, or a different --initial-cluster / --initial-cluster-token, causes this; start with the cluster's flags, or join with --initial-cluster-state existing after adding this member")]
+    private static partial void LogClusterMismatch(ILogger logger, string name, ulong memberId, ulong theirCluster, ulong ourCluster);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Connected to peer {Name} ({MemberId:x}) at {Address}")]
     private static partial void LogConnected(ILogger logger, string name, ulong memberId, string address);

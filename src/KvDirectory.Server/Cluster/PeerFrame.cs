@@ -29,6 +29,9 @@ public enum PeerFrameKind : byte
 
     /// <summary>The only frame a member ever writes back on a peer's connection: "you were removed from this cluster".</summary>
     MemberRemoved = 7,
+
+    /// <summary>"This member belongs to another cluster" (payload: its cluster id, u64 big-endian), so the dialer can say so.</summary>
+    ClusterMismatch = 8,
 }
 
 /// <summary>

@@ -240,6 +240,12 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
             if (handshake.ClusterId != local.ClusterId)
             {
                 LogClusterMismatch(_logger, remote, handshake.Name, handshake.MemberId, handshake.ClusterId, local.ClusterId);
+                var mismatch = new ArrayBufferWriter<byte>(PeerFrame.HeaderSize + 8);
+                var ours = new byte[8];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(ours, local.ClusterId);
+                PeerFrame.Write(mismatch, PeerFrameKind.ClusterMismatch, ours);
+                await stream.WriteAsync(mismatch.WrittenMemory, token);
+                await stream.FlushAsync(token);
                 return;
             }
 

@@ -60,12 +60,13 @@ public sealed class PeerTransportTests
     }
 
     [Fact]
-    public async Task A_connection_from_another_cluster_is_dropped_with_a_log_line_and_nothing_is_delivered()
+    public async Task A_connection_from_another_cluster_is_dropped_with_a_log_line_on_both_sides_and_nothing_is_delivered()
     {
         var (portA, portB) = (FreePort.Next(), FreePort.Next());
         var sinkB = new RecordingSink();
+        var logA = new RecordingLogger();
         var logB = new RecordingLogger();
-        await using var a = Transport(IdA, ClusterId + 1, portA, portB, Cluster(IdA));
+        await using var a = Transport(IdA, ClusterId + 1, portA, portB, Cluster(IdA), logA);
         await using var b = Transport(IdB, ClusterId, portB, portA, Cluster(IdB), logB);
         a.Start(new RecordingSink());
         b.Start(sinkB);
@@ -74,6 +75,9 @@ public sealed class PeerTransportTests
 
         await logB.Mismatch.Task.WaitAsync(Deadline);
         logB.Lines.Should().Contain(line => line.Contains("belongs to cluster c2", StringComparison.Ordinal));
+        await logA.RefusedByPeer.Task.WaitAsync(Deadline);
+        logA.Lines.Should().ContainSingle(line => line.Contains("refused this member: it belongs to cluster c1, this member to cluster c2", StringComparison.Ordinal),
+            "the refused member says why, once, however often it dials again");
         sinkB.Messages.Reader.TryRead(out _).Should().BeFalse();
     }
 
@@ -189,6 +193,8 @@ public sealed class PeerTransportTests
 
         public TaskCompletionSource Mismatch { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public TaskCompletionSource RefusedByPeer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
@@ -200,6 +206,11 @@ public sealed class PeerTransportTests
             if (eventId.Id == 3003)
             {
                 Mismatch.TrySetResult();
+            }
+
+            if (eventId.Id == 3015)
+            {
+                RefusedByPeer.TrySetResult();
             }
         }
     }
