@@ -8,6 +8,7 @@ namespace KvDirectory.Cluster.Tests;
 /// <summary>One member of a <see cref="ThreeNodeCluster"/>: fixed name, ports and data dir; its process can be killed and started again.</summary>
 public sealed class ThreeNodeMember
 {
+    private const int SigTerm = 15;
     private const int SigCont = 18;
     private const int SigStop = 19;
 
@@ -106,6 +107,23 @@ public sealed class ThreeNodeMember
         }
 
         IsPaused = false;
+    }
+
+    /// <summary>SIGTERM, then waits for the process to exit by itself; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (!IsRunning || IsPaused)
+        {
+            throw new InvalidOperationException($"{Name} is not running unpaused");
+        }
+
+        Signal(SigTerm);
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process!.WaitForExitAsync(deadline.Token);
+        var code = _process.ExitCode;
+        _process.Dispose();
+        _process = null;
+        return code;
     }
 
     /// <summary>SIGKILL: nothing gets flushed or closed cleanly.</summary>
