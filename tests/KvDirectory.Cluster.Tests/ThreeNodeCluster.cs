@@ -1,3 +1,4 @@
+using KvDirectory.Testing;
 using System.Net;
 using KvDirectory.Protocol;
 using KvDirectory.Testing.Faults;
@@ -119,23 +120,10 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         ThreeNodeMember? leader = null;
         await PollAsync("an agreed leader", async () =>
         {
-            var states = new List<(ThreeNodeMember Member, string Id, string State, string Leader)>();
-            foreach (var member in Running)
-            {
-                using var self = JsonDocument.Parse(await Http.GetStringAsync(new Uri(member.ClientUrl, "/v2/stats/self")));
-                var root = self.RootElement;
-                states.Add((member, root.GetProperty("id").GetString()!, root.GetProperty("state").GetString()!,
-                    root.GetProperty("leaderInfo").GetProperty("leader").GetString()!));
-            }
-
-            var leaders = states.Where(s => s.State == "StateLeader").ToArray();
-            if (leaders.Length != 1 || states.Any(s => s.Leader != leaders[0].Id))
-            {
-                return false;
-            }
-
-            leader = leaders[0].Member;
-            return true;
+            var running = Running.ToArray();
+            var index = await AgreedLeader.FindAsync(Http, [.. running.Select(m => m.ClientUrl)]);
+            leader = index is { } i ? running[i] : null;
+            return leader is not null;
         });
         return leader!;
     }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
 
 namespace KvDirectory.Server.Cluster;
 
@@ -22,14 +21,8 @@ public sealed record PeerHandshake(ulong MemberId, ulong ClusterId, string Name,
         BinaryPrimitives.WriteUInt64BigEndian(fixedPart[1..], MemberId);
         BinaryPrimitives.WriteUInt64BigEndian(fixedPart[9..], ClusterId);
         writer.Advance(17);
-        WriteString(writer, Name);
-        var count = writer.GetSpan(2);
-        BinaryPrimitives.WriteUInt16BigEndian(count, checked((ushort)ClientUrls.Count));
-        writer.Advance(2);
-        foreach (var url in ClientUrls)
-        {
-            WriteString(writer, url);
-        }
+        WireStrings.Write(writer, Name);
+        WireStrings.WriteList(writer, ClientUrls);
 
         return writer.WrittenSpan.ToArray();
     }
@@ -47,14 +40,8 @@ public sealed record PeerHandshake(ulong MemberId, ulong ClusterId, string Name,
             var memberId = BinaryPrimitives.ReadUInt64BigEndian(bytes[1..]);
             var clusterId = BinaryPrimitives.ReadUInt64BigEndian(bytes[9..]);
             var rest = bytes[17..];
-            var name = ReadString(ref rest);
-            var count = BinaryPrimitives.ReadUInt16BigEndian(rest);
-            rest = rest[2..];
-            var urls = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                urls[i] = ReadString(ref rest);
-            }
+            var name = WireStrings.Read(ref rest);
+            var urls = WireStrings.ReadList(ref rest);
 
             if (!rest.IsEmpty)
             {
@@ -71,22 +58,5 @@ public sealed record PeerHandshake(ulong MemberId, ulong ClusterId, string Name,
         {
             throw new FormatException("peer handshake is truncated", error);
         }
-    }
-
-    private static void WriteString(ArrayBufferWriter<byte> writer, string value)
-    {
-        var length = Encoding.UTF8.GetByteCount(value);
-        var span = writer.GetSpan(2 + length);
-        BinaryPrimitives.WriteUInt16BigEndian(span, checked((ushort)length));
-        Encoding.UTF8.GetBytes(value, span[2..]);
-        writer.Advance(2 + length);
-    }
-
-    private static string ReadString(ref ReadOnlySpan<byte> bytes)
-    {
-        var length = BinaryPrimitives.ReadUInt16BigEndian(bytes);
-        var value = Encoding.UTF8.GetString(bytes.Slice(2, length));
-        bytes = bytes[(2 + length)..];
-        return value;
     }
 }

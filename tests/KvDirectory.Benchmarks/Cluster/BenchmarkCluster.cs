@@ -1,3 +1,4 @@
+using KvDirectory.Testing;
 using System.Text.Json;
 
 namespace KvDirectory.Benchmarks.Cluster;
@@ -85,23 +86,9 @@ public sealed class BenchmarkCluster : IAsyncDisposable
         BenchmarkMember? leader = null;
         await PollAsync($"{Kind}: an agreed leader", async () =>
         {
-            var states = new List<(BenchmarkMember Member, string Id, string State, string Leader)>();
-            foreach (var member in Members)
-            {
-                using var self = JsonDocument.Parse(await _http.GetStringAsync(new Uri(member.ClientUrl, "/v2/stats/self"), cancellationToken));
-                var root = self.RootElement;
-                states.Add((member, root.GetProperty("id").GetString()!, root.GetProperty("state").GetString()!,
-                    root.GetProperty("leaderInfo").GetProperty("leader").GetString()!));
-            }
-
-            var leaders = states.Where(s => s.State == "StateLeader").ToArray();
-            if (leaders.Length != 1 || states.Any(s => s.Leader != leaders[0].Id))
-            {
-                return false;
-            }
-
-            leader = leaders[0].Member;
-            return true;
+            var index = await AgreedLeader.FindAsync(_http, [.. Members.Select(m => m.ClientUrl)], cancellationToken);
+            leader = index is { } i ? Members[i] : null;
+            return leader is not null;
         }, cancellationToken);
         return leader!;
     }

@@ -1,3 +1,4 @@
+using KvDirectory.Testing;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -319,23 +320,10 @@ public sealed class MembershipCluster : IAsyncDisposable
         MembershipMember? leader = null;
         await PollAsync("an agreed leader", async () =>
         {
-            var states = new List<(MembershipMember Member, string Id, string State, string Leader)>();
-            foreach (var member in Running.ToArray())
-            {
-                using var self = JsonDocument.Parse(await Http.GetStringAsync(member.Url("/v2/stats/self")));
-                var root = self.RootElement;
-                states.Add((member, root.GetProperty("id").GetString()!, root.GetProperty("state").GetString()!,
-                    root.GetProperty("leaderInfo").GetProperty("leader").GetString()!));
-            }
-
-            var leaders = states.Where(s => s.State == "StateLeader").ToArray();
-            if (leaders.Length != 1 || states.Any(s => s.Leader != leaders[0].Id))
-            {
-                return false;
-            }
-
-            leader = leaders[0].Member;
-            return true;
+            var running = Running.ToArray();
+            var index = await AgreedLeader.FindAsync(Http, [.. running.Select(m => new Uri(m.ClientUrl))]);
+            leader = index is { } i ? running[i] : null;
+            return leader is not null;
         });
         return leader!;
     }
