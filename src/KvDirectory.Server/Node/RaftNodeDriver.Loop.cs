@@ -17,6 +17,7 @@ public sealed partial class RaftNodeDriver
     private ulong _appliedIndex;
     private ulong _lastSnapshotIndex;
     private ConfState _confState = ConfState.Empty;
+    private (ulong Term, ulong Vote) _persistedTermAndVote;
     private SoftState _softState;
     private Task _snapshotInFlight = Task.CompletedTask;
 
@@ -25,6 +26,8 @@ public sealed partial class RaftNodeDriver
         var tickInterval = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMilliseconds);
         var nextTick = Stopwatch.GetTimestamp() + (long)(tickInterval.TotalSeconds * Stopwatch.Frequency);
         _confState = _storage.InitialState().ConfState;
+        var recovered = _storage.InitialState().HardState;
+        _persistedTermAndVote = (recovered.Term, recovered.Vote);
         try
         {
             MaybeCampaignAlone();

@@ -28,14 +28,31 @@ public sealed partial class RaftNodeDriver
                 InstallSnapshot(snapshot);
             }
 
+            // A leader replicates while it writes its own copy (Raft thesis 10.2.1): its followers' fsyncs overlap its
+            // own. Safe here because an acknowledgement is only handled after this Ready's fsync finished (one thread),
+            // so no entry is ever counted committed on a copy that is not durable. Votes and terms are still durable first.
+            var sendFirst = _softState.Role == StateRole.Leader && !ChangesTermOrVote(ready.HardState);
+            if (sendFirst)
+            {
+                SendMessages(ready.Messages);
+            }
+
             if (ready.Entries.Count > 0 || ready.HardState is not null)
             {
                 var started = Stopwatch.GetTimestamp();
                 _storage.Append(ready.HardState, ready.Entries);
                 _metrics.WalFsynced(Stopwatch.GetElapsedTime(started));
+                if (ready.HardState is { } persisted)
+                {
+                    _persistedTermAndVote = (persisted.Term, persisted.Vote);
+                }
             }
 
-            SendMessages(ready.Messages);
+            if (!sendFirst)
+            {
+                SendMessages(ready.Messages);
+            }
+
             UpdateStatus(); // X-Raft-Index on an answer completed by Apply must already count its own entry, as in etcd.
             Apply(ready.CommittedEntries);
             TrackReadStates(ready.ReadStates);
@@ -46,6 +63,9 @@ public sealed partial class RaftNodeDriver
             SubmitProposals();
         }
     }
+
+    private bool ChangesTermOrVote(HardState? hardState) =>
+        hardState is { } next && (next.Term, next.Vote) != _persistedTermAndVote;
 
     private void OnSoftStateChanged(SoftState softState)
     {
