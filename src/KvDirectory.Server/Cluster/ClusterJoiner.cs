@@ -23,40 +23,46 @@ public static partial class ClusterJoiner
                 "--initial-cluster-state existing needs --initial-cluster to list the cluster's current members as well as this one");
         }
 
-        var until = DateTime.UtcNow + deadline;
-        var backoff = new ReconnectBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+        // Members started together may not listen yet: ask each in turn, again with backoff, until the deadline.
         var failures = new List<string>();
-        while (true)
+        var retry = PeerDialPolicy.Create(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), error => { });
+        using var giveUp = new CancellationTokenSource(deadline);
+        try
         {
-            foreach (var url in otherMembersPeerUrls)
-            {
-                try
+            return retry.ExecuteAsync(
+                async token =>
                 {
-                    var known = QueryAsync(url, TimeSpan.FromSeconds(2)).GetAwaiter().GetResult();
-                    return FindSelf(known, advertisedPeerUrls, url);
-                }
-                catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or InvalidDataException or FormatException)
-                {
-                    failures.Add($"{url}: {error.Message}");
-                    LogQueryFailed(logger, url, error.Message);
-                }
-            }
+                    foreach (var url in otherMembersPeerUrls)
+                    {
+                        try
+                        {
+                            return FindSelf(await QueryAsync(url, TimeSpan.FromSeconds(2), token), advertisedPeerUrls, url);
+                        }
+                        catch (Exception error) when (error is FormatException || (PeerConnection.IsConnectionFailure(error) && !token.IsCancellationRequested))
+                        {
+                            failures.Add($"{url}: {error.Message}");
+                            LogQueryFailed(logger, url, error.Message);
+                        }
+                    }
 
-            if (DateTime.UtcNow >= until)
-            {
-                throw new InvalidOperationException(
-                    $"could not get the member list from any existing member ({string.Join("; ", failures.TakeLast(otherMembersPeerUrls.Count))}); " +
-                    "check that --initial-cluster lists running members and that their peer ports are reachable");
-            }
-
-            Thread.Sleep(backoff.Next());
+                    throw new IOException("no listed member answered");
+                },
+                giveUp.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception error) when (error is OperationCanceledException or IOException)
+        {
+            throw new InvalidOperationException(
+                $"could not get the member list from any existing member within {deadline.TotalSeconds:F0} s " +
+                $"({string.Join("; ", failures.TakeLast(otherMembersPeerUrls.Count))}); " +
+                "check that --initial-cluster lists running members and that their peer ports are reachable");
         }
     }
 
     /// <summary>Asks the member at <paramref name="peerUrl"/> for its member list.</summary>
-    public static async Task<ClusterState> QueryAsync(string peerUrl, TimeSpan timeout)
+    public static async Task<ClusterState> QueryAsync(string peerUrl, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using var cancel = new CancellationTokenSource(timeout);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancel.CancelAfter(timeout);
         var address = PeerDialOverride.FromUrl(peerUrl);
         using var client = new TcpClient { NoDelay = true };
         await client.ConnectAsync(address.Host, address.Port, cancel.Token);

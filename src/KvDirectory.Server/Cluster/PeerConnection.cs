@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using KvDirectory.Raft;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace KvDirectory.Server.Cluster;
 
@@ -19,7 +20,8 @@ internal sealed partial class PeerConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<byte[]> _queue;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ReconnectBackoff _backoff;
+    private readonly ResiliencePipeline _dial;
+    private bool _reachable = true;
     private ulong _mismatchLoggedFor;
     private Task _loop = Task.CompletedTask;
 
@@ -29,7 +31,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         _options = options;
         _sink = sink;
         _logger = logger;
-        _backoff = new ReconnectBackoff(options.InitialBackoff, options.MaxBackoff);
+        _dial = PeerDialPolicy.Create(options.InitialBackoff, options.MaxBackoff, OnConnectionFailed);
         _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.MaxQueuedMessages)
         {
             SingleReader = true,
@@ -57,33 +59,32 @@ internal sealed partial class PeerConnection : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// Dial (retried by <see cref="_dial"/> with exponential backoff until it succeeds or the node stops), then write
+    /// queued messages until the connection fails, then dial again: a long-lived connection that later breaks starts
+    /// over from the shortest delay.
+    /// </summary>
     private async Task RunAsync()
     {
         var token = _stopping.Token;
         var batch = new ArrayBufferWriter<byte>(4096);
-        // Warn when a peer goes from reachable to not (once per outage); each further failed dial is only debug noise.
-        var reachable = true;
         while (!token.IsCancellationRequested)
         {
-            TcpClient? client = null;
+            TcpClient client;
+            Stream stream;
             try
             {
-                client = new TcpClient { NoDelay = true };
-                Stream stream;
-                using (var dial = CancellationTokenSource.CreateLinkedTokenSource(token))
-                {
-                    dial.CancelAfter(_options.DialTimeout);
-                    await client.ConnectAsync(_peer.DialAddress.Host, _peer.DialAddress.Port, dial.Token);
-                    stream = await _options.WrapStream(client.GetStream(), true, dial.Token);
-                    batch.Clear();
-                    PeerFrame.Write(batch, PeerFrameKind.Handshake, _options.LocalHandshake.Encode());
-                    await stream.WriteAsync(batch.WrittenMemory, dial.Token);
-                    await stream.FlushAsync(dial.Token);
-                }
+                (client, stream) = await _dial.ExecuteAsync(DialAsync, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
 
-                _backoff.Reset();
-                reachable = true;
-                LogConnected(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}");
+            _reachable = true;
+            LogConnected(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}");
+            try
+            {
                 using var closed = CancellationTokenSource.CreateLinkedTokenSource(token);
                 var watch = WatchForCloseAsync(stream, closed, () => _sink()?.ReportRemovedFromCluster(), OnClusterMismatch);
                 try
@@ -101,34 +102,61 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             {
                 break;
             }
-            catch (Exception error) when (error is SocketException or IOException or OperationCanceledException or InvalidDataException)
+            catch (Exception error) when (IsConnectionFailure(error))
             {
-                if (reachable)
-                {
-                    LogPeerLost(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}", error.Message);
-                    reachable = false;
-                }
-                else
-                {
-                    LogConnectionFailed(_logger, _peer.Name, _peer.MemberId, $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}", error.Message);
-                }
-
-                _options.Traffic?.SendFailed(_peer.MemberId);
-                DropQueuedAndReport();
-                try
-                {
-                    await Task.Delay(_backoff.Next(), token);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                OnConnectionFailed(error);
             }
             finally
             {
-                client?.Dispose();
+                client.Dispose();
             }
         }
+    }
+
+    private async ValueTask<(TcpClient Client, Stream Stream)> DialAsync(CancellationToken token)
+    {
+        var client = new TcpClient { NoDelay = true };
+        try
+        {
+            using var dial = CancellationTokenSource.CreateLinkedTokenSource(token);
+            dial.CancelAfter(_options.DialTimeout);
+            await client.ConnectAsync(_peer.DialAddress.Host, _peer.DialAddress.Port, dial.Token);
+            var stream = await _options.WrapStream(client.GetStream(), true, dial.Token);
+            var handshake = new ArrayBufferWriter<byte>(128);
+            PeerFrame.Write(handshake, PeerFrameKind.Handshake, _options.LocalHandshake.Encode());
+            await stream.WriteAsync(handshake.WrittenMemory, dial.Token);
+            await stream.FlushAsync(dial.Token);
+            return (client, stream);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    internal static bool IsConnectionFailure(Exception error) =>
+        error is SocketException or IOException or OperationCanceledException or InvalidDataException;
+
+    /// <summary>
+    /// Warn when a peer goes from reachable to not (once per outage); each further failed dial is only debug noise.
+    /// Either way what was queued is dropped and the core learns the peer is unreachable.
+    /// </summary>
+    private void OnConnectionFailed(Exception error)
+    {
+        var address = $"{_peer.DialAddress.Host}:{_peer.DialAddress.Port}";
+        if (_reachable)
+        {
+            LogPeerLost(_logger, _peer.Name, _peer.MemberId, address, error.Message);
+            _reachable = false;
+        }
+        else
+        {
+            LogConnectionFailed(_logger, _peer.Name, _peer.MemberId, address, error.Message);
+        }
+
+        _options.Traffic?.SendFailed(_peer.MemberId);
+        DropQueuedAndReport();
     }
 
     /// <summary>
