@@ -76,8 +76,9 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             {
                 (client, stream) = await _dial.ExecuteAsync(DialAsync, token);
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (Exception) when (token.IsCancellationRequested)
             {
+                // Stopping: the retry gives up with the last dial's error (refused, timed out) or a cancellation.
                 break;
             }
 

@@ -115,6 +115,21 @@ public sealed class PeerTransportTests
     }
 
     [Fact]
+    public async Task Stopping_while_a_dead_peer_is_being_dialed_again_is_quiet()
+    {
+        var (portA, portB) = (FreePort.Next(), FreePort.Next());
+        var sinkA = new RecordingSink();
+        var a = Transport(IdA, ClusterId, portA, portB, Cluster(IdA));
+        a.Start(sinkA);
+        // Two failed dials: the connection is now waiting out a backoff delay between attempts.
+        await sinkA.Unreachable.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
+        await sinkA.Unreachable.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
+
+        await FluentActions.Awaiting(() => a.DisposeAsync().AsTask()).Should().NotThrowAsync(
+            "the retry gives up with the last dial's error when stopped; that is no failure of the stop");
+    }
+
+    [Fact]
     public async Task A_snapshot_to_a_peer_nobody_listens_for_is_reported_failed()
     {
         var (portA, portB) = (FreePort.Next(), FreePort.Next());
