@@ -21,6 +21,7 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
     private readonly TcpListener _listener;
     // Swapped whole under _peersUpdate; read without a lock on the driver thread's send path.
     private volatile IReadOnlyDictionary<ulong, (PeerEndpoint Endpoint, PeerConnection Connection)> _peers;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, PeerHandshake> _handshakes = new();
     private IPeerMessageSink? _sink;
     private Task _acceptLoop = Task.CompletedTask;
     private bool _started;
@@ -111,6 +112,8 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
         {
             _ = Task.Run(async () => await connection.DisposeAsync());
         }
+
+        ApplyHandshakes();
     }
 
     /// <summary>Called on the driver thread: queues and returns; never waits on the network.</summary>
@@ -317,18 +320,41 @@ public sealed partial class PeerTransport : IPeerMessageSender, IMembershipListe
         _sink?.DeliverPeerMessage(message);
     }
 
-    /// <summary>A member announces its name and client URLs in its handshake (a member added at runtime has neither until then).</summary>
-    private void PublishClientUrls(PeerHandshake handshake) => _cluster.Update(state =>
+    /// <summary>
+    /// A member announces its name and client URLs in its handshake (a member added at runtime has neither until then).
+    /// The latest handshake of each member is kept, and applied again after every membership change: a connection
+    /// outlives changes that rebuild the member list, and would not announce itself twice.
+    /// </summary>
+    private void PublishClientUrls(PeerHandshake handshake)
     {
-        if (state.Find(handshake.MemberId) is not { } member ||
-            (member.ClientUrls.SequenceEqual(handshake.ClientUrls) && member.Name == handshake.Name))
+        _handshakes[handshake.MemberId] = handshake;
+        ApplyHandshakes();
+    }
+
+    private void ApplyHandshakes()
+    {
+        if (_handshakes.IsEmpty)
         {
-            return state;
+            return;
         }
 
-        var updated = member with { Name = handshake.Name, ClientUrls = [.. handshake.ClientUrls] };
-        return state with { Members = [.. state.Members.Select(m => m.Id == member.Id ? updated : m)] };
-    });
+        _cluster.Update(state =>
+        {
+            var changed = false;
+            var members = state.Members.Select(member =>
+            {
+                if (member.Id == state.LocalMemberId || !_handshakes.TryGetValue(member.Id, out var handshake) ||
+                    (member.ClientUrls.SequenceEqual(handshake.ClientUrls) && member.Name == handshake.Name))
+                {
+                    return member;
+                }
+
+                changed = true;
+                return member with { Name = handshake.Name, ClientUrls = [.. handshake.ClientUrls] };
+            }).ToArray();
+            return changed ? state with { Members = members } : state;
+        });
+    }
 
     private async Task AnswerMembershipQueryAsync(Stream stream, string remote, CancellationToken token)
     {

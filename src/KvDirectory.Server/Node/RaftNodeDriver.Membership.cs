@@ -46,6 +46,7 @@ public sealed partial class RaftNodeDriver
     /// The replicated member list starts from the snapshot's; a data dir without one starts empty and the log replay
     /// (the bootstrap entries first) fills it. Until this member sees its own addition, the member list it was
     /// started with (flags, or fetched when joining) is shown and dialed too, so it can talk to the leader meanwhile.
+    /// (Dropped once every member it names is in the replayed list or removed.)
     /// </summary>
     private void RestoreMembership(ClusterState? snapshotMembers, Snapshot snapshot, bool fresh)
     {
@@ -217,7 +218,9 @@ public sealed partial class RaftNodeDriver
         var visible = _membership;
         if (_joinHint is { } hint)
         {
-            if (visible.Find(Identity.MemberId) is not null)
+            // Dropped once the log has caught up with it: every member it named is known (or known removed). Dropping
+            // it earlier would hang up on members the replay is about to add again.
+            if (hint.Members.All(m => visible.Find(m.Id) is not null || visible.RemovedIds.Contains(m.Id)))
             {
                 _joinHint = null;
             }

@@ -277,14 +277,21 @@ public sealed class MembershipCluster : IAsyncDisposable
         foreach (var member in Running.ToArray())
         {
             string[] listed = [];
-            await PollAsync($"{member.Name} listing [{string.Join(", ", expected)}] (last seen [{string.Join(", ", listed)}])", async () =>
+            try
             {
-                var listing = await ListMembersAsync(member);
-                listed = [.. listing.Members
-                    .Select(m => $"{m.Id} {m.Name} [{string.Join(' ', m.PeerUrls)}] [{string.Join(' ', m.ClientUrls)}]")
-                    .Order(StringComparer.Ordinal)];
-                return listed.SequenceEqual(expected);
-            });
+                await PollAsync($"{member.Name} listing [{string.Join(", ", expected)}]", async () =>
+                {
+                    var listing = await ListMembersAsync(member);
+                    listed = [.. listing.Members
+                        .Select(m => $"{m.Id} {m.Name} [{string.Join(' ', m.PeerUrls)}] [{string.Join(' ', m.ClientUrls)}]")
+                        .Order(StringComparer.Ordinal)];
+                    return listed.SequenceEqual(expected);
+                });
+            }
+            catch (TimeoutException timeout)
+            {
+                throw new TimeoutException($"{member.Name} last listed [{string.Join(", ", listed)}]; {timeout.Message}", timeout);
+            }
         }
     }
 

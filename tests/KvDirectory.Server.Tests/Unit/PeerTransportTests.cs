@@ -36,6 +36,31 @@ public sealed class PeerTransportTests
     }
 
     [Fact]
+    public async Task A_peers_announced_client_urls_survive_a_membership_change_that_rebuilt_the_list()
+    {
+        var (portA, portB) = (FreePort.Next(), FreePort.Next());
+        var clusterB = Cluster(IdB);
+        var sinkB = new RecordingSink();
+        await using var a = Transport(IdA, ClusterId, portA, portB, Cluster(IdA));
+        await using var b = Transport(IdB, ClusterId, portB, portA, clusterB);
+        a.Start(new RecordingSink());
+        b.Start(sinkB);
+        a.Send(new Message { Type = MessageType.MsgHeartbeat, From = IdA, To = IdB });
+        await sinkB.Messages.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
+
+        // The driver replays the log: A is briefly missing, then comes back as the log knows it (no client URLs).
+        var withoutA = clusterB.Current with { Members = [.. clusterB.Current.Members.Where(m => m.Id != IdA)] };
+        clusterB.Replace(withoutA);
+        b.MembershipChanged(withoutA);
+        var asTheLogKnowsIt = withoutA with { Members = [.. withoutA.Members, new ClusterMember(IdA, string.Empty, ["http://127.0.0.1:1"], [])] };
+        clusterB.Replace(asTheLogKnowsIt);
+        b.MembershipChanged(asTheLogKnowsIt);
+
+        clusterB.Current.Find(IdA).Should().BeEquivalentTo(new ClusterMember(IdA, "a", ["http://127.0.0.1:1"], ["http://client-a:2379"]),
+            "A's connection is still up and will not announce itself again");
+    }
+
+    [Fact]
     public async Task Many_messages_arrive_in_the_order_they_were_sent()
     {
         var (portA, portB) = (FreePort.Next(), FreePort.Next());
