@@ -1,4 +1,5 @@
 using KvDirectory.Protocol;
+using KvDirectory.Server.Cluster;
 
 namespace KvDirectory.Server.Node;
 
@@ -48,16 +49,16 @@ internal enum PeerReport
 }
 
 /// <summary>A membership change to propose as a conf change entry; completed with the member list once applied here.</summary>
-internal sealed class MembershipInput(KvDirectory.Server.Cluster.MembershipChange change, long enqueuedAt) : DriverInput
+internal sealed class MembershipInput(MembershipChange change, long enqueuedAt) : DriverInput
 {
-    public KvDirectory.Server.Cluster.MembershipChange Change { get; } = change;
+    public MembershipChange Change { get; } = change;
 
     public long EnqueuedAt { get; } = enqueuedAt;
 
     /// <summary>Removing the leader: when the leadership transfer was asked for (Stopwatch ticks), 0 before.</summary>
     public long TransferRequestedAt { get; set; }
 
-    public TaskCompletionSource<KvDirectory.Server.Cluster.ClusterState> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<ClusterState> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>A peer said this member was removed from the cluster (it missed its own removal entry).</summary>
