@@ -57,9 +57,9 @@ public sealed class ServerOptions
     [ConfigurationKeyName("ttl-sweep-interval-ms")]
     public int TtlSweepIntervalMilliseconds { get; set; } = 500;
 
-    /// <summary>Applied entries between two snapshots of the store (etcd's flag).</summary>
+    /// <summary>Applied entries between two snapshots of the store (etcd's flag and default: each snapshot serialises the whole tree).</summary>
     [ConfigurationKeyName("snapshot-count")]
-    public long SnapshotCount { get; set; } = 10_000;
+    public long SnapshotCount { get; set; } = 100_000;
 
     /// <summary>Entries kept in the log after a snapshot, so a slightly lagging follower catches up without one.</summary>
     [ConfigurationKeyName("snapshot-catchup-entries")]

@@ -22,7 +22,7 @@ public sealed record RaftNodeDriverOptions
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    public long SnapshotCount { get; init; } = 10_000;
+    public long SnapshotCount { get; init; } = 100_000;
 
     public long SnapshotCatchUpEntries { get; init; } = 5_000;
 
