@@ -25,7 +25,8 @@ public sealed partial class RestartTimeMeasurement(ITestOutputHelper output)
         using var dataDir = new TempDataDir("kvdir-restart");
         // Snapshots of a large store block writes for seconds (see SnapshotStallTests): a long request
         // timeout keeps the bulk load from failing on that known bug; this test is about restart time.
-        string[] arguments = ["--request-timeout-ms", "600000"];
+        // A snapshot every 10,000 entries (the default is etcd's 100,000) so a 20k-key CI run crosses one.
+        string[] arguments = ["--request-timeout-ms", "600000", "--snapshot-count", "10000"];
         var node = await NodeProcess.StartAsync(dataDir, arguments);
         try
         {
@@ -48,7 +49,7 @@ public sealed partial class RestartTimeMeasurement(ITestOutputHelper output)
             }
 
             output.WriteLine($"newest snapshot at {lastSnapshot}, raft index {raftIndex} before the top-up of {topUp} writes");
-            lastSnapshot.Should().BeGreaterThan(0, "the default --snapshot-count of 10000 was crossed:\n" + node.Output);
+            lastSnapshot.Should().BeGreaterThan(0, "--snapshot-count 10000 was crossed:\n" + node.Output);
 
             await node.KillAsync();
             await node.DisposeAsync();
