@@ -55,7 +55,7 @@ public sealed partial class RestartTimeMeasurement(ITestOutputHelper output)
             await node.DisposeAsync();
             node = await NodeProcess.StartAsync(dataDir, arguments, TimeSpan.FromMinutes(5));
             output.WriteLine($"RESTART: {written.Count} keys, snapshot at {lastSnapshot} + ~{EntriesAfterSnapshot} WAL entries: healthy after {node.TimeToHealthy.TotalMilliseconds:F0} ms (an empty node: {emptyStart.TotalMilliseconds:F0} ms)");
-            output.WriteLine(string.Join('\n', node.Output.Split('\n').Where(l => l.Contains("KvDirectory.Server.Node", StringComparison.Ordinal))));
+            output.WriteLine(string.Join('\n', node.Output.Split('\n').Where(l => l.Contains("KvDirectory.Node", StringComparison.Ordinal))));
 
             using var reader = new KeysClient(node.ClientUrl, 64, TimeSpan.FromMinutes(2));
             var random = new Random(keyCount);

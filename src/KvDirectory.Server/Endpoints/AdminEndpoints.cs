@@ -1,7 +1,7 @@
 using System.Globalization;
+using KvDirectory.Node;
 using KvDirectory.Protocol;
 using KvDirectory.Server.Http;
-using KvDirectory.Server.Node;
 using KvDirectory.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

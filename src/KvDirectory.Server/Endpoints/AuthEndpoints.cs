@@ -1,4 +1,4 @@
-using KvDirectory.Server.Cluster;
+using KvDirectory.Node.Membership;
 using KvDirectory.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
+using KvDirectory.Node;
+using KvDirectory.Node.Membership;
 using KvDirectory.Protocol;
-using KvDirectory.Server.Cluster;
-using KvDirectory.Server.CommandLog;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Keys;
 using KvDirectory.Store;

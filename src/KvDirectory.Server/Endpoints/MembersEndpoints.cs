@@ -1,7 +1,7 @@
 using System.Globalization;
+using KvDirectory.Node;
+using KvDirectory.Node.Membership;
 using KvDirectory.Protocol;
-using KvDirectory.Server.Cluster;
-using KvDirectory.Server.CommandLog;
 using KvDirectory.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

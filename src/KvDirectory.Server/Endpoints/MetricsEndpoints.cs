@@ -1,6 +1,7 @@
 using System.Globalization;
-using KvDirectory.Server.Cluster;
-using KvDirectory.Server.CommandLog;
+using KvDirectory.Node;
+using KvDirectory.Node.Membership;
+using KvDirectory.Node.Metrics;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Metrics;
 using KvDirectory.Store;
@@ -15,31 +16,31 @@ public static class MetricsEndpoints
 {
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map("/metrics", (HttpContext context, ServerMetrics metrics, ICommandLog log, V2Store store) =>
+        endpoints.Map("/metrics", (HttpContext context, ServerMetrics metrics, NodeMetrics node, ICommandLog log, V2Store store) =>
             HttpMethods.IsGet(context.Request.Method)
-                ? EtcdResponses.WriteTextAsync(context, Render(metrics, log.Status, store), "text/plain; version=0.0.4; charset=utf-8")
+                ? EtcdResponses.WriteTextAsync(context, Render(metrics, node, log.Status, store), "text/plain; version=0.0.4; charset=utf-8")
                 : EtcdResponses.WriteMethodNotAllowedAsync(context, "GET"));
         return endpoints;
     }
 
-    private static string Render(ServerMetrics metrics, ConsensusStatus status, V2Store store)
+    private static string Render(ServerMetrics metrics, NodeMetrics node, ConsensusStatus status, V2Store store)
     {
         var writer = new PrometheusTextWriter();
         writer.Gauge("etcd_server_has_leader", "Whether or not a leader exists. 1 is existence, 0 is not.", status.LeaderId == 0 ? 0 : 1);
         writer.Gauge("etcd_server_is_leader", "Whether or not this member is a leader. 1 if is, 0 otherwise.", status.Role == NodeRole.Leader ? 1 : 0);
-        writer.Counter("etcd_server_leader_changes_seen_total", "The number of leader changes seen.", metrics.LeaderChanges);
-        writer.Gauge("etcd_server_proposals_committed_total", "The total number of consensus proposals committed.", metrics.ProposalsCommitted);
-        writer.Gauge("etcd_server_proposals_applied_total", "The total number of consensus proposals applied.", metrics.ProposalsApplied);
-        writer.Gauge("etcd_server_proposals_pending", "The current number of pending proposals to commit.", metrics.ProposalsPending);
-        writer.Counter("etcd_server_proposals_failed_total", "The total number of failed proposals seen.", metrics.ProposalsFailed);
+        writer.Counter("etcd_server_leader_changes_seen_total", "The number of leader changes seen.", node.LeaderChanges);
+        writer.Gauge("etcd_server_proposals_committed_total", "The total number of consensus proposals committed.", node.ProposalsCommitted);
+        writer.Gauge("etcd_server_proposals_applied_total", "The total number of consensus proposals applied.", node.ProposalsApplied);
+        writer.Gauge("etcd_server_proposals_pending", "The current number of pending proposals to commit.", node.ProposalsPending);
+        writer.Counter("etcd_server_proposals_failed_total", "The total number of failed proposals seen.", node.ProposalsFailed);
         writer.Gauge("etcd_server_term", "The current Raft term of this member.", status.Term);
         writer.Gauge("etcd_server_commit_index", "The index of the last committed Raft entry on this member.", status.CommitIndex);
         writer.Gauge("etcd_debugging_store_watchers", "Count of currently active watchers.", store.WatcherCount);
         writer.Gauge("etcd_debugging_store_index", "The current etcd (store) index.", store.CurrentIndex);
-        writer.Counter("etcd_disk_wal_fsyncs_total", "The number of fsync calls made by the write-ahead log.", metrics.WalFsyncs);
-        writer.Histogram(metrics.WalFsyncDuration);
-        writer.Histogram(metrics.ApplyDuration);
-        writer.Histogram(metrics.SnapshotSaveDuration);
+        writer.Counter("etcd_disk_wal_fsyncs_total", "The number of fsync calls made by the write-ahead log.", node.WalFsyncs);
+        writer.Histogram(node.WalFsyncDuration);
+        writer.Histogram(node.ApplyDuration);
+        writer.Histogram(node.SnapshotSaveDuration);
         writer.LabelledCounter(
             "etcd_http_requests_total",
             "HTTP requests answered, by method and status code.",

@@ -1,5 +1,5 @@
+using KvDirectory.Node;
 using KvDirectory.Protocol;
-using KvDirectory.Server.CommandLog;
 using KvDirectory.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

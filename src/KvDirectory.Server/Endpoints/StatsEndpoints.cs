@@ -1,8 +1,8 @@
+using KvDirectory.Node;
+using KvDirectory.Node.Membership;
+using KvDirectory.Node.Statistics;
 using KvDirectory.Protocol;
-using KvDirectory.Server.Cluster;
-using KvDirectory.Server.CommandLog;
 using KvDirectory.Server.Http;
-using KvDirectory.Server.Node;
 using KvDirectory.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

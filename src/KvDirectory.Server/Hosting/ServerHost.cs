@@ -1,12 +1,16 @@
 using System.Net;
-using KvDirectory.Server.Cluster;
-using KvDirectory.Server.CommandLog;
+using KvDirectory.Node;
+using KvDirectory.Node.Membership;
+using KvDirectory.Node.Metrics;
+using KvDirectory.Node.Snapshots;
+using KvDirectory.Node.Statistics;
 using KvDirectory.Server.Configuration;
 using KvDirectory.Server.Endpoints;
 using KvDirectory.Server.Http;
+using KvDirectory.Server.Keys;
 using KvDirectory.Server.Metrics;
-using KvDirectory.Server.Node;
 using KvDirectory.Store;
+using KvDirectory.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -46,16 +50,16 @@ public static partial class ServerHost
 
         // The node opens its data dir before the server listens, and closes it only after the server has
         // stopped and drained in-flight requests: no acknowledged write is left unflushed.
-        var driver = app.Services.GetRequiredService<RaftNodeDriver>();
+        var node = app.Services.GetRequiredService<ReplicatedNode>();
         var transport = app.Services.GetRequiredService<PeerTransportSlot>();
         // A leader that stops gracefully hands leadership over first: the cluster need not wait an election timeout.
         app.Lifetime.ApplicationStopping.Register(() =>
-            driver.HandOverLeadership(TimeSpan.FromMilliseconds(3 * options.ElectionTimeoutMilliseconds)));
+            node.HandOverLeadership(TimeSpan.FromMilliseconds(3 * options.ElectionTimeoutMilliseconds)));
         app.Lifetime.ApplicationStopped.Register(() =>
         {
-            // Peers first: nothing new reaches the driver while it drains and closes its files.
+            // Peers first: nothing new reaches the node while it drains and closes its files.
             transport.Transport?.Dispose();
-            driver.Dispose();
+            node.Dispose();
         });
 
         app.UseMiddleware<HttpMetricsMiddleware>();
@@ -87,7 +91,7 @@ public static partial class ServerHost
         });
     }
 
-    private static RaftNodeDriverOptions DriverOptions(ServerOptions options, ClusterState initial, bool joining, Action onRemoved) => new()
+    private static NodeOptions NodeOptions(ServerOptions options, ClusterState initial, bool joining, Action onRemoved) => new()
     {
         DataDir = options.DataDir,
         InitialCluster = initial,
@@ -108,22 +112,23 @@ public static partial class ServerHost
         services.AddSingleton(new ClusterStateHolder(InitialCluster.Build(options)));
         services.AddSingleton<NodeInfo>();
         services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<NodeMetrics>();
         services.AddSingleton<RaftStatistics>();
         services.AddSingleton(provider => new V2Store(
             new StoreOptions { EventHistoryCapacity = options.EventHistory },
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PeerTransportSlot>();
         services.AddSingleton(provider => StartNode(provider, options));
-        services.AddSingleton<ICommandLog>(provider => provider.GetRequiredService<RaftNodeDriver>());
-        services.AddSingleton<IMembershipLog>(provider => provider.GetRequiredService<RaftNodeDriver>());
+        services.AddSingleton<ICommandLog>(provider => provider.GetRequiredService<ReplicatedNode>());
+        services.AddSingleton<IMembershipLog>(provider => provider.GetRequiredService<ReplicatedNode>());
         services.AddHostedService<TtlSweeper>();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
     }
 
-    private static RaftNodeDriver StartNode(IServiceProvider provider, ServerOptions options)
+    private static ReplicatedNode StartNode(IServiceProvider provider, ServerOptions options)
     {
         var holder = provider.GetRequiredService<ClusterStateHolder>();
-        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Node");
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Node");
         if (options.RestoreFrom.Length > 0)
         {
             var index = BackupRestore.PrepareDataDir(options.RestoreFrom, options.DataDir, holder.Current.LocalMemberId);
@@ -134,20 +139,20 @@ public static partial class ServerHost
             && !Directory.Exists(Path.Combine(options.DataDir, "member"));
         var initial = joining ? JoinExistingCluster(options, holder.Current, logger) : holder.Current;
         var lifetime = provider.GetRequiredService<IHostApplicationLifetime>();
-        var driver = RaftNodeDriver.Open(
+        var node = NodeOpener.Open(
             provider.GetRequiredService<V2Store>(),
-            DriverOptions(options, initial, joining, () => Task.Run(lifetime.StopApplication)) with
+            NodeOptions(options, initial, joining, () => Task.Run(lifetime.StopApplication)) with
             {
                 Statistics = provider.GetRequiredService<RaftStatistics>(),
             },
             holder,
-            provider.GetRequiredService<ServerMetrics>(),
+            provider.GetRequiredService<NodeMetrics>(),
             logger);
         var transport = CreateTransport(provider, options, holder.Current);
         provider.GetRequiredService<PeerTransportSlot>().Transport = transport;
-        driver.Start(transport, transport);
-        transport.Start(driver);
-        return driver;
+        node.Start(transport);
+        transport.Start(node.PeerSink);
+        return node;
     }
 
     /// <summary>A new member of a running cluster learns its id and the members from them, and keeps its own name and client URLs.</summary>
@@ -181,12 +186,11 @@ public static partial class ServerHost
             {
                 LocalHandshake = new PeerHandshake(local.Id, cluster.ClusterId, local.Name, local.ClientUrls),
                 ListenAddress = new IPEndPoint(listenAddress, listen.Port),
-                Peers = [],
                 DialOverrides = overrides,
                 Traffic = provider.GetRequiredService<ServerMetrics>().Peers,
+                MemberList = () => ClusterStateCodec.Encode(provider.GetRequiredService<ClusterStateHolder>().Current),
             },
-            provider.GetRequiredService<ClusterStateHolder>(),
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Cluster.PeerTransport"));
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Transport.PeerTransport"));
     }
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Joining the existing cluster {ClusterId:x} as member {MemberId:x} ({Count} members)")]

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using KvDirectory.Node;
 using KvDirectory.Protocol;
-using KvDirectory.Server.CommandLog;
 using Microsoft.AspNetCore.Http;
 
 namespace KvDirectory.Server.Http;

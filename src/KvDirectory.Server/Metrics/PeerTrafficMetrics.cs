@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using KvDirectory.Server.Cluster;
+using KvDirectory.Transport;
 
 namespace KvDirectory.Server.Metrics;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KvDirectory.Node.Metrics;
 
 namespace KvDirectory.Server.Metrics;
 

@@ -93,7 +93,7 @@ public sealed class BackupRestoreTests
             }
 
             var start = () => ServerHost.Build(["--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}", "--data-dir", dataDir, "--restore-from", backup])
-                .Services.GetService(typeof(KvDirectory.Server.Node.RaftNodeDriver));
+                .Services.GetService(typeof(KvDirectory.Node.ReplicatedNode));
 
             start.Should().Throw<InvalidDataException>().WithMessage("*checksum*");
             Directory.Exists(Path.Combine(dataDir, "member")).Should().BeFalse();
@@ -120,7 +120,7 @@ public sealed class BackupRestoreTests
             Directory.CreateDirectory(Path.Combine(existing, "member"));
 
             var start = () => ServerHost.Build(["--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}", "--data-dir", existing, "--restore-from", backup])
-                .Services.GetService(typeof(KvDirectory.Server.Node.RaftNodeDriver));
+                .Services.GetService(typeof(KvDirectory.Node.ReplicatedNode));
 
             start.Should().Throw<InvalidOperationException>().WithMessage("*already holds*");
             Directory.Delete(existing, recursive: true);

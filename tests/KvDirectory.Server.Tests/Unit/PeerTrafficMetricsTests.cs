@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using KvDirectory.Raft;
-using KvDirectory.Server.Cluster;
 using KvDirectory.Server.Metrics;
 using KvDirectory.Testing;
+using KvDirectory.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KvDirectory.Server.Tests.Unit;
@@ -85,23 +85,22 @@ public sealed class PeerTrafficMetricsTests
 
     private static PeerTransport Transport(ulong id, int listenPort, int peerPort, IPeerTrafficObserver traffic)
     {
-        var peerId = id == IdA ? IdB : IdA;
-        var cluster = new ClusterStateHolder(new ClusterState(
-            ClusterId,
-            id,
-            [new ClusterMember(IdA, "a", ["http://127.0.0.1:1"], []), new ClusterMember(IdB, "b", ["http://127.0.0.1:2"], [])]));
-        return new PeerTransport(
+        var transport = new PeerTransport(
             new PeerTransportOptions
             {
                 LocalHandshake = new PeerHandshake(id, ClusterId, id == IdA ? "a" : "b", []),
                 ListenAddress = new IPEndPoint(IPAddress.Loopback, listenPort),
-                Peers = [new PeerEndpoint(peerId, peerId == IdA ? "a" : "b", new DnsEndPoint("127.0.0.1", peerPort))],
                 InitialBackoff = TimeSpan.FromMilliseconds(10),
                 MaxBackoff = TimeSpan.FromMilliseconds(100),
                 Traffic = traffic,
             },
-            cluster,
             NullLogger.Instance);
+        var (portA, portB) = id == IdA ? (listenPort, peerPort) : (peerPort, listenPort);
+        transport.UpdateRoster(new PeerRoster(
+            id,
+            [new PeerMember(IdA, "a", [$"http://127.0.0.1:{portA}"]), new PeerMember(IdB, "b", [$"http://127.0.0.1:{portB}"])],
+            new HashSet<ulong>()));
+        return transport;
     }
 
     private sealed class CountingSink : IPeerMessageSink

@@ -1,0 +1,71 @@
+using KvDirectory.Node.Membership;
+using KvDirectory.Protocol;
+
+namespace KvDirectory.Node.Loop;
+
+/// <summary>Work handed to the node's thread; that thread is the only one that touches the Raft core.</summary>
+internal abstract class NodeInput;
+
+/// <summary>A store command to replicate; completed when this member applies it.</summary>
+internal sealed class ProposalInput(ulong requestId, byte[] command, long enqueuedAt) : NodeInput
+{
+    public ulong RequestId { get; } = requestId;
+
+    public byte[] Command { get; } = command;
+
+    /// <summary>When it was queued (Stopwatch ticks): a proposal nobody waits for any more is dropped after the request timeout.</summary>
+    public long EnqueuedAt { get; } = enqueuedAt;
+
+    public TaskCompletionSource<EtcdEvent> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>A linearizable read point request; completed once the read index is applied locally.</summary>
+internal sealed class ReadInput(ulong requestId) : NodeInput
+{
+    public ulong RequestId { get; } = requestId;
+
+    public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>A Raft message a peer sent; stepped into the core on the node's thread.</summary>
+internal sealed class PeerMessageInput(KvDirectory.Raft.Message message) : NodeInput
+{
+    public KvDirectory.Raft.Message Message { get; } = message;
+}
+
+/// <summary>What the transport learned about a peer: unreachable, or how a snapshot send ended.</summary>
+internal sealed class PeerReportInput(ulong memberId, PeerReport report) : NodeInput
+{
+    public ulong MemberId { get; } = memberId;
+
+    public PeerReport Report { get; } = report;
+}
+
+internal enum PeerReport
+{
+    Unreachable,
+    SnapshotSucceeded,
+    SnapshotFailed,
+}
+
+/// <summary>A membership change to propose as a conf change entry; completed with the member list once applied here.</summary>
+internal sealed class MembershipInput(MembershipChange change, long enqueuedAt) : NodeInput
+{
+    public MembershipChange Change { get; } = change;
+
+    public long EnqueuedAt { get; } = enqueuedAt;
+
+    /// <summary>Removing the leader: when the leadership transfer was asked for (Stopwatch ticks), 0 before.</summary>
+    public long TransferRequestedAt { get; set; }
+
+    public TaskCompletionSource<ClusterState> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>A peer said this member was removed from the cluster (it missed its own removal entry).</summary>
+internal sealed class RemovedNoticeInput : NodeInput;
+
+/// <summary>A graceful stop asks the leader to hand leadership over; completed with whether it did.</summary>
+internal sealed class LeadershipHandOffInput : NodeInput
+{
+    public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

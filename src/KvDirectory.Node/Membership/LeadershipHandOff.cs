@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using KvDirectory.Node.Loop;
+using KvDirectory.Raft;
+using Microsoft.Extensions.Logging;
+
+namespace KvDirectory.Node.Membership;
+
+/// <summary>
+/// A graceful stop of the leader: leadership goes to the most up-to-date follower first, so the cluster need not
+/// wait an election timeout. Touched only by the node's thread.
+/// </summary>
+internal sealed partial class LeadershipHandOff(RawNode node, ulong localMemberId, int electionTimeoutMilliseconds, ILogger logger)
+{
+    private LeadershipHandOffInput? _pending;
+    private long _deadline;
+
+    public void Start(LeadershipHandOffInput input, long now, SoftState softState)
+    {
+        var transferee = softState.Role == StateRole.Leader ? Transferee.Best(node, localMemberId, 0) : 0;
+        if (transferee == 0)
+        {
+            input.Completion.TrySetResult(false);
+            return;
+        }
+
+        LogHandingOverOnStop(logger, transferee);
+        node.TransferLeadership(transferee);
+        _pending = input;
+        _deadline = now + (long)(2.0 * electionTimeoutMilliseconds / 1000 * Stopwatch.Frequency);
+    }
+
+    /// <summary>Answers the stop once this member is no longer leader, or the transfer took too long.</summary>
+    public void Check(long now, SoftState softState)
+    {
+        if (_pending is not { } pending)
+        {
+            return;
+        }
+
+        if (softState.Role != StateRole.Leader || now > _deadline)
+        {
+            pending.Completion.TrySetResult(softState.Role != StateRole.Leader);
+            _pending = null;
+        }
+    }
+
+    public void Cancel() => _pending?.Completion.TrySetResult(false);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "Stopping: handing leadership to {Transferee:x} first")]
+    private static partial void LogHandingOverOnStop(ILogger logger, ulong transferee);
+}

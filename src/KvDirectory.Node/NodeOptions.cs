@@ -1,0 +1,42 @@
+using KvDirectory.Node.Membership;
+using KvDirectory.Node.Statistics;
+
+namespace KvDirectory.Node;
+
+/// <summary>What the node needs from the configuration, resolved (ids computed, intervals as TimeSpans).</summary>
+public sealed record NodeOptions
+{
+    public required string DataDir { get; init; }
+
+    /// <summary>
+    /// The membership from the flags (<c>--initial-cluster</c>), or the one fetched from the cluster this member joins.
+    /// A brand-new data dir is bootstrapped with it; a data dir that already has state keeps its own identity and members.
+    /// </summary>
+    public required ClusterState InitialCluster { get; init; }
+
+    /// <summary><c>--initial-cluster-state existing</c>: a new data dir is not bootstrapped; the log arrives from the leader.</summary>
+    public bool JoinExisting { get; init; }
+
+    public int HeartbeatIntervalMilliseconds { get; init; } = 100;
+
+    public int ElectionTimeoutMilliseconds { get; init; } = 1_000;
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public long SnapshotCount { get; init; } = 100_000;
+
+    public long SnapshotCatchUpEntries { get; init; } = 5_000;
+
+    public int MaxSnapshots { get; init; } = 5;
+
+    public int MaxWals { get; init; } = 5;
+
+    /// <summary>Most proposals taken into one Ready: bounds the size of one fsync batch and one apply run.</summary>
+    public int MaxProposalsPerBatch { get; init; } = 4_096;
+
+    /// <summary>Called (on the node's thread) once this member applied its own removal: the host shuts down.</summary>
+    public Action? OnRemoved { get; init; }
+
+    /// <summary>Where the node records traffic and leadership for the stats endpoints; none in bare tests.</summary>
+    public RaftStatistics? Statistics { get; init; }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using KvDirectory.Node.Membership;
+using KvDirectory.Node.Metrics;
+using KvDirectory.Raft;
+using KvDirectory.Storage;
+using KvDirectory.Store;
+using Microsoft.Extensions.Logging;
+
+namespace KvDirectory.Node.Snapshots;
+
+/// <summary>
+/// Every <c>--snapshot-count</c> applied entries the store and member list are serialised on the node's thread (a
+/// consistent point, cheap next to writing it) and saved in the background: the LiteDB write, WAL marker, log
+/// compaction and segment release never stall writes. Also installs a snapshot the leader sent.
+/// </summary>
+internal sealed partial class SnapshotScheduler(
+    DurableRaftStorage storage,
+    V2Store store,
+    MemberList members,
+    NodeOptions options,
+    ulong localMemberId,
+    NodeMetrics metrics,
+    ILogger logger)
+{
+    private ulong _lastSnapshotIndex;
+    private Task _inFlight = Task.CompletedTask;
+
+    public void Reset(ulong snapshotIndex) => _lastSnapshotIndex = snapshotIndex;
+
+    public void MaybeSnapshot(ulong applied, ConfState confState)
+    {
+        if (applied - _lastSnapshotIndex < (ulong)options.SnapshotCount || !_inFlight.IsCompleted)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var data = ClusterSnapshotFormat.Write(members.Replicated, store.SaveSnapshot());
+        _lastSnapshotIndex = applied;
+        _inFlight = Task.Run(() => Save(applied, confState, data, started));
+    }
+
+    /// <summary>A snapshot from the leader replaces the store, the member list and the log before it.</summary>
+    public void Install(Snapshot snapshot)
+    {
+        _inFlight.Wait();
+        var (replicated, storeBytes) = ClusterSnapshotFormat.Read(snapshot.Data, localMemberId);
+        storage.ApplySnapshot(snapshot);
+        store.RestoreSnapshot(storeBytes.Span);
+        if (replicated is not null)
+        {
+            members.Replace(replicated);
+        }
+
+        _lastSnapshotIndex = snapshot.Metadata.Index;
+    }
+
+    /// <summary>Waits for a save in progress (before the files close).</summary>
+    public void WaitForSave() => _inFlight.Wait();
+
+    private void Save(ulong index, ConfState confState, byte[] data, long started)
+    {
+        try
+        {
+            storage.CreateSnapshot(index, confState, data);
+            var keep = (ulong)options.SnapshotCatchUpEntries;
+            var compactTo = index > keep ? index - keep : 0;
+            if (compactTo > storage.FirstIndex())
+            {
+                storage.Compact(compactTo);
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            metrics.SnapshotSaveDuration.Observe(elapsed);
+            LogSnapshotSaved(logger, index, data.Length, (long)elapsed.TotalMilliseconds, compactTo);
+        }
+        catch (Exception error)
+        {
+            // Nothing is lost: the WAL still holds every entry; the next snapshot is tried after --snapshot-count more.
+            LogSnapshotFailed(logger, index, error);
+        }
+    }
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Snapshot saved at index {Index} ({Bytes} bytes, {Milliseconds} ms); log compacted up to {CompactIndex}")]
+    private static partial void LogSnapshotSaved(ILogger logger, ulong index, int bytes, long milliseconds, ulong compactIndex);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Saving the snapshot at index {Index} failed; the write-ahead log still holds everything")]
+    private static partial void LogSnapshotFailed(ILogger logger, ulong index, Exception error);
+}

@@ -1,0 +1,33 @@
+using System.Buffers;
+using System.Net.Sockets;
+
+namespace KvDirectory.Transport;
+
+/// <summary>
+/// The one request a member that is not in the cluster yet may make on the peer port: "send me your member list".
+/// A joining member asks with it; the answer is the node's encoding, opaque here.
+/// </summary>
+public static class MemberListQuery
+{
+    /// <summary>Asks the member at <paramref name="peerUrl"/> for its encoded member list.</summary>
+    public static async Task<byte[]> QueryAsync(string peerUrl, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancel.CancelAfter(timeout);
+        var address = PeerDialOverride.FromUrl(peerUrl);
+        using var client = new TcpClient { NoDelay = true };
+        await client.ConnectAsync(address.Host, address.Port, cancel.Token);
+        var stream = client.GetStream();
+        var query = new ArrayBufferWriter<byte>(PeerFrame.HeaderSize);
+        PeerFrame.Write(query, PeerFrameKind.MembershipQuery, []);
+        await stream.WriteAsync(query.WrittenMemory, cancel.Token);
+        await stream.FlushAsync(cancel.Token);
+        var reply = await PeerFrame.ReadAsync(stream, cancel.Token);
+        if (reply is not { Kind: PeerFrameKind.MembershipReply } answer)
+        {
+            throw new InvalidDataException("the member did not answer with its member list");
+        }
+
+        return answer.Payload;
+    }
+}
