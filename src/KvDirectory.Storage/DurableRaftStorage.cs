@@ -111,12 +111,14 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
 
     /// <summary>
     /// Persists a Ready's hard state and entries (one fsync), then makes them visible to the core.
-    /// Entries overlapping the log replace it from their first index.
+    /// Entries overlapping the log replace it from their first index. <paramref name="mustSync"/> is the Ready's
+    /// <c>MustSync</c>: a Ready that only moves the commit index is written without an fsync of its own (a lost
+    /// commit index is learned again from the leader), as etcd does.
     /// </summary>
-    public void Append(HardState? hardState, IReadOnlyList<Entry> entries)
+    public void Append(HardState? hardState, IReadOnlyList<Entry> entries, bool mustSync = true)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        _wal.Append(hardState, entries, () => UpdateCache(hardState, entries));
+        _wal.Append(hardState, entries, () => UpdateCache(hardState, entries), mustSync);
     }
 
     /// <summary>

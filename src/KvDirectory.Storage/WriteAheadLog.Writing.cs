@@ -31,8 +31,12 @@ public sealed partial class WriteAheadLog
     public Task AppendAsync(HardState? hardState, IReadOnlyList<Entry> entries) =>
         Enqueue(Encode(hardState, entries), runFlusherInline: false) ?? Task.CompletedTask;
 
-    /// <summary>As <see cref="Append(HardState?, IReadOnlyList{Entry})"/>; <paramref name="onDurable"/> runs in durability order before it returns.</summary>
-    internal void Append(HardState? hardState, IReadOnlyList<Entry> entries, Action onDurable)
+    /// <summary>
+    /// As <see cref="Append(HardState?, IReadOnlyList{Entry})"/>; <paramref name="onDurable"/> runs in durability order before it returns.
+    /// Without <paramref name="sync"/> (Raft's <c>MustSync</c> is false: only the commit index moved) the batch is written
+    /// but costs no fsync of its own; the next synced write, or the segment's sealing, makes it durable with the rest.
+    /// </summary>
+    internal void Append(HardState? hardState, IReadOnlyList<Entry> entries, Action onDurable, bool sync = true)
     {
         var write = Encode(hardState, entries);
         if (write is null)
@@ -41,6 +45,7 @@ public sealed partial class WriteAheadLog
             return;
         }
         write.OnDurable = onDurable;
+        write.Sync = sync;
         Enqueue(write, runFlusherInline: true)!.GetAwaiter().GetResult();
     }
 
@@ -192,8 +197,11 @@ public sealed partial class WriteAheadLog
             length += group[i].Bytes.Length;
         }
         RandomAccess.Write(_segment, buffers, _writeOffset);
-        RandomAccess.FlushToDisk(_segment);
-        Interlocked.Increment(ref _fsyncCount);
+        if (group.Exists(write => write.Sync))
+        {
+            RandomAccess.FlushToDisk(_segment);
+            Interlocked.Increment(ref _fsyncCount);
+        }
         _writeOffset += length;
 
         foreach (var write in group)
@@ -248,5 +256,8 @@ public sealed partial class WriteAheadLog
         public byte[]? Metadata { get; init; }
 
         public Action? OnDurable { get; set; }
+
+        /// <summary>Whether this write needs an fsync before it completes (false only for a commit-index-only hard state).</summary>
+        public bool Sync { get; set; } = true;
     }
 }

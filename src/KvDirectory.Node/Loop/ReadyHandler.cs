@@ -12,7 +12,7 @@ namespace KvDirectory.Node.Loop;
 
 /// <summary>
 /// Handles one <see cref="Ready"/>: persist (hard state + entries, one fsync for everything that queued up meanwhile —
-/// group commit) and send, apply committed entries in order, answer read states, advance, maybe snapshot.
+/// group commit; none when only the commit index moved, <see cref="Ready.MustSync"/>) and send, apply committed entries in order, answer read states, advance, maybe snapshot.
 /// </summary>
 internal sealed class ReadyHandler(
     RawNode node,
@@ -55,8 +55,11 @@ internal sealed class ReadyHandler(
         if (ready.Entries.Count > 0 || ready.HardState is not null)
         {
             var started = Stopwatch.GetTimestamp();
-            storage.Append(ready.HardState, ready.Entries);
-            metrics.WalFsynced(Stopwatch.GetElapsedTime(started));
+            storage.Append(ready.HardState, ready.Entries, ready.MustSync);
+            if (ready.MustSync)
+            {
+                metrics.WalFsynced(Stopwatch.GetElapsedTime(started));
+            }
             if (ready.HardState is { } persisted)
             {
                 _persistedTermAndVote = (persisted.Term, persisted.Vote);
