@@ -42,15 +42,16 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         Identity = recovered.Identity;
         var local = Identity.MemberId;
         _requestIds = new RequestIdGenerator(local, DateTimeOffset.UtcNow);
-        var handshakes = new HandshakeAttributes(recovered.Cluster);
-        _members = new MemberList(recovered.Cluster, handshakes, options.InitialCluster.LocalMember with { Id = local });
+        var self = options.InitialCluster.LocalMember with { Id = local };
+        _members = new MemberList(recovered.Cluster, self);
         _members.Restore(recovered.Members, recovered.JoinHint);
-        PeerSink = new PeerInbox(_inbox, handshakes);
+        PeerSink = new PeerInbox(_inbox);
 
         _status = new StatusTracker(node, metrics, options.Statistics, logger);
         var proposals = new ProposalTracker(node);
         var reads = new ReadIndexTracker(node);
-        var membership = new MembershipChanges(node, _members, local, options.ElectionTimeoutMilliseconds, options.OnRemoved, logger);
+        var attributes = new AttributesPublisher(node, _members, new MemberAttributes(local, self.Name, self.ClientUrls), options.RequestTimeout, logger);
+        var membership = new MembershipChanges(node, _members, local, options.ElectionTimeoutMilliseconds, attributes, options.OnRemoved, logger);
         _applier = new EntryApplier(store, storage, proposals, membership, metrics, logger);
         _applier.Reset(recovered.AppliedIndex, storage.InitialState().ConfState);
         var snapshots = new SnapshotScheduler(storage, store, _members, options, local, metrics, logger);

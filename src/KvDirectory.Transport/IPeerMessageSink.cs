@@ -18,11 +18,6 @@ public interface IPeerMessageSink
     void ReportRemovedFromCluster()
     {
     }
-
-    /// <summary>A peer's handshake was accepted: it says who it is (name and client URLs).</summary>
-    void PeerIntroduced(PeerHandshake handshake)
-    {
-    }
 }
 
 /// <summary>What the node talks to its peers through; called on the node's thread, so nothing here may block.</summary>

@@ -5,10 +5,9 @@ using KvDirectory.Protocol.Binary;
 namespace KvDirectory.Transport;
 
 /// <summary>
-/// The first frame on every peer connection. Besides who is talking it carries the sender's client URLs:
-/// etcd publishes those through a Raft entry once a member starts; we learn them from the handshake instead,
-/// which is simpler and enough while membership is static (a member that never connected shows <c>[]</c>,
-/// as etcd shows an unpublished member).
+/// The first frame on every peer connection: who is talking, in which cluster. It still carries the sender's name
+/// and client URLs, which members of earlier versions read; the member list now takes them from the log, where each
+/// member publishes them (the node's MemberAttributes), so they are only logged here.
 /// </summary>
 public sealed record PeerHandshake(ulong MemberId, ulong ClusterId, string Name, IReadOnlyList<string> ClientUrls)
 {

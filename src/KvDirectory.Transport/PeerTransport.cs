@@ -271,7 +271,6 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
                 return;
             }
 
-            _sink?.PeerIntroduced(handshake);
             from = handshake.MemberId;
             while (await PeerFrame.ReadAsync(stream, token) is { } frame)
             {

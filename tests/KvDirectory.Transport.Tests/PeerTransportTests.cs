@@ -17,7 +17,7 @@ public sealed class PeerTransportTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task A_message_reaches_the_peer_sink_and_the_sink_learns_who_sent_it()
+    public async Task A_message_reaches_the_peer_sink()
     {
         var (portA, portB) = (FreePort.Next(), FreePort.Next());
         var sinkA = new RecordingSink();
@@ -31,9 +31,6 @@ public sealed class PeerTransportTests
 
         var received = await sinkB.Messages.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
         (received.Type, received.From, received.To, received.Term, received.Commit).Should().Be((MessageType.MsgHeartbeat, IdA, IdB, 3UL, 7UL));
-        var introduced = await sinkB.Introduced.Reader.ReadAsync().AsTask().WaitAsync(Deadline);
-        (introduced.MemberId, introduced.Name).Should().Be((IdA, "a"));
-        introduced.ClientUrls.Should().Equal("http://client-a:2379");
     }
 
     [Fact]
@@ -199,11 +196,7 @@ public sealed class PeerTransportTests
 
         public void ReportPeerUnreachable(ulong memberId) => Unreachable.Writer.TryWrite(memberId);
 
-        public System.Threading.Channels.Channel<PeerHandshake> Introduced { get; } = System.Threading.Channels.Channel.CreateUnbounded<PeerHandshake>();
-
         public void ReportSnapshotStatus(ulong memberId, bool succeeded) => Snapshots.Writer.TryWrite((memberId, succeeded));
-
-        public void PeerIntroduced(PeerHandshake handshake) => Introduced.Writer.TryWrite(handshake);
     }
 
     private sealed class RecordingLogger : ILogger

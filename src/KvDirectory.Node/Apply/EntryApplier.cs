@@ -12,7 +12,7 @@ namespace KvDirectory.Node.Apply;
 
 /// <summary>
 /// Applies committed entries in log order: store commands to the <see cref="V2Store"/> (answering the proposer's
-/// request with its event), conf changes to the member list and the Raft configuration. Node thread only.
+/// request with its event), conf changes and published member attributes to the member list (and the Raft configuration). Node thread only.
 /// </summary>
 internal sealed partial class EntryApplier(
     V2Store store,
@@ -69,6 +69,12 @@ internal sealed partial class EntryApplier(
         if (!ProposalPayload.TryDecode(entry.Data, out var requestId, out var commandBytes))
         {
             LogBadEntry(logger, entry.Index, null);
+            return;
+        }
+
+        if (ProposalPayload.IsMemberAttributes(commandBytes.Span))
+        {
+            membership.ApplyAttributes(entry.Index, commandBytes.Span[1..]);
             return;
         }
 

@@ -1,11 +1,10 @@
-using KvDirectory.Node.Membership;
 using KvDirectory.Raft;
 using KvDirectory.Transport;
 
 namespace KvDirectory.Node.Loop;
 
 /// <summary>What the transport hears, queued for the node's thread (the Raft core is only ever touched there).</summary>
-internal sealed class PeerInbox(NodeInbox inbox, HandshakeAttributes handshakes) : IPeerMessageSink
+internal sealed class PeerInbox(NodeInbox inbox) : IPeerMessageSink
 {
     public void DeliverPeerMessage(Message message) => inbox.TryEnqueue(new PeerMessageInput(message));
 
@@ -15,6 +14,4 @@ internal sealed class PeerInbox(NodeInbox inbox, HandshakeAttributes handshakes)
 
     public void ReportSnapshotStatus(ulong memberId, bool succeeded) =>
         inbox.TryEnqueue(new PeerReportInput(memberId, succeeded ? PeerReport.SnapshotSucceeded : PeerReport.SnapshotFailed));
-
-    public void PeerIntroduced(PeerHandshake handshake) => handshakes.Learn(handshake);
 }

@@ -4,8 +4,8 @@ namespace KvDirectory.Node.Membership;
 
 /// <summary>
 /// The cluster as this node sees it. Immutable: a membership change builds a new one and swaps the reference.
-/// The ids, peer URLs and removed ids are replicated state (every member agrees on them at the same log index);
-/// names and client URLs of members added at runtime are learned from their peer handshakes.
+/// Replicated state: every member agrees on it at the same log index (ids, peer URLs and removed ids from membership
+/// changes; names and client URLs as each member published them, <see cref="MemberAttributes"/>).
 /// </summary>
 public sealed record ClusterState(ulong ClusterId, ulong LocalMemberId, IReadOnlyList<ClusterMember> Members)
 {

@@ -8,7 +8,7 @@ namespace KvDirectory.Node.Membership;
 /// the <see cref="ClusterStateHolder"/> the endpoints read, and the roster the transport dials and admits by.
 /// Touched only by the node's thread (and by the opener before the thread starts).
 /// </summary>
-internal sealed class MemberList(ClusterStateHolder cluster, HandshakeAttributes handshakes, ClusterMember self)
+internal sealed class MemberList(ClusterStateHolder cluster, ClusterMember self)
 {
     private ClusterState _replicated = null!;
     private ClusterState? _joinHint;
@@ -45,8 +45,8 @@ internal sealed class MemberList(ClusterStateHolder cluster, HandshakeAttributes
     }
 
     /// <summary>
-    /// Publishes the replicated member list, keeping what handshakes taught (names and client URLs of members added
-    /// at runtime) and this member's own name and client URLs from its flags.
+    /// Publishes the replicated member list (names and client URLs included, as members published them through the
+    /// log); this member shows its own from its flags at once, before its published attributes are applied.
     /// </summary>
     public ClusterState Publish()
     {
@@ -68,26 +68,14 @@ internal sealed class MemberList(ClusterStateHolder cluster, HandshakeAttributes
             }
         }
 
-        var published = cluster.Update(current => visible with
+        var published = visible with
         {
             Members = [.. visible.Members.Select(member =>
-            {
-                if (member.Id == self.Id)
-                {
-                    return member with { Name = self.Name, ClientUrls = self.ClientUrls };
-                }
-
-                var known = current.Find(member.Id);
-                return known is null ? member : member with
-                {
-                    Name = member.Name.Length > 0 ? member.Name : known.Name,
-                    ClientUrls = member.ClientUrls.Count > 0 ? member.ClientUrls : known.ClientUrls,
-                };
-            })],
-        });
+                member.Id == self.Id ? member with { Name = self.Name, ClientUrls = self.ClientUrls } : member)],
+        };
+        cluster.Replace(published);
         _network?.UpdateRoster(ToRoster(published));
-        handshakes.Apply();
-        return cluster.Current;
+        return published;
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ internal sealed partial class MembershipChanges(
     MemberList members,
     ulong localMemberId,
     int electionTimeoutMilliseconds,
+    AttributesPublisher attributes,
     Action? onRemoved,
     ILogger logger)
 {
@@ -33,6 +34,7 @@ internal sealed partial class MembershipChanges(
     /// </summary>
     public void Submit(long now, SoftState softState)
     {
+        attributes.MaybePublish(now, softState);
         if (_inFlight is { } inFlight)
         {
             if (!inFlight.Completion.Task.IsCompleted)
@@ -140,6 +142,27 @@ internal sealed partial class MembershipChanges(
         return confState;
     }
 
+    /// <summary>A member's published name and client URLs; ignored for a member that is not (or no longer) in the list.</summary>
+    public void ApplyAttributes(ulong index, ReadOnlySpan<byte> body)
+    {
+        MemberAttributes published;
+        try
+        {
+            published = MemberAttributes.Decode(body);
+        }
+        catch (FormatException error)
+        {
+            LogBadConfChange(logger, index, error);
+            return;
+        }
+
+        if (MembershipRules.ApplyAttributes(members.Replicated, published) is { } next)
+        {
+            LogAttributesApplied(logger, published.MemberId, published.Name, string.Join(",", published.ClientUrls), index);
+            members.Replace(next);
+        }
+    }
+
     /// <summary>This member was removed (its own removal applied, or a peer said so): the host is told once, and shuts down.</summary>
     public void MarkRemoved()
     {
@@ -183,6 +206,9 @@ internal sealed partial class MembershipChanges(
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Removing leader {Leader:x}: handing leadership to {Transferee:x} first")]
     private static partial void LogHandingOverBeforeRemoval(ILogger logger, ulong leader, ulong transferee);
+
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Information, Message = "Member {MemberId:x} published its attributes at index {Index}: name {Name}, client URLs {ClientUrls}")]
+    private static partial void LogAttributesApplied(ILogger logger, ulong memberId, string name, string clientUrls, ulong index);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Entry {Index} could not be decoded and was skipped on every member alike")]
     private static partial void LogBadConfChange(ILogger logger, ulong index, Exception? error);

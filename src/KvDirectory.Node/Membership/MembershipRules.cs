@@ -54,9 +54,23 @@ public static class MembershipRules
     };
 
     /// <summary>
+    /// The state after a member published its attributes; null when nothing changes (an unknown or removed member,
+    /// or attributes already shown), so every member ignores the same entries alike.
+    /// </summary>
+    public static ClusterState? ApplyAttributes(ClusterState state, MemberAttributes attributes) =>
+        state.Find(attributes.MemberId) is { } member && !attributes.AreShownBy(member)
+            ? state with
+            {
+                Members = [.. state.Members.Select(m => m.Id == attributes.MemberId
+                    ? m with { Name = attributes.Name, ClientUrls = [.. attributes.ClientUrls] }
+                    : m)],
+            }
+            : null;
+
+    /// <summary>
     /// etcd's strict reconfiguration check for adding a voter: after the add, the members that have started must
     /// still make a quorum (a one-member cluster may always grow to two, to restore a cluster from one member).
-    /// A member counts as started once it has a name (given at bootstrap or announced in its handshake).
+    /// A member counts as started once it has a name (given at bootstrap or published through the log).
     /// </summary>
     public static bool IsReadyToAdd(ClusterState state)
     {

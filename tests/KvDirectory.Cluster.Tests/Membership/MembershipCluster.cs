@@ -122,7 +122,8 @@ public sealed class MembershipCluster : IAsyncDisposable
     /// <c>--initial-cluster</c> = every current member plus the new one and <c>--initial-cluster-state existing</c>,
     /// and wait until it is healthy. Returns the started member with the id the cluster gave it.
     /// </summary>
-    public async Task<MembershipMember> AddMemberAsync()
+    /// <param name="argumentsGivenLeader">More flags for the new member alone, chosen knowing the leader it was added through.</param>
+    public async Task<MembershipMember> AddMemberAsync(Func<MembershipMember, IReadOnlyList<string>>? argumentsGivenLeader = null)
     {
         var member = NewMember();
         var via = await WaitForLeaderAsync();
@@ -138,7 +139,7 @@ public sealed class MembershipCluster : IAsyncDisposable
             .Where(m => m.Id != member.Id)
             .SelectMany(m => m.PeerUrls.Select(url => $"{(m.Name.Length > 0 ? m.Name : names.GetValueOrDefault(m.Id, m.Id))}={url}"))
             .Append($"{member.Name}={member.PeerUrl}"));
-        member.Start(Server, initialCluster, "existing", Token, _extraArguments);
+        member.Start(Server, initialCluster, "existing", Token, [.. _extraArguments, .. argumentsGivenLeader?.Invoke(via) ?? []]);
         await WaitUntilHealthyAsync(member);
         return member;
     }

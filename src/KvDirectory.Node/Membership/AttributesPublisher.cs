@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using KvDirectory.Node.Proposals;
+using KvDirectory.Raft;
+using Microsoft.Extensions.Logging;
+
+namespace KvDirectory.Node.Membership;
+
+/// <summary>
+/// Publishes this member's name and client URLs through the log (<see cref="MemberAttributes"/>) whenever the
+/// replicated member list shows other ones: after its first start, after a restart with changed flags, after joining.
+/// Proposed again after <paramref name="retryAfter"/> until applied (an entry can be lost in a leader change).
+/// Node thread only.
+/// </summary>
+internal sealed partial class AttributesPublisher(RawNode node, MemberList members, MemberAttributes mine, TimeSpan retryAfter, ILogger logger)
+{
+    private long _proposedAt;
+
+    public void MaybePublish(long now, SoftState softState)
+    {
+        if (softState.Lead == 0 || members.Replicated.Find(mine.MemberId) is not { } shown || mine.AreShownBy(shown))
+        {
+            return;
+        }
+
+        if (_proposedAt != 0 && Stopwatch.GetElapsedTime(_proposedAt, now) < retryAfter)
+        {
+            return;
+        }
+
+        _proposedAt = now;
+        if (node.TryPropose([ProposalPayload.EncodeAttributes(mine)]))
+        {
+            LogPublishing(logger, mine.MemberId, mine.Name, string.Join(",", mine.ClientUrls));
+        }
+    }
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Information, Message = "Publishing this member's attributes through the log: member {MemberId:x}, name {Name}, client URLs {ClientUrls}")]
+    private static partial void LogPublishing(ILogger logger, ulong memberId, string name, string clientUrls);
+}
