@@ -1,9 +1,13 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
-namespace KvDirectory.Server.Http;
+namespace KvDirectory.Protocol;
 
-/// <summary>Formats a duration as Go's <c>time.Duration.String</c> ("1h2m3.5s", "150ms"), as etcd's uptime is shown.</summary>
-public static class GoDuration
+/// <summary>
+/// Go's <c>time.Duration</c> as text: printed as <c>Duration.String</c> does ("1h2m3.5s", "150ms": etcd's uptime in
+/// the stats), parsed as Go's flag package does ("2s", "1m30s", "500ms": etcdctl's timeout flags).
+/// </summary>
+public static partial class GoDuration
 {
     public static string Format(TimeSpan duration)
     {
@@ -54,4 +58,38 @@ public static class GoDuration
         var fraction = rest.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
         return $"{whole}.{fraction}";
     }
+
+    public static bool TryParse(string text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (text == "0")
+        {
+            return true;
+        }
+
+        var matches = Part().Matches(text);
+        if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text)
+        {
+            return false;
+        }
+
+        foreach (Match match in matches)
+        {
+            var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            duration += match.Groups[2].Value switch
+            {
+                "ns" => TimeSpan.FromTicks((long)(amount / 100)),
+                "us" or "µs" => TimeSpan.FromMicroseconds(amount),
+                "ms" => TimeSpan.FromMilliseconds(amount),
+                "s" => TimeSpan.FromSeconds(amount),
+                "m" => TimeSpan.FromMinutes(amount),
+                _ => TimeSpan.FromHours(amount),
+            };
+        }
+
+        return true;
+    }
+
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")]
+    private static partial Regex Part();
 }
