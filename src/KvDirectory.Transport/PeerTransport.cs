@@ -21,7 +21,7 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _peersUpdate = new();
     private readonly TcpListener _listener;
-    // Swapped whole under _peersUpdate; read without a lock on the driver thread's send path.
+    // Swapped whole under _peersUpdate; read without a lock on the node thread's send path.
     private volatile IReadOnlyDictionary<ulong, (PeerEndpoint Endpoint, PeerConnection Connection)> _peers;
     private volatile PeerRoster _roster = PeerRoster.Empty;
     private IPeerMessageSink? _sink;
