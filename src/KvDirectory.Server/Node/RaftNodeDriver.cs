@@ -127,7 +127,7 @@ public sealed partial class RaftNodeDriver : ICommandLog, IMembershipLog, IPeerM
                 HeartbeatTick = 1,
                 ElectionTick = Math.Max(2, options.ElectionTimeoutMilliseconds / options.HeartbeatIntervalMilliseconds),
                 Applied = snapshot.Metadata.Index,
-                CheckQuorum = true,
+                CheckQuorum = options.CheckQuorum,
                 PreVote = true,
                 Seed = unchecked((int)identity.MemberId),
             });
