@@ -1,10 +1,12 @@
+using Xunit.Abstractions;
+
 namespace KvDirectory.Raft.Tests.Simulation;
 
 /// <summary>
 /// Seeded chaos scenarios. CI runs a few thousand small ones; KVDIR_LONG=1 runs 100,000. A failure names
 /// the seed and the command that replays exactly that scenario.
 /// </summary>
-public sealed class ClusterSimulationTests
+public sealed class ClusterSimulationTests(ITestOutputHelper output)
 {
     /// <summary>2,000 scenarios by default, 100,000 with KVDIR_LONG=1, or RAFT_SIM_SCENARIOS to choose.</summary>
     private static int Scenarios =>
@@ -59,13 +61,23 @@ public sealed class ClusterSimulationTests
         sim.Committed.Should().BePositive();
     }
 
-    private static void RunBatch(int voters, int batch)
+    private void RunBatch(int voters, int batch)
     {
         var perBatch = Math.Max(1, Scenarios / 40);
         // RAFT_SIM_SEED_OFFSET explores seeds beyond the ones CI runs.
         var offset = int.TryParse(Environment.GetEnvironmentVariable("RAFT_SIM_SEED_OFFSET"), out var o) ? o : 0;
         var first = offset + batch * perBatch + voters * 1_000_000;
-        for (var seed = first; seed < first + perBatch; seed++) RunScenario(voters, seed);
+        var mix = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var lossy = 0;
+        for (var seed = first; seed < first + perBatch; seed++)
+        {
+            var sim = RunScenario(voters, seed);
+            foreach (var (kind, count) in sim.Mix) mix[kind] = mix.GetValueOrDefault(kind) + count;
+            if (SimulationOptions.ForSeed(seed, voters).DropRate > 0) lossy++;
+        }
+
+        // The fault mix of this batch; the batches together are one CI run's.
+        output.WriteLine($"mix: {perBatch} scenarios of {voters} voters (seeds {first}..{first + perBatch - 1}), {lossy} on a lossy network; {string.Join(", ", mix.Select(p => $"{p.Key}={p.Value}"))}");
     }
 
     private static ClusterSimulator RunScenario(int voters, int seed) => RunScenario(SimulationOptions.ForSeed(seed, voters));

@@ -44,6 +44,9 @@ internal sealed class ClusterSimulator
 
     public int ReadsAnswered => _checker.ReadsAnswered;
 
+    /// <summary>The faults and events this scenario injected, by kind (printed per CI batch as the fault mix).</summary>
+    public Dictionary<string, int> Mix { get; } = new(StringComparer.Ordinal);
+
     /// <summary>How often a leader applied its own removal (the path seed 3513354 once found stuck).</summary>
     public int LeaderSelfRemovals { get; private set; }
 
@@ -82,6 +85,7 @@ internal sealed class ClusterSimulator
         if (Chance(_options.HealRate))
         {
             Record("heal");
+            Count("heal");
             _network.Heal();
         }
         if (Chance(_options.CrashRate)) Crash();
@@ -113,6 +117,7 @@ internal sealed class ClusterSimulator
             if (node.RetiresIn is { } left && node.IsUp && (node.RetiresIn = left - 1) < 0)
             {
                 Record($"removed member {node.Id} shuts down");
+                Count("removed member shut down");
                 node.Retire();
             }
         }
@@ -159,6 +164,7 @@ internal sealed class ClusterSimulator
             {
                 // Crash between the fsync and the sends: the state is durable, nobody heard of it.
                 Record($"crash {node.Id} after persisting, before sending");
+                Count("crash after persist, before send");
                 node.Crash();
                 return;
             }
@@ -189,7 +195,11 @@ internal sealed class ClusterSimulator
         {
             var change = ConfChange.Decode(entry.Data.Span);
             var selfRemoval = change.Type == ConfChangeType.RemoveNode && change.NodeId == node.Id;
-            if (selfRemoval && raft.Raft.Role == StateRole.Leader) LeaderSelfRemovals++;
+            if (selfRemoval && raft.Raft.Role == StateRole.Leader)
+            {
+                LeaderSelfRemovals++;
+                Count("leader applied its own removal");
+            }
             node.Conf = raft.ApplyConfChange(change);
             node.OnConfChangeApplied(change);
             if (selfRemoval) node.RetiresIn ??= _options.RemovedMemberLingerTicks;
@@ -251,6 +261,7 @@ internal sealed class ClusterSimulator
                 var leader = CurrentLeader();
                 if (leader is null) goto case 1;
                 Record($"isolate leader {leader.Id}");
+                Count("isolate leader");
                 _network.Partition([leader.Id], ids.Where(i => i != leader.Id).ToArray());
                 break;
             }
@@ -259,6 +270,7 @@ internal sealed class ClusterSimulator
                 var shuffled = ids.OrderBy(_ => _random.Next()).ToArray();
                 var cut = 1 + _random.Next(ids.Length - 1);
                 Record($"partition {string.Join(',', shuffled[..cut])} | {string.Join(',', shuffled[cut..])}");
+                Count("partition");
                 _network.Partition(shuffled[..cut], shuffled[cut..]);
                 break;
             }
@@ -268,6 +280,7 @@ internal sealed class ClusterSimulator
                 var to = ids[_random.Next(ids.Length)];
                 if (from == to) return;
                 Record($"block one way {from} -> {to}");
+                Count("one-way block");
                 _network.Block(from, to);
                 break;
             }
@@ -279,6 +292,7 @@ internal sealed class ClusterSimulator
         var node = RandomUpNode();
         if (node is null) return;
         Record($"crash {node.Id}");
+        Count("crash");
         node.Crash();
     }
 
@@ -288,6 +302,7 @@ internal sealed class ClusterSimulator
         if (down.Length == 0) return;
         var node = down[_random.Next(down.Length)];
         Record($"restart {node.Id}");
+        Count("restart");
         node.Start();
     }
 
@@ -306,6 +321,7 @@ internal sealed class ClusterSimulator
         var compactTo = node.Applied > keep ? node.Applied - keep : node.Applied;
         if (compactTo >= node.Disk.FirstIndex()) node.Disk.Compact(compactTo);
         Record($"node {node.Id} snapshot at {node.Applied}, compacted to {compactTo}");
+        Count("snapshot + compaction");
     }
 
     private void ChangeMembership()
@@ -321,6 +337,7 @@ internal sealed class ClusterSimulator
         else if (outsiders.Length > 0) change = new ConfChange(ConfChangeType.AddLearnerNode, outsiders[_random.Next(outsiders.Length)]);
         else return;
         Record($"propose {change.Type} {change.NodeId} at leader {leader.Id}");
+        Count($"propose {change.Type}");
         leader.Raft!.TryProposeConfChange(change);
     }
 
@@ -332,6 +349,7 @@ internal sealed class ClusterSimulator
         if (voters.Length == 0) return;
         var to = voters[_random.Next(voters.Length)];
         Record($"transfer leadership {leader.Id} -> {to}");
+        Count("leadership transfer");
         leader.Raft!.TransferLeadership(to);
     }
 
@@ -365,6 +383,8 @@ internal sealed class ClusterSimulator
     private static bool Verbose { get; } = Environment.GetEnvironmentVariable("RAFT_SIM_VERBOSE") == "1";
 
     private bool Chance(double p) => _random.NextDouble() < p;
+
+    private void Count(string kind) => Mix[kind] = Mix.GetValueOrDefault(kind) + 1;
 
     private void Record(string what)
     {
