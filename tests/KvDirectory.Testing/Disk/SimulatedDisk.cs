@@ -87,9 +87,6 @@ public sealed class SimulatedDisk : IStorageFileSystem
         lock (_gate) return Find(path).Read();
     }
 
-    /// <summary>The bytes a file holds now (written, synced or not), for tests that inspect the disk.</summary>
-    public byte[] Peek(string path) => ReadAllBytes(path);
-
     public IStorageFile Open(string path, bool createNew)
     {
         lock (_gate)
