@@ -50,7 +50,7 @@ public static partial class NodeOpener
                 HeartbeatTick = 1,
                 ElectionTick = Math.Max(2, options.ElectionTimeoutMilliseconds / options.HeartbeatIntervalMilliseconds),
                 Applied = snapshot.Metadata.Index,
-                CheckQuorum = true,
+                CheckQuorum = options.CheckQuorum,
                 PreVote = true,
                 Seed = unchecked((int)identity.MemberId),
             });

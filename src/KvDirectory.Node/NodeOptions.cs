@@ -31,6 +31,9 @@ public sealed record NodeOptions
 
     public int MaxWals { get; init; } = 5;
 
+    /// <summary>A leader steps down once it has not heard from a quorum for an election timeout (off only in tests).</summary>
+    public bool CheckQuorum { get; init; } = true;
+
     /// <summary>Most proposals taken into one Ready: bounds the size of one fsync batch and one apply run.</summary>
     public int MaxProposalsPerBatch { get; init; } = 4_096;
 

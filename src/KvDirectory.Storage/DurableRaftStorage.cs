@@ -56,7 +56,7 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
         try
         {
             var snapshot = snapshots.LoadLatest();
-            if (snapshot is null && bootstrap is not null && !Directory.Exists(DurableStorageOptions.WalDirectory(dataDirectory)))
+            if (snapshot is null && bootstrap is not null && !options.Wal.FileSystem.DirectoryExists(DurableStorageOptions.WalDirectory(dataDirectory)))
             {
                 // A snapshot at index 0 carrying only the membership: later starts find the initial cluster here.
                 var initial = new SnapshotMetadata(0, 0, bootstrap);

@@ -16,4 +16,7 @@ public sealed record WalOptions
 
     /// <summary>etcd's --max-wals: released segments are deleted only beyond this many files; 0 keeps all.</summary>
     public int MaxRetainedSegments { get; init; } = 5;
+
+    /// <summary>Where the segments live: the real disk, or in tests a simulated one that can lose power.</summary>
+    public FileSystem.IStorageFileSystem FileSystem { get; init; } = KvDirectory.Storage.FileSystem.PhysicalFileSystem.Instance;
 }

@@ -27,10 +27,10 @@ internal readonly record struct WalSegmentName(ulong Sequence, ulong FirstIndex)
     }
 
     /// <summary>The segments of <paramref name="directory"/> in sequence order.</summary>
-    public static List<(WalSegmentName Name, string Path)> List(string directory)
+    public static List<(WalSegmentName Name, string Path)> List(string directory, FileSystem.IStorageFileSystem? fileSystem = null)
     {
         var result = new List<(WalSegmentName, string)>();
-        foreach (var path in Directory.EnumerateFiles(directory, "*" + Extension))
+        foreach (var path in (fileSystem ?? FileSystem.PhysicalFileSystem.Instance).ListFiles(directory, Extension))
         {
             if (TryParse(System.IO.Path.GetFileName(path), out var name)) result.Add((name, path));
         }

@@ -188,7 +188,7 @@ public sealed partial class WriteAheadLog
 
     private void WriteGroup(List<PendingWrite> group)
     {
-        ObjectDisposedException.ThrowIf(_segment.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_segmentClosed, this);
         var buffers = new ReadOnlyMemory<byte>[group.Count];
         long length = 0;
         for (var i = 0; i < group.Count; i++)
@@ -196,10 +196,10 @@ public sealed partial class WriteAheadLog
             buffers[i] = group[i].Bytes;
             length += group[i].Bytes.Length;
         }
-        RandomAccess.Write(_segment, buffers, _writeOffset);
+        _segment.Write(buffers, _writeOffset);
         if (group.Exists(write => write.Sync))
         {
-            RandomAccess.FlushToDisk(_segment);
+            _segment.Flush();
             Interlocked.Increment(ref _fsyncCount);
         }
         _writeOffset += length;
@@ -223,8 +223,8 @@ public sealed partial class WriteAheadLog
     private void Cut()
     {
         // Only the last segment may ever have a tail to forgive, so the sealed one loses its preallocated zeros.
-        RandomAccess.SetLength(_segment, _writeOffset);
-        RandomAccess.FlushToDisk(_segment);
+        _segment.SetLength(_writeOffset);
+        _segment.Flush();
         var next = new WalSegmentName(_segmentName.Sequence + 1, _lastIndex + 1);
         var (handle, length, crc) = CreateSegment(_directory, _options, next, _lastCrc, _hardState, _marker, _metadata);
         _segment.Dispose();

@@ -1,7 +1,7 @@
 using KvDirectory.Raft;
+using KvDirectory.Storage.FileSystem;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Win32.SafeHandles;
 
 namespace KvDirectory.Storage;
 
@@ -15,11 +15,12 @@ public sealed partial class WriteAheadLog : IDisposable
     private readonly string _directory;
     private readonly WalOptions _options;
     private readonly ILogger _logger;
-    private FileStream? _directoryLock;
+    private IDisposable? _directoryLock;
 
     // Guards the open segment and the state written into new segment headers.
     private readonly Lock _fileGate = new();
-    private SafeFileHandle _segment;
+    private IStorageFile _segment;
+    private bool _segmentClosed;
     private WalSegmentName _segmentName;
     private long _writeOffset;
     private uint _lastCrc;
@@ -29,7 +30,7 @@ public sealed partial class WriteAheadLog : IDisposable
     private ulong _lastIndex;
     private long _fsyncCount;
 
-    private WriteAheadLog(string directory, WalOptions options, ILogger logger, SafeFileHandle segment, WalSegmentName name,
+    private WriteAheadLog(string directory, WalOptions options, ILogger logger, IStorageFile segment, WalSegmentName name,
         long writeOffset, WalReplay state)
     {
         _directory = directory;
@@ -75,8 +76,8 @@ public sealed partial class WriteAheadLog : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.SegmentSizeBytes, "segment size must be between 4 KiB and 1 GiB");
         logger ??= NullLogger.Instance;
         directory = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(directory);
-        var directoryLock = LockDirectory(directory);
+        options.FileSystem.CreateDirectory(directory);
+        var directoryLock = LockDirectory(options.FileSystem, directory);
         try
         {
             var opened = OpenLocked(directory, options, logger, replayAfterIndex);
@@ -94,12 +95,12 @@ public sealed partial class WriteAheadLog : IDisposable
     /// Two processes appending to one log would interleave records; the exclusive open of a lock file
     /// (an flock on Unix) makes the second one fail at start instead.
     /// </summary>
-    private static FileStream LockDirectory(string directory)
+    private static IDisposable LockDirectory(IStorageFileSystem fileSystem, string directory)
     {
         var path = Path.Combine(directory, ".lock");
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return fileSystem.Lock(path);
         }
         catch (IOException ex)
         {
@@ -110,13 +111,14 @@ public sealed partial class WriteAheadLog : IDisposable
     private static (WriteAheadLog Log, WalRecoveryResult Recovery) OpenLocked(
         string directory, WalOptions options, ILogger logger, ulong? replayAfterIndex)
     {
-        foreach (var temporary in System.IO.Directory.EnumerateFiles(directory, "*" + WalSegmentName.TemporaryExtension))
+        var files = options.FileSystem;
+        foreach (var temporary in files.ListFiles(directory, WalSegmentName.TemporaryExtension))
         {
-            File.Delete(temporary);
+            files.Delete(temporary);
             logger.WalTemporaryRemoved(temporary);
         }
 
-        var segments = WalSegmentName.List(directory);
+        var segments = WalSegmentName.List(directory, files);
         var replay = new WalReplay(replayAfterIndex);
         if (segments.Count == 0)
         {
@@ -139,7 +141,7 @@ public sealed partial class WriteAheadLog : IDisposable
         for (var i = 0; i < segments.Count; i++)
         {
             var (name, path) = segments[i];
-            var scan = WalSegmentScanner.Scan(path, File.ReadAllBytes(path), isLast: i == segments.Count - 1);
+            var scan = WalSegmentScanner.Scan(path, files.ReadAllBytes(path), isLast: i == segments.Count - 1);
             replay.Apply(path, name, scan);
             lastScan = scan;
         }
@@ -152,15 +154,15 @@ public sealed partial class WriteAheadLog : IDisposable
         var recovery = replay.Finish(repair);
         if (repair is not null) logger.WalTailRepaired(repair.File, repair.Offset, repair.DroppedBytes, repair.Reason);
 
-        var segment = File.OpenHandle(lastPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var segment = files.Open(lastPath, createNew: false);
         try
         {
             if (repair is not null)
             {
                 // Cut the damage off first, then extend again, so the preallocated area is zeros, not garbage.
-                RandomAccess.SetLength(segment, lastScan.ValidEnd);
-                if (options.Preallocate) RandomAccess.SetLength(segment, Math.Max(options.SegmentSizeBytes, lastScan.ValidEnd));
-                RandomAccess.FlushToDisk(segment);
+                segment.SetLength(lastScan.ValidEnd);
+                if (options.Preallocate) segment.SetLength(Math.Max(options.SegmentSizeBytes, lastScan.ValidEnd));
+                segment.Flush();
             }
         }
         catch
@@ -189,17 +191,17 @@ public sealed partial class WriteAheadLog : IDisposable
         lock (_fileGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var segments = WalSegmentName.List(_directory);
+            var segments = WalSegmentName.List(_directory, _options.FileSystem);
             var deleted = 0;
             // Segment k only holds entries below the first index of segment k+1 (later overwrites live in later segments).
             for (var k = 0; k + 1 < segments.Count && segments.Count - deleted > _options.MaxRetainedSegments; k++)
             {
                 if (segments[k + 1].Name.FirstIndex > index + 1) break;
-                File.Delete(segments[k].Path);
+                _options.FileSystem.Delete(segments[k].Path);
                 deleted++;
                 _logger.WalSegmentReleased(segments[k].Path, index);
             }
-            if (deleted > 0) DirectorySync.Flush(_directory);
+            if (deleted > 0) _options.FileSystem.SyncDirectory(_directory);
             return deleted;
         }
     }
@@ -213,7 +215,11 @@ public sealed partial class WriteAheadLog : IDisposable
             _disposed = true;
         }
         _idle.Wait();
-        lock (_fileGate) _segment.Dispose();
+        lock (_fileGate)
+        {
+            _segmentClosed = true;
+            _segment.Dispose();
+        }
         _idle.Dispose();
         _directoryLock?.Dispose();
     }
@@ -224,7 +230,7 @@ public sealed partial class WriteAheadLog : IDisposable
     /// Writes a new segment under a temporary name, syncs it, then renames it into place, so a segment
     /// that exists always starts with a complete header carrying the state older segments held.
     /// </summary>
-    private static (SafeFileHandle Handle, long Length, uint LastCrc) CreateSegment(string directory, WalOptions options,
+    private static (IStorageFile Handle, long Length, uint LastCrc) CreateSegment(string directory, WalOptions options,
         WalSegmentName name, uint previousCrc, HardState hardState, WalSnapshotMarker marker, byte[] metadata)
     {
         var writer = new System.Buffers.ArrayBufferWriter<byte>(256);
@@ -235,14 +241,15 @@ public sealed partial class WriteAheadLog : IDisposable
 
         var finalPath = Path.Combine(directory, name.FileName);
         var temporaryPath = finalPath + ".tmp";
-        using (var temporary = File.OpenHandle(temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite))
+        var files = options.FileSystem;
+        using (var temporary = files.Open(temporaryPath, createNew: true))
         {
-            RandomAccess.Write(temporary, writer.WrittenSpan, 0);
-            if (options.Preallocate) RandomAccess.SetLength(temporary, Math.Max(options.SegmentSizeBytes, writer.WrittenCount));
-            RandomAccess.FlushToDisk(temporary);
+            temporary.Write([writer.WrittenMemory], 0);
+            if (options.Preallocate) temporary.SetLength(Math.Max(options.SegmentSizeBytes, writer.WrittenCount));
+            temporary.Flush();
         }
-        File.Move(temporaryPath, finalPath);
-        DirectorySync.Flush(directory);
-        return (File.OpenHandle(finalPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read), writer.WrittenCount, crc);
+        files.Rename(temporaryPath, finalPath);
+        files.SyncDirectory(directory);
+        return (files.Open(finalPath, createNew: false), writer.WrittenCount, crc);
     }
 }

@@ -90,6 +90,13 @@ public sealed class ServerOptions
     [ConfigurationKeyName("peer-dial-override")]
     public string PeerDialOverride { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Testing flag: "true" turns Raft's check-quorum off, so a leader cut off from its quorum keeps believing it leads
+    /// (etcd 3.4 always checks). It exists so a test can show that the leader-isolation test fails without it.
+    /// </summary>
+    [ConfigurationKeyName("disable-check-quorum")]
+    public bool DisableCheckQuorum { get; set; }
+
     public IReadOnlyList<string> ListenPeerUrlList => UrlList.Parse(ListenPeerUrls);
 
     public IReadOnlyList<string> ListenClientUrlList => UrlList.Parse(ListenClientUrls);

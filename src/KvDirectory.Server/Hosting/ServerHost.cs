@@ -103,6 +103,7 @@ public static partial class ServerHost
         SnapshotCatchUpEntries = options.SnapshotCatchUpEntries,
         MaxSnapshots = options.MaxSnapshots,
         MaxWals = options.MaxWals,
+        CheckQuorum = !options.DisableCheckQuorum,
         OnRemoved = onRemoved,
     };
 

@@ -47,7 +47,7 @@ public sealed class ConvergenceCheck(ThreeNodeCluster cluster, HistoryRecorder r
                     var pending = recorder.Call(FinalReaderId + i, input);
                     try
                     {
-                        var (output, _) = await client.ExecuteAsync(member.ClientUrl, input);
+                        var output = (await client.ExecuteAsync(member.ClientUrl, input)).Output;
                         pending.Return(output);
                         return output.Kind != ResultKind.Unknown;
                     }

@@ -27,12 +27,12 @@ public sealed class KeyOperationClient : IDisposable
     }
 
     /// <summary>
-    /// The output the member answered, and the answer in short ("412 errorCode 101") for tallies. Throws
+    /// The output the member answered, with its status and etcd error code for tallies. Throws
     /// <see cref="HttpRequestException"/> or <see cref="TaskCanceledException"/> when no answer came (the caller
     /// records an unknown outcome), <see cref="InvalidOperationException"/> for an answer no register operation can
     /// get (a bug in the test or the server, never to be read as unknown).
     /// </summary>
-    public async Task<(OperationOutput Output, string Answer)> ExecuteAsync(Uri member, OperationInput input)
+    public async Task<KeyAnswer> ExecuteAsync(Uri member, OperationInput input)
     {
         ArgumentNullException.ThrowIfNull(member);
         ArgumentNullException.ThrowIfNull(input);
@@ -40,7 +40,26 @@ public sealed class KeyOperationClient : IDisposable
         using var response = await _http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         var output = Interpret(input, response.StatusCode, body);
-        return (output, $"{(int)response.StatusCode} errorCode {ErrorCode(body)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
+        return new KeyAnswer(output, (int)response.StatusCode, ErrorCode(body), output.Kind == ResultKind.CompareFailed ? ComparedAgainst(input, body) : null);
+    }
+
+    /// <summary>The current value etcd names in a compare failure's cause ("[expected != current]"), if it names one.</summary>
+    public static string? ComparedAgainst(OperationInput input, string body)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var prefix = $"[{input.PrevValue} != ";
+            return document.RootElement.TryGetProperty("cause", out var cause) && cause.GetString() is { } text
+                && text.StartsWith(prefix, StringComparison.Ordinal) && text.EndsWith(']')
+                ? text[prefix.Length..^1]
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether the request failed because nothing listens on the member's port (it is down).</summary>

@@ -8,8 +8,9 @@ namespace KvDirectory.Cluster.Tests.Nemesis;
 /// Injects faults into a <see cref="ThreeNodeCluster"/> started with <c>dialThroughProxies</c>, every choice drawn
 /// from one seeded <see cref="Random"/>: SIGKILL + restart, SIGSTOP/SIGCONT, a member partitioned from the majority,
 /// the leader isolated, one-way cuts. One fault at a time, undone before the next, so at most one member is ever
-/// down or paused and a majority can always form again. The pauses between faults are the workload's clock (how
-/// long a fault lasts), not synchronisation.
+/// down or paused and a majority can always form again. The first faults cover every <see cref="NemesisFaultKind"/>
+/// in a seeded order (their holds shortened if the run would otherwise end before all have landed); then any fault.
+/// The pauses between faults are the workload's clock (how long a fault lasts), not synchronisation.
 /// </summary>
 public sealed class Nemesis : IDisposable
 {
@@ -21,6 +22,7 @@ public sealed class Nemesis : IDisposable
     private readonly Stopwatch _clock;
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(1) };
     private readonly List<NemesisEvent> _events = [];
+    private readonly Dictionary<NemesisFaultKind, int> _faultsByKind = [];
 
     /// <param name="clock">Started when the cluster was up; the timeline's times are read from it.</param>
     public Nemesis(ThreeNodeCluster cluster, Random random, Stopwatch clock)
@@ -44,6 +46,9 @@ public sealed class Nemesis : IDisposable
 
     public int FaultsInjected { get; private set; }
 
+    /// <summary>How many faults of each kind were injected.</summary>
+    public IReadOnlyDictionary<NemesisFaultKind, int> FaultsByKind => new Dictionary<NemesisFaultKind, int>(_faultsByKind);
+
     /// <summary>
     /// Faults, each held for a while then undone, then a quiet spell, until <paramref name="duration"/> is up; the
     /// last fault is cut short at the end rather than overrunning it.
@@ -51,14 +56,28 @@ public sealed class Nemesis : IDisposable
     public async Task RunAsync(TimeSpan duration)
     {
         var end = _clock.Elapsed + duration;
+        // One fault of every kind first (member or leader variant drawn), in a seeded order.
+        var firsts = new Queue<NemesisFault>(Enum.GetValues<NemesisFaultKind>()
+            .Select(kind => Faults.Where(f => f.KindOf() == kind).ToArray())
+            .Select(variants => variants[_random.Next(variants.Length)])
+            .OrderBy(_ => _random.Next()));
         while (end - _clock.Elapsed > MinimumHold)
         {
-            var fault = Faults[_random.Next(Faults.Length)];
+            var fault = firsts.Count > 0 ? firsts.Dequeue() : Faults[_random.Next(Faults.Length)];
             // Up to longer than the clients' 3 s timeout, so a pause also shows as requests that never answer.
             var hold = TimeSpan.FromMilliseconds(_random.Next(300, 3_500));
             var quiet = TimeSpan.FromMilliseconds(_random.Next(100, 1_200));
+            if (firsts.Count > 0)
+            {
+                // Leave room for the kinds still to come: this fault and its quiet spell take at most their share.
+                var share = (end - _clock.Elapsed) / (firsts.Count + 1);
+                hold = Max(MinimumHold, Min(hold, share * 0.6));
+                quiet = Min(quiet, share * 0.2);
+            }
+
             var undo = await InjectAsync(fault);
             FaultsInjected++;
+            _faultsByKind[fault.KindOf()] = _faultsByKind.GetValueOrDefault(fault.KindOf()) + 1;
             await Task.Delay(Min(hold, end - _clock.Elapsed));
             await undo();
             await Task.Delay(Min(quiet, end - _clock.Elapsed));
@@ -156,6 +175,8 @@ public sealed class Nemesis : IDisposable
 
     /// <summary>The shorter of the two, never negative.</summary>
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b < TimeSpan.Zero ? TimeSpan.Zero : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private ThreeNodeMember RandomMember() => _cluster.Members[_random.Next(_cluster.Members.Count)];
 

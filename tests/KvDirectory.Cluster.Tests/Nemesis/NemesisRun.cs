@@ -13,7 +13,7 @@ namespace KvDirectory.Cluster.Tests.Nemesis;
 /// Everything the seed decides (faults, targets, durations, clients, operations, flags) comes from it; only the
 /// interleaving is left to the machine.
 /// </summary>
-public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log)
+public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log, NemesisFloors? floors = null)
 {
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(3);
 
@@ -41,11 +41,20 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
         var recorder = new HistoryRecorder();
         using var client = new KeyOperationClient(ClientTimeout, clients);
         using var nemesis = new Nemesis(cluster, new Random(random.Next()), clock);
-        var workload = new NemesisWorkload(cluster, recorder, client, random.Next(), keys);
+        var workload = new NemesisWorkload([.. cluster.Members.Select(m => m.ClientUrl)], recorder, client, random.Next(), keys);
+        NemesisTally Tally() => new()
+        {
+            Operations = workload.Completed,
+            AcknowledgedWrites = workload.AcknowledgedWrites,
+            SuccessfulSwaps = workload.SuccessfulSwaps,
+            Unknown = workload.Unknown,
+            ServerErrors = workload.ServerErrors,
+            Faults = nemesis.FaultsByKind,
+        };
 
         string Context() => new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"seed {seed}; {repro}")
-            .AppendLine(CultureInfo.InvariantCulture, $"{workload.Completed} operations ({workload.AcknowledgedWrites} acknowledged writes, {workload.Unknown} unknown outcomes), {nemesis.FaultsInjected} faults")
+            .AppendLine(CultureInfo.InvariantCulture, $"{Tally()}")
             .AppendLine("nemesis timeline:")
             .AppendJoin(Environment.NewLine, nemesis.Events)
             .ToString();
@@ -65,7 +74,8 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
                 await working;
             }
 
-            log($"fault phase: {(clock.Elapsed - started).TotalSeconds:F1} s, {workload.Completed} operations, {workload.AcknowledgedWrites} acknowledged writes, {workload.Unknown} unknown, {nemesis.FaultsInjected} faults");
+            var tally = Tally();
+            log($"fault phase: {(clock.Elapsed - started).TotalSeconds:F1} s, {tally}");
             log($"unknown outcomes: {workload.UnknownCauses}");
             log(string.Join(Environment.NewLine, nemesis.Events));
             var healing = Stopwatch.StartNew();
@@ -89,6 +99,13 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
             if (!result.IsLinearizable)
             {
                 throw new NemesisAnomalyException($"{result.Describe()}{Environment.NewLine}{Context()}", result);
+            }
+
+            // Only now: an anomaly says more than a thin run, and is reported first.
+            var violations = (floors ?? NemesisFloors.Default).Violations(tally);
+            if (violations.Count > 0)
+            {
+                throw new NemesisFloorException($"the run is too thin to count as evidence: {string.Join("; ", violations)}");
             }
         }
         catch (Exception error) when (error is not NemesisAnomalyException)

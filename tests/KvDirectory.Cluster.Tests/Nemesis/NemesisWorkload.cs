@@ -16,18 +16,21 @@ public sealed class NemesisWorkload
 {
     private static readonly TimeSpan AvoidDownMemberFor = TimeSpan.FromSeconds(1);
 
-    private readonly ThreeNodeCluster _cluster;
+    private readonly IReadOnlyList<Uri> _members;
     private readonly HistoryRecorder _recorder;
     private readonly KeyOperationClient _client;
     private readonly int _seed;
     private int _acknowledgedWrites;
+    private int _successfulSwaps;
     private int _unknown;
     private int _completed;
     private readonly Dictionary<string, int> _unknownCauses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _serverErrors = new(StringComparer.Ordinal);
 
-    public NemesisWorkload(ThreeNodeCluster cluster, HistoryRecorder recorder, KeyOperationClient client, int seed, IReadOnlyList<string> keys)
+    /// <param name="members">The members' client URLs.</param>
+    public NemesisWorkload(IReadOnlyList<Uri> members, HistoryRecorder recorder, KeyOperationClient client, int seed, IReadOnlyList<string> keys)
     {
-        _cluster = cluster;
+        _members = members;
         _recorder = recorder;
         _client = client;
         _seed = seed;
@@ -41,6 +44,20 @@ public sealed class NemesisWorkload
     public int Unknown => Volatile.Read(ref _unknown);
 
     public int Completed => Volatile.Read(ref _completed);
+
+    public int SuccessfulSwaps => Volatile.Read(ref _successfulSwaps);
+
+    /// <summary>Answers that were server errors, by <see cref="NemesisTally.ErrorClass"/>.</summary>
+    public IReadOnlyDictionary<string, int> ServerErrors
+    {
+        get
+        {
+            lock (_serverErrors)
+            {
+                return new Dictionary<string, int>(_serverErrors, StringComparer.Ordinal);
+            }
+        }
+    }
 
     /// <summary>Why outcomes were unknown ("timeout", "refused", "500 errorCode 300" …), with counts.</summary>
     public string UnknownCauses
@@ -62,14 +79,14 @@ public sealed class NemesisWorkload
     {
         var random = new Random(HashCode.Combine(_seed, clientId));
         var lastSeen = new Dictionary<string, string>(StringComparer.Ordinal);
-        var avoidUntil = new DateTime[_cluster.Members.Count];
+        var avoidUntil = new DateTime[_members.Count];
         var written = 0;
         while (!stop.IsCancellationRequested)
         {
-            var memberIndex = random.Next(_cluster.Members.Count);
-            if (avoidUntil[memberIndex] > DateTime.UtcNow)
+            var memberIndex = random.Next(_members.Count);
+            if (avoidUntil[memberIndex] > DateTime.UtcNow && _members.Count > 1)
             {
-                memberIndex = (memberIndex + 1 + random.Next(_cluster.Members.Count - 1)) % _cluster.Members.Count;
+                memberIndex = (memberIndex + 1 + random.Next(_members.Count - 1)) % _members.Count;
             }
 
             var key = Keys[random.Next(Keys.Count)];
@@ -90,9 +107,18 @@ public sealed class NemesisWorkload
             var pending = _recorder.Call(clientId, input);
             OperationOutput output;
             string answer;
+            string? comparedAgainst = null;
             try
             {
-                (output, answer) = await _client.ExecuteAsync(_cluster.Members[memberIndex].ClientUrl, input);
+                var answered = await _client.ExecuteAsync(_members[memberIndex], input);
+                (output, answer, comparedAgainst) = (answered.Output, answered.ToString(), answered.ComparedAgainst);
+                if (NemesisTally.ErrorClass(answered) is { } error)
+                {
+                    lock (_serverErrors)
+                    {
+                        _serverErrors[error] = _serverErrors.GetValueOrDefault(error) + 1;
+                    }
+                }
             }
             catch (HttpRequestException error)
             {
@@ -126,6 +152,10 @@ public sealed class NemesisWorkload
             if (output.Kind == ResultKind.Ok && input.Kind != OperationKind.Get)
             {
                 Interlocked.Increment(ref _acknowledgedWrites);
+                if (input.Kind == OperationKind.CompareAndSwap)
+                {
+                    Interlocked.Increment(ref _successfulSwaps);
+                }
             }
 
             // What this client believes the key holds, for its next swap.
@@ -140,6 +170,11 @@ public sealed class NemesisWorkload
             else if (output.Kind == ResultKind.NotFound || (output.Kind == ResultKind.Ok && input.Kind == OperationKind.Delete))
             {
                 lastSeen.Remove(key);
+            }
+            else if (comparedAgainst is not null)
+            {
+                // As a real client would: swap from the value the failed compare reported.
+                lastSeen[key] = comparedAgainst;
             }
         }
     }

@@ -34,6 +34,7 @@ public class ServerPair : IAsyncLifetime
 
         _reference = reference.Result;
         _candidate = candidate.Result;
+        ReferenceVersion.Require((await RawHttp.SendAsync(_reference.ClientUrl, "GET", "/version")).Body);
         await OffsetIndexAsync(_candidate);
     }
 

@@ -16,7 +16,6 @@ internal sealed class ClusterSimulator
     private readonly SafetyChecker _checker = new();
     private readonly Dictionary<ulong, (ulong Term, long Tick)> _pendingProposals = [];
     private readonly Queue<string> _trace = new();
-    private readonly Dictionary<ulong, (ulong Index, bool Removed)> _membership = [];
     private ulong _nextProposal = 1;
     private ulong _nextRead = 1;
     private long _now;
@@ -44,6 +43,12 @@ internal sealed class ClusterSimulator
     public int Committed => (int)_checker.MaxApplied;
 
     public int ReadsAnswered => _checker.ReadsAnswered;
+
+    /// <summary>The faults and events this scenario injected, by kind (printed per CI batch as the fault mix).</summary>
+    public Dictionary<string, int> Mix { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How often a leader applied its own removal (the path seed 3513354 once found stuck).</summary>
+    public int LeaderSelfRemovals { get; private set; }
 
     public string TraceTail => string.Join(Environment.NewLine, _trace);
 
@@ -80,6 +85,7 @@ internal sealed class ClusterSimulator
         if (Chance(_options.HealRate))
         {
             Record("heal");
+            Count("heal");
             _network.Heal();
         }
         if (Chance(_options.CrashRate)) Crash();
@@ -98,14 +104,23 @@ internal sealed class ClusterSimulator
         _network.DuplicateRate = 0;
         foreach (var node in _nodes.Values)
         {
-            if (!node.IsUp) node.Start();
+            if (!node.IsUp && !node.Retired) node.Start();
         }
     }
 
     private void Step()
     {
         _now++;
-        foreach (var node in _nodes.Values) node.Raft?.Tick();
+        foreach (var node in _nodes.Values)
+        {
+            node.Raft?.Tick();
+            if (node.RetiresIn is { } left && node.IsUp && (node.RetiresIn = left - 1) < 0)
+            {
+                Record($"removed member {node.Id} shuts down");
+                Count("removed member shut down");
+                node.Retire();
+            }
+        }
         var lost = new List<Message>();
         foreach (var m in _network.TakeDue(_now, lost)) Deliver(m);
         foreach (var m in lost) ReportLost(m);
@@ -116,9 +131,10 @@ internal sealed class ClusterSimulator
 
     private void Deliver(Message m)
     {
-        // Like etcd's peer transport, members refuse traffic from a member known to be removed; otherwise a
-        // removed member that never learnt of its removal keeps campaigning at ever higher terms.
-        if (!_nodes.TryGetValue(m.To, out var target) || target.Raft is not { } raft || IsRemoved(m.From))
+        // Like etcd's peer transport (and ours), a member refuses traffic from a member it has itself applied the
+        // removal of — by its own applied membership, never by what other members already know: a member that
+        // has not applied the removal yet still counts the removed one as a voter and needs its votes.
+        if (!_nodes.TryGetValue(m.To, out var target) || target.Raft is not { } raft || target.RemovedPeers.Contains(m.From))
         {
             ReportLost(m);
             return;
@@ -148,18 +164,19 @@ internal sealed class ClusterSimulator
             {
                 // Crash between the fsync and the sends: the state is durable, nobody heard of it.
                 Record($"crash {node.Id} after persisting, before sending");
+                Count("crash after persist, before send");
                 node.Crash();
                 return;
             }
             foreach (var m in ready.Messages)
             {
-                if (!_network.Send(_now, m)) ReportLost(m);
+                // A member hangs up on the members it has removed, so nothing more is sent to them.
+                if (node.RemovedPeers.Contains(m.To) || !_network.Send(_now, m)) ReportLost(m);
             }
             if (ready.Snapshot is { } applied)
             {
                 _checker.OnSnapshotApplied(node, applied);
-                node.Applied = applied.Metadata.Index;
-                node.Conf = applied.Metadata.ConfState;
+                node.OnSnapshotRestored(applied);
             }
             foreach (var entry in ready.CommittedEntries) Apply(node, raft, entry);
             foreach (var read in ready.ReadStates) _checker.OnReadAnswered(node, read);
@@ -177,10 +194,15 @@ internal sealed class ClusterSimulator
         if (entry.Type == EntryType.ConfChange)
         {
             var change = ConfChange.Decode(entry.Data.Span);
+            var selfRemoval = change.Type == ConfChangeType.RemoveNode && change.NodeId == node.Id;
+            if (selfRemoval && raft.Raft.Role == StateRole.Leader)
+            {
+                LeaderSelfRemovals++;
+                Count("leader applied its own removal");
+            }
             node.Conf = raft.ApplyConfChange(change);
-            // Lagging members apply old changes later; only the latest change of a member counts.
-            if (!_membership.TryGetValue(change.NodeId, out var latest) || latest.Index < entry.Index)
-                _membership[change.NodeId] = (entry.Index, change.Type == ConfChangeType.RemoveNode);
+            node.OnConfChangeApplied(change);
+            if (selfRemoval) node.RetiresIn ??= _options.RemovedMemberLingerTicks;
             Record($"node {node.Id} applied {change.Type} {change.NodeId} at {entry.Index}: {node.Conf}");
         }
         else if (entry.Data.Length >= 8)
@@ -188,8 +210,6 @@ internal sealed class ClusterSimulator
             _pendingProposals.Remove(BinaryPrimitives.ReadUInt64LittleEndian(entry.Data.Span));
         }
     }
-
-    private bool IsRemoved(ulong id) => _membership.TryGetValue(id, out var latest) && latest.Removed;
 
     private void Propose(ulong id)
     {
@@ -241,6 +261,7 @@ internal sealed class ClusterSimulator
                 var leader = CurrentLeader();
                 if (leader is null) goto case 1;
                 Record($"isolate leader {leader.Id}");
+                Count("isolate leader");
                 _network.Partition([leader.Id], ids.Where(i => i != leader.Id).ToArray());
                 break;
             }
@@ -249,6 +270,7 @@ internal sealed class ClusterSimulator
                 var shuffled = ids.OrderBy(_ => _random.Next()).ToArray();
                 var cut = 1 + _random.Next(ids.Length - 1);
                 Record($"partition {string.Join(',', shuffled[..cut])} | {string.Join(',', shuffled[cut..])}");
+                Count("partition");
                 _network.Partition(shuffled[..cut], shuffled[cut..]);
                 break;
             }
@@ -258,6 +280,7 @@ internal sealed class ClusterSimulator
                 var to = ids[_random.Next(ids.Length)];
                 if (from == to) return;
                 Record($"block one way {from} -> {to}");
+                Count("one-way block");
                 _network.Block(from, to);
                 break;
             }
@@ -269,15 +292,17 @@ internal sealed class ClusterSimulator
         var node = RandomUpNode();
         if (node is null) return;
         Record($"crash {node.Id}");
+        Count("crash");
         node.Crash();
     }
 
     private void Restart()
     {
-        var down = _nodes.Values.Where(n => !n.IsUp).ToArray();
+        var down = _nodes.Values.Where(n => !n.IsUp && !n.Retired).ToArray();
         if (down.Length == 0) return;
         var node = down[_random.Next(down.Length)];
         Record($"restart {node.Id}");
+        Count("restart");
         node.Start();
     }
 
@@ -292,10 +317,11 @@ internal sealed class ClusterSimulator
     {
         var snapshotIndex = node.Disk.Snapshot().Metadata.Index;
         if (node.Applied <= snapshotIndex || node.Applied < node.Disk.FirstIndex()) return;
-        node.Disk.CreateSnapshot(node.Applied, node.Conf, SimulatedNode.EncodeSnapshotData(node.Applied));
+        node.Disk.CreateSnapshot(node.Applied, node.Conf, node.EncodeSnapshotData());
         var compactTo = node.Applied > keep ? node.Applied - keep : node.Applied;
         if (compactTo >= node.Disk.FirstIndex()) node.Disk.Compact(compactTo);
         Record($"node {node.Id} snapshot at {node.Applied}, compacted to {compactTo}");
+        Count("snapshot + compaction");
     }
 
     private void ChangeMembership()
@@ -303,7 +329,7 @@ internal sealed class ClusterSimulator
         var leader = CurrentLeader();
         if (leader is null) return;
         var conf = leader.Conf;
-        var outsiders = _nodes.Keys.Where(id => !conf.Voters.Contains(id) && !conf.Learners.Contains(id)).ToArray();
+        var outsiders = _nodes.Keys.Where(id => !conf.Voters.Contains(id) && !conf.Learners.Contains(id) && !_nodes[id].Retired && !leader.RemovedPeers.Contains(id)).ToArray();
         ConfChange change;
         if (conf.Learners.Count > 0) change = new ConfChange(ConfChangeType.AddNode, conf.Learners[0]);
         else if (outsiders.Length > 0 && _random.Next(2) == 0) change = new ConfChange(ConfChangeType.AddLearnerNode, outsiders[_random.Next(outsiders.Length)]);
@@ -311,6 +337,7 @@ internal sealed class ClusterSimulator
         else if (outsiders.Length > 0) change = new ConfChange(ConfChangeType.AddLearnerNode, outsiders[_random.Next(outsiders.Length)]);
         else return;
         Record($"propose {change.Type} {change.NodeId} at leader {leader.Id}");
+        Count($"propose {change.Type}");
         leader.Raft!.TryProposeConfChange(change);
     }
 
@@ -322,6 +349,7 @@ internal sealed class ClusterSimulator
         if (voters.Length == 0) return;
         var to = voters[_random.Next(voters.Length)];
         Record($"transfer leadership {leader.Id} -> {to}");
+        Count("leadership transfer");
         leader.Raft!.TransferLeadership(to);
     }
 
@@ -355,6 +383,8 @@ internal sealed class ClusterSimulator
     private static bool Verbose { get; } = Environment.GetEnvironmentVariable("RAFT_SIM_VERBOSE") == "1";
 
     private bool Chance(double p) => _random.NextDouble() < p;
+
+    private void Count(string kind) => Mix[kind] = Mix.GetValueOrDefault(kind) + 1;
 
     private void Record(string what)
     {

@@ -41,13 +41,48 @@ internal sealed class SimulatedNode
 
     public ulong LastCommitSeen { get; set; }
 
+    /// <summary>
+    /// Members this member has applied the removal of: its transport refuses their traffic and stops sending to
+    /// them, as a real member's does (etcd's rafthttp answers 410 Gone by its own applied membership). Part of
+    /// the application state, so it is as durable as the latest snapshot and travels inside it.
+    /// </summary>
+    public HashSet<ulong> RemovedPeers { get; private set; } = [];
+
+    /// <summary>Applies a membership change to <see cref="RemovedPeers"/>; the simulator may re-add a removed member.</summary>
+    public void OnConfChangeApplied(ConfChange change)
+    {
+        if (change.Type == ConfChangeType.RemoveNode) RemovedPeers.Add(change.NodeId);
+        else RemovedPeers.Remove(change.NodeId);
+    }
+
+    /// <summary>Restores the application state a snapshot carries.</summary>
+    public void OnSnapshotRestored(Snapshot snapshot)
+    {
+        Applied = snapshot.Metadata.Index;
+        Conf = snapshot.Metadata.ConfState;
+        RemovedPeers = DecodeRemovedPeers(snapshot.Data.Span);
+    }
+
     public void Crash() => Raft = null;
+
+    /// <summary>A member that applied its own removal shuts down for good, as the server does; its id is never reused.</summary>
+    public bool Retired { get; private set; }
+
+    /// <summary>Ticks left before a removed member shuts down (etcd lingers about ten heartbeats; see the options).</summary>
+    public int? RetiresIn { get; set; }
+
+    public void Retire()
+    {
+        Retired = true;
+        Raft = null;
+    }
 
     public void Start()
     {
         var snapshot = Disk.Snapshot();
         Applied = snapshot.Metadata.Index;
         Conf = Disk.InitialState().ConfState;
+        RemovedPeers = DecodeRemovedPeers(snapshot.Data.Span);
         LastCommitSeen = 0;
         Raft = new RawNode(new RaftConfig
         {
@@ -64,10 +99,24 @@ internal sealed class SimulatedNode
         });
     }
 
-    public static byte[] EncodeSnapshotData(ulong applied)
+    /// <summary>The application state at <see cref="Applied"/>: the index, then the removed members.</summary>
+    public byte[] EncodeSnapshotData()
     {
-        var data = new byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(data, applied);
+        var data = new byte[8 * (1 + RemovedPeers.Count)];
+        BinaryPrimitives.WriteUInt64LittleEndian(data, Applied);
+        var offset = 8;
+        foreach (var id in RemovedPeers.Order())
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(offset), id);
+            offset += 8;
+        }
         return data;
+    }
+
+    private static HashSet<ulong> DecodeRemovedPeers(ReadOnlySpan<byte> data)
+    {
+        var removed = new HashSet<ulong>();
+        for (var offset = 8; offset + 8 <= data.Length; offset += 8) removed.Add(BinaryPrimitives.ReadUInt64LittleEndian(data[offset..]));
+        return removed;
     }
 }

@@ -25,6 +25,7 @@ internal sealed record SimulationOptions
             MaxDelay = shape.Next(5),
             CrashRate = shape.Next(2) * 0.02,
             SnapshotCount = 10 + shape.Next(40),
+            RemovedMemberLingerTicks = shape.Next(2) * 10,
         };
     }
 
@@ -39,6 +40,12 @@ internal sealed record SimulationOptions
     public int LivenessTicks { get; init; } = 400;
 
     public int ElectionTick { get; init; } = 10;
+
+    /// <summary>
+    /// Ticks a member that applied its own removal keeps running before it shuts down: our server stops at once,
+    /// etcd lingers about an election timeout so the others hear the commit from it. Seeds try both.
+    /// </summary>
+    public int RemovedMemberLingerTicks { get; init; }
 
     public int HeartbeatTick { get; init; } = 1;
 

@@ -1,0 +1,54 @@
+using KvDirectory.Storage.FileSystem;
+
+namespace KvDirectory.Storage.Tests.PowerLoss;
+
+/// <summary>
+/// Broken builds of the log's file I/O, as seam decorators: each drops one kind of durability step. The power-cut
+/// check must catch every one of them, or it proves nothing.
+/// </summary>
+internal static class FsyncMutations
+{
+    /// <summary>File fsyncs do nothing: appends are acknowledged with their bytes still in the page cache.</summary>
+    public static IStorageFileSystem SkipFileFsync(IStorageFileSystem disk) => new Decorated(disk, skipFileFsync: true, skipDirectorySync: false);
+
+    /// <summary>Directory fsyncs do nothing: a new segment's name may vanish with everything appended to it.</summary>
+    public static IStorageFileSystem SkipDirectorySync(IStorageFileSystem disk) => new Decorated(disk, skipFileFsync: false, skipDirectorySync: true);
+
+    private sealed class Decorated(IStorageFileSystem inner, bool skipFileFsync, bool skipDirectorySync) : IStorageFileSystem
+    {
+        public void CreateDirectory(string directory) => inner.CreateDirectory(directory);
+
+        public bool DirectoryExists(string directory) => inner.DirectoryExists(directory);
+
+        public IReadOnlyList<string> ListFiles(string directory, string extension) => inner.ListFiles(directory, extension);
+
+        public byte[] ReadAllBytes(string path) => inner.ReadAllBytes(path);
+
+        public IStorageFile Open(string path, bool createNew) =>
+            skipFileFsync ? new NoFsyncFile(inner.Open(path, createNew)) : inner.Open(path, createNew);
+
+        public void Rename(string from, string to) => inner.Rename(from, to);
+
+        public void Delete(string path) => inner.Delete(path);
+
+        public void SyncDirectory(string directory)
+        {
+            if (!skipDirectorySync) inner.SyncDirectory(directory);
+        }
+
+        public IDisposable Lock(string path) => inner.Lock(path);
+    }
+
+    private sealed class NoFsyncFile(IStorageFile inner) : IStorageFile
+    {
+        public void Write(IReadOnlyList<ReadOnlyMemory<byte>> buffers, long offset) => inner.Write(buffers, offset);
+
+        public void SetLength(long length) => inner.SetLength(length);
+
+        public void Flush()
+        {
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+}

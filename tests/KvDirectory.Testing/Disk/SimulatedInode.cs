@@ -1,0 +1,77 @@
+namespace KvDirectory.Testing.Disk;
+
+/// <summary>A file's contents: what was fsynced, what is there now, and the writes in between, in order.</summary>
+internal sealed class SimulatedInode
+{
+    private byte[] _durable = [];
+    private byte[] _current = [];
+    private readonly List<(long Offset, byte[]? Bytes, long Length)> _unsynced = [];
+
+    public byte[] Read() => (byte[])_current.Clone();
+
+    public void Write(long offset, ReadOnlySpan<byte> bytes)
+    {
+        _current = WriteInto(_current, offset, bytes);
+        _unsynced.Add((offset, bytes.ToArray(), 0));
+    }
+
+    public void SetLength(long length)
+    {
+        _current = Resize(_current, length);
+        _unsynced.Add((0, null, length));
+    }
+
+    public void Flush()
+    {
+        _durable = (byte[])_current.Clone();
+        _unsynced.Clear();
+    }
+
+    /// <summary>Back to the durable bytes plus a seeded share of the unsynced changes, some torn or zeroed.</summary>
+    public void LosePower(Random random)
+    {
+        var content = _durable;
+        foreach (var (offset, bytes, length) in _unsynced)
+        {
+            if (bytes is null)
+            {
+                if (random.Next(2) == 0) content = Resize(content, length);
+                continue;
+            }
+
+            switch (random.Next(4))
+            {
+                case 0:
+                    break; // lost
+                case 1:
+                    content = WriteInto(content, offset, bytes);
+                    break;
+                case 2:
+                    content = WriteInto(content, offset, bytes.AsSpan(0, random.Next(bytes.Length + 1)));
+                    break;
+                default:
+                    // The size reached the disk, the data did not: what lies beyond the old end reads as zeros.
+                    content = Resize(content, Math.Max(content.Length, offset + random.Next(bytes.Length + 1)));
+                    break;
+            }
+        }
+
+        _durable = content;
+        _current = (byte[])content.Clone();
+        _unsynced.Clear();
+    }
+
+    private static byte[] WriteInto(byte[] content, long offset, ReadOnlySpan<byte> bytes)
+    {
+        var result = content.Length >= offset + bytes.Length ? (byte[])content.Clone() : Resize(content, offset + bytes.Length);
+        bytes.CopyTo(result.AsSpan((int)offset));
+        return result;
+    }
+
+    private static byte[] Resize(byte[] content, long length)
+    {
+        var result = new byte[length];
+        content.AsSpan(0, (int)Math.Min(content.Length, length)).CopyTo(result);
+        return result;
+    }
+}
