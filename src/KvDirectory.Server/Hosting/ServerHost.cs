@@ -6,6 +6,7 @@ using KvDirectory.Server.Endpoints;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Metrics;
 using KvDirectory.Server.Node;
+using KvDirectory.Server.OpenApi;
 using KvDirectory.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -41,6 +42,7 @@ public static partial class ServerHost
 
         ConfigureKestrel(builder.WebHost, options);
         AddServices(builder.Services, options);
+        builder.Services.AddKvDirectoryOpenApi();
 
         var app = builder.Build();
 
@@ -69,6 +71,7 @@ public static partial class ServerHost
         app.MapAuthEndpoints();
         app.MapMetricsEndpoints();
         app.MapAdminEndpoints();
+        app.MapKvDirectoryOpenApi();
         app.MapFallback((HttpContext context) => EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found"));
         return app;
     }
