@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using KvDirectory.Cli.Migration;
 using KvDirectory.Protocol.Dump;
@@ -35,7 +34,7 @@ public static class ExportCommand
                 Nodes = [.. entries.Select(e => e.Entry)],
             };
             var json = JsonSerializer.Serialize(dump, KeyDumpJsonContext.Default.KeyDump);
-            var summary = $"Exported {Count(entries.Count(e => !e.Entry.Dir))} keys and {Count(entries.Count(e => e.Entry.Dir))} directories of {key} at etcd index {Count(index)}";
+            var summary = $"Exported {entries.Count(e => !e.Entry.Dir)} keys and {entries.Count(e => e.Entry.Dir)} directories of {key} at etcd index {index}";
             if (path is null)
             {
                 await session.Output.WriteLineAsync(json);
@@ -52,5 +51,4 @@ public static class ExportCommand
         return command;
     }
 
-    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

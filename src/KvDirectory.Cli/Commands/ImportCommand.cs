@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using KvDirectory.Cli.Migration;
 using KvDirectory.Protocol.Dump;
@@ -8,8 +7,8 @@ namespace KvDirectory.Cli.Commands;
 
 /// <summary>
 /// <c>kvctl import [FILE]</c>: writes a JSON dump (<see cref="KeyDump"/>) into the cluster, from FILE or stdin. Keys are
-/// set and directories created or updated, so importing twice is harmless; a key with a TTL gets the seconds it had
-/// left when it was exported.
+/// set and directories created or updated, so importing twice is harmless. A key with a TTL expires when it would
+/// have at the source: the time since the export counts, and keys that have expired since are not written.
 /// </summary>
 public static class ImportCommand
 {
@@ -25,17 +24,24 @@ public static class ImportCommand
             var dump = await ReadAsync(path, cancellationToken);
             var client = await session.ConnectAsync(cancellationToken);
             var writer = new TreeWriter(client, TimeProvider.System, parallelism);
-            var entries = dump.Nodes.Select(n => new TreeEntry(n)).ToList();
+            var entries = dump.Nodes.Select(n => new TreeEntry(n, Expiration(dump, n))).ToList();
             var counts = await TransferProgress.RunAsync(
                 $"importing {path ?? "stdin"}",
                 entries.Count,
                 tick => writer.WriteAsync(entries, tick, cancellationToken));
             await session.Output.WriteLineAsync(
-                $"Imported {Count(counts.Keys)} keys and {Count(counts.Directories)} directories of {dump.Prefix} from {path ?? "stdin"}");
+                $"Imported {counts.Keys} keys and {counts.Directories} directories of {dump.Prefix} from {path ?? "stdin"}");
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>
+    /// etcd's ttl is the whole seconds left plus one (Go truncates), so the true expiry lies in the second before
+    /// exportedAt + ttl: its middle is the best guess. A dump without exportedAt keeps its TTLs as they are.
+    /// </summary>
+    private static DateTimeOffset? Expiration(KeyDump dump, KeyDumpEntry entry) =>
+        dump.ExportedAt is { } exportedAt && entry.Ttl > 0 ? exportedAt + TimeSpan.FromSeconds(entry.Ttl - 0.5) : null;
 
     private static async Task<KeyDump> ReadAsync(string? path, CancellationToken cancellationToken)
     {
@@ -68,5 +74,4 @@ public static class ImportCommand
         return bad is null ? dump : throw new CliException($"{path ?? "stdin"}: entry {bad.Key} has no absolute key or no value");
     }
 
-    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

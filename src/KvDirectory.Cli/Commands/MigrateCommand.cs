@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using KvDirectory.Cli.Migration;
 using KvDirectory.Client;
 
@@ -40,15 +39,15 @@ public static class MigrateCommand
                 tick => writer.WriteAsync(entries, tick, cancellationToken));
             var sourceName = string.Join(",", source.Endpoints.Select(KvctlSession.Display));
             await session.Output.WriteLineAsync(
-                $"Copied {Count(counts.Keys)} keys and {Count(counts.Directories)} directories from {sourceName} {key} at etcd index {Count(index)}"
-                + (counts.Expired > 0 ? $" ({Count(counts.Expired)} expired before they could be copied)" : string.Empty));
+                $"Copied {counts.Keys} keys and {counts.Directories} directories from {sourceName} {key} at etcd index {index}"
+                + (counts.Expired > 0 ? $" ({counts.Expired} expired before they could be copied)" : string.Empty));
             if (!session.Parse.GetValue(follow))
             {
                 return ExitCodes.Success;
             }
 
             await session.Output.FlushAsync(cancellationToken);
-            await session.Error.WriteLineAsync($"Following changes after etcd index {Count(index)} (Ctrl+C to stop)");
+            await session.Error.WriteLineAsync($"Following changes after etcd index {index} (Ctrl+C to stop)");
             var follower = new ChangeFollower(source, target, writer, session.Output, session.Error);
             try
             {
@@ -58,7 +57,7 @@ public static class MigrateCommand
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await session.Error.WriteLineAsync($"Stopped after {Count(follower.Applied)} changes");
+                await session.Error.WriteLineAsync($"Stopped after {follower.Applied} changes");
             }
 
             return ExitCodes.Success;
@@ -76,5 +75,4 @@ public static class MigrateCommand
         DebugWriter = session.Settings.Debug ? session.Error : null,
     };
 
-    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -24,7 +24,11 @@ public sealed class ChangeFollower(EtcdClient source, EtcdClient target, TreeWri
                 var options = new WatchOptions { AfterIndex = afterIndex, Recursive = true, Reconnect = true, MaxBackoff = TimeSpan.FromSeconds(5) };
                 await foreach (var change in source.Keys.WatchAsync(key, options, cancellationToken))
                 {
-                    await ApplyAsync(change, cancellationToken);
+                    if (!IsHiddenBelow(key, change.Node?.Key))
+                    {
+                        await ApplyAsync(change, cancellationToken);
+                    }
+
                     afterIndex = Math.Max(afterIndex, change.Node?.ModifiedIndex ?? afterIndex);
                 }
             }
@@ -35,6 +39,14 @@ public sealed class ChangeFollower(EtcdClient source, EtcdClient target, TreeWri
             }
         }
     }
+
+    /// <summary>
+    /// etcd hides keys below a <c>_</c> name from live watchers but not from watchers answered out of its history; a
+    /// hidden key is copied only when named (and then by its own watch), so both cases are left out here alike.
+    /// </summary>
+    private static bool IsHiddenBelow(string watched, string? key) =>
+        key is not null && key.Length > watched.Length
+        && ("/" + key[watched.Length..].TrimStart('/')).Contains("/_", StringComparison.Ordinal);
 
     private async Task ApplyAsync(EtcdEvent change, CancellationToken cancellationToken)
     {

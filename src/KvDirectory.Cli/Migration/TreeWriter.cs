@@ -89,13 +89,16 @@ public sealed class TreeWriter(EtcdClient target, TimeProvider time, int concurr
         }
     }
 
-    /// <summary>Zero for a permanent key, whole seconds rounded up for one that expires, negative once expired.</summary>
+    /// <summary>
+    /// Zero for a permanent key, negative once expired, else the whole seconds nearest to what is left (at least one):
+    /// the copy expires within half a second of the source.
+    /// </summary>
     private TimeSpan RemainingTtl(TreeEntry entry)
     {
         if (entry.Expiration is { } expiration)
         {
             var left = expiration - time.GetUtcNow();
-            return left <= TimeSpan.Zero ? TimeSpan.FromSeconds(-1) : TimeSpan.FromSeconds(Math.Ceiling(left.TotalSeconds));
+            return left <= TimeSpan.Zero ? TimeSpan.FromSeconds(-1) : TimeSpan.FromSeconds(Math.Max(1, Math.Round(left.TotalSeconds)));
         }
 
         return TimeSpan.FromSeconds(entry.Entry.Ttl);
