@@ -24,11 +24,7 @@ public static class TransferOptions
     };
 
     /// <summary>A key as the API takes it: absolute, without a trailing slash (but <c>/</c> itself).</summary>
-    public static string Normalize(string key)
-    {
-        var trimmed = "/" + key.Trim('/');
-        return trimmed;
-    }
+    public static string Normalize(string key) => "/" + key.Trim('/');
 
     public static int CheckConcurrency(int value) =>
         value is >= 1 and <= 1024 ? value : throw new CliException($"--concurrency must be between 1 and 1024, not {value}");
