@@ -33,7 +33,9 @@ public static class TreeReader
         try
         {
             // quorum: a copy taken from a lagging member would miss acknowledged writes.
-            answer = await source.Keys.GetAsync(key, new GetOptions { Recursive = true, Sorted = true, Quorum = true }, cancellationToken);
+            answer = await TransferRetry.Pipeline.ExecuteAsync(
+                token => new ValueTask<EtcdEvent>(source.Keys.GetAsync(key, new GetOptions { Recursive = true, Sorted = true, Quorum = true }, token)),
+                cancellationToken);
         }
         catch (EtcdException error) when (error.ErrorCode == EtcdErrorCode.KeyNotFound)
         {

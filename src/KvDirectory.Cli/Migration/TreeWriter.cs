@@ -6,10 +6,12 @@ namespace KvDirectory.Cli.Migration;
 /// <summary>
 /// Writes keys and directories into a cluster so that a second run over the same data changes nothing: keys are set
 /// (replacing), directories are created or have their TTL updated. Directories go first, in order, then keys in
-/// parallel (each write waits for its own fsync; many in flight share them).
+/// parallel (each write waits for its own fsync; many in flight share them). Every write here may safely be repeated,
+/// so one that got no answer is retried (<see cref="TransferRetry"/>).
 /// </summary>
 public sealed class TreeWriter(EtcdClient target, TimeProvider time, int concurrency)
 {
+
     public sealed record Counts(int Keys, int Directories, int Expired);
 
     public async Task<Counts> WriteAsync(IReadOnlyList<TreeEntry> entries, Action? written, CancellationToken cancellationToken)
@@ -49,12 +51,19 @@ public sealed class TreeWriter(EtcdClient target, TimeProvider time, int concurr
     }
 
     /// <summary>Writes one key or directory; false when its TTL ran out before it could be written (nothing is written).</summary>
-    public async Task<bool> PutAsync(TreeEntry entry, CancellationToken cancellationToken)
+    public Task<bool> PutAsync(TreeEntry entry, CancellationToken cancellationToken) =>
+        TransferRetry.Pipeline.ExecuteAsync(token => new ValueTask<bool>(PutOnceAsync(entry, token)), cancellationToken).AsTask();
+
+    /// <summary>Deletes a key or a whole directory; one that is already gone is fine.</summary>
+    public Task DeleteAsync(string key, bool dir, CancellationToken cancellationToken) =>
+        TransferRetry.Pipeline.ExecuteAsync(token => new ValueTask(DeleteOnceAsync(key, dir, token)), cancellationToken).AsTask();
+
+    private async Task<bool> PutOnceAsync(TreeEntry entry, CancellationToken cancellationToken)
     {
         var ttl = RemainingTtl(entry);
         if (ttl < TimeSpan.Zero)
         {
-            await DeleteAsync(entry.Entry.Key, entry.Entry.Dir, cancellationToken);
+            await DeleteOnceAsync(entry.Entry.Key, entry.Entry.Dir, cancellationToken);
             return false;
         }
 
@@ -77,8 +86,7 @@ public sealed class TreeWriter(EtcdClient target, TimeProvider time, int concurr
         return true;
     }
 
-    /// <summary>Deletes a key or a whole directory; one that is already gone is fine.</summary>
-    public async Task DeleteAsync(string key, bool dir, CancellationToken cancellationToken)
+    private async Task DeleteOnceAsync(string key, bool dir, CancellationToken cancellationToken)
     {
         try
         {

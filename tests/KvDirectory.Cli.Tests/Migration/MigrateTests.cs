@@ -97,7 +97,7 @@ public sealed class MigrateTests(SourceCluster source) : IClassFixture<SourceClu
 
     private Task<CommandResult> MigrateAsync(ServerProcess target) => CommandRunner.RunAsync(
         "dotnet",
-        [RepositoryPaths.CliDll, "--endpoints", target.Endpoint, "migrate", "--from", source.Endpoint, "--hidden", SourceCluster.Hidden[0], "--hidden", SourceCluster.Hidden[1]],
+        [RepositoryPaths.CliDll, "--endpoints", target.Endpoint, "--timeout", "10s", "migrate", "--from", source.Endpoint, "--hidden", SourceCluster.Hidden[0], "--hidden", SourceCluster.Hidden[1]],
         timeout: TimeSpan.FromMinutes(3));
 
     private async Task ShouldHoldTheSourceAsync(ServerProcess target)
