@@ -58,7 +58,7 @@ public sealed record CliSettings
         return variables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v));
     }
 
-    private static Uri ParseEndpoint(string endpoint)
+    internal static Uri ParseEndpoint(string endpoint)
     {
         var withScheme = endpoint.Contains("://", StringComparison.Ordinal) ? endpoint : "http://" + endpoint;
         return Uri.TryCreate(withScheme, UriKind.Absolute, out var uri)

@@ -34,6 +34,9 @@ public static class KvctlApplication
             DelCommand.Create(),
             EndpointCommand.Create(),
             SnapshotCommand.Create(),
+            MigrateCommand.Create(),
+            ExportCommand.Create(),
+            ImportCommand.Create(),
         ];
         foreach (var command in commands)
         {

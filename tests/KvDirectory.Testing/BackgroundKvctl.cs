@@ -12,6 +12,9 @@ public sealed class BackgroundKvctl : IAsyncDisposable
 
     private BackgroundKvctl(Process process) => _process = process;
 
+    /// <summary>For signals (SIGSTOP/SIGCONT) a test sends to freeze it.</summary>
+    public int ProcessId => _process.Id;
+
     public static BackgroundKvctl Start(string endpoint, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")

@@ -9,6 +9,7 @@ using KvDirectory.Server.Endpoints;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Keys;
 using KvDirectory.Server.Metrics;
+using KvDirectory.Server.OpenApi;
 using KvDirectory.Store;
 using KvDirectory.Transport;
 using Microsoft.AspNetCore.Builder;
@@ -45,6 +46,7 @@ public static partial class ServerHost
 
         ConfigureKestrel(builder.WebHost, options);
         AddServices(builder.Services, options);
+        builder.Services.AddKvDirectoryOpenApi();
 
         var app = builder.Build();
 
@@ -73,6 +75,7 @@ public static partial class ServerHost
         app.MapAuthEndpoints();
         app.MapMetricsEndpoints();
         app.MapAdminEndpoints();
+        app.MapKvDirectoryOpenApi();
         app.MapFallback((HttpContext context) => EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found"));
         return app;
     }
