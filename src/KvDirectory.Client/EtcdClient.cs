@@ -74,6 +74,10 @@ public sealed class EtcdClient : IDisposable
         }
     }
 
+    /// <summary>Throws <see cref="ClusterException"/> unless some endpoint answers <c>/version</c> (a cheap liveness probe).</summary>
+    public async Task CheckReachableAsync(CancellationToken cancellationToken = default) =>
+        await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, "/version") { Idempotent = true }, cancellationToken);
+
     public async Task<StoreStatistics> GetStoreStatisticsAsync(CancellationToken cancellationToken = default)
     {
         var response = await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/stats/store") { Idempotent = true }, cancellationToken);
