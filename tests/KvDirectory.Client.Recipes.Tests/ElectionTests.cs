@@ -93,7 +93,7 @@ public sealed class ElectionTests : IAsyncLifetime
                 return leaders[0];
             }
 
-            DateTime.UtcNow.Should().BeBefore(deadline, "someone should lead");
+            DateTime.UtcNow.Should().BeBefore(deadline, "someone should lead; the candidates printed:\n" + string.Join("\n", hosts.SelectMany(h => h.Lines)));
             await Task.Delay(20);
         }
     }
