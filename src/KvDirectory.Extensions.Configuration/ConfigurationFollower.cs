@@ -83,7 +83,7 @@ internal sealed class ConfigurationFollower(KvDirectoryConfigurationProvider pro
 
             if (latest > provider.Status.EtcdIndex)
             {
-                await ReloadUntilDoneAsync(stopping);
+                await ReloadUntilDoneAsync(stopping, latest);
             }
         }
     }
@@ -99,14 +99,14 @@ internal sealed class ConfigurationFollower(KvDirectoryConfigurationProvider pro
         return latest;
     }
 
-    private async Task ReloadUntilDoneAsync(CancellationToken stopping)
+    private async Task ReloadUntilDoneAsync(CancellationToken stopping, long minIndex = 0)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
             try
             {
-                var (values, index) = await provider.FetchAsync(stopping);
+                var (values, index) = await provider.FetchAsync(stopping, minIndex);
                 provider.Apply(values, index, ConfigurationDataSource.Live, raise: true);
                 ConfigurationLog.Reloaded(provider.Logger, provider.Prefix, index, values.Count);
                 return;

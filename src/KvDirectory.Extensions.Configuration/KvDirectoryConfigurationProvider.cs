@@ -87,16 +87,30 @@ public sealed class KvDirectoryConfigurationProvider : ConfigurationProvider, ID
         }
     }
 
-    /// <summary>A linearizable read of the whole prefix, mapped; a missing prefix is an empty configuration.</summary>
-    internal async Task<(IReadOnlyList<ConfigurationValue> Values, long Index)> FetchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole prefix, mapped, as of at least <paramref name="minIndex"/>. A local read of the member the watch talks to
+    /// usually is (it has applied the events it reported); only when the answer is older does a linearizable read follow.
+    /// With no index to reach (startup), the read is linearizable at once. A missing prefix is an empty configuration.
+    /// </summary>
+    internal async Task<(IReadOnlyList<ConfigurationValue> Values, long Index)> FetchAsync(CancellationToken cancellationToken, long minIndex = 0)
     {
         try
         {
-            var read = await Client.Keys.GetAsync(Prefix, new GetOptions { Recursive = true, Sorted = true, Quorum = true }, cancellationToken);
+            var read = await Client.Keys.GetAsync(Prefix, new GetOptions { Recursive = true, Sorted = true, Quorum = minIndex == 0 }, cancellationToken);
+            if (read.EtcdIndex < minIndex)
+            {
+                read = await Client.Keys.GetAsync(Prefix, new GetOptions { Recursive = true, Sorted = true, Quorum = true }, cancellationToken);
+            }
+
             return (ConfigurationKeyMapper.Map(Prefix, read.Node, _mapping), read.EtcdIndex);
         }
         catch (EtcdException exception) when (exception.ErrorCode == EtcdErrorCode.KeyNotFound)
         {
+            if (exception.Index < minIndex)
+            {
+                return await FetchAsync(cancellationToken, minIndex: 0);
+            }
+
             return ([], exception.Index);
         }
     }

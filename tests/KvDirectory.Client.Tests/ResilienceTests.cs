@@ -115,6 +115,42 @@ public sealed class ResilienceTests(SingleNodeFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_failing_endpoints_circuit_opens_and_calls_stop_going_there()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = 0;
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var socket = await listener.AcceptSocketAsync(stop.Token);
+                Interlocked.Increment(ref accepted);
+                socket.Close(0);
+            }
+        });
+        var broken = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+        using var client = new EtcdClient(new EtcdClientOptions
+        {
+            // The same failing server under two names: two endpoints, two breakers, and nowhere to fail over to.
+            Endpoints = [broken, new Uri($"http://localhost:{broken.Port}")],
+            CircuitBreakDuration = TimeSpan.FromMinutes(5),
+        });
+        ClusterException? last = null;
+        for (var i = 0; i < 10; i++)
+        {
+            last = (await FluentActions.Awaiting(() => client.Keys.GetAsync("/cb")).Should().ThrowAsync<ClusterException>()).Which;
+        }
+
+        last!.Message.Should().Contain("circuit is open");
+        Volatile.Read(ref accepted).Should().BeLessThanOrEqualTo(4, "each endpoint's circuit opens after two failures (20 connections without breakers)");
+        await stop.CancelAsync();
+        listener.Stop();
+        await FluentActions.Awaiting(() => serving).Should().ThrowAsync<Exception>();
+    }
+
+    [Fact]
     public async Task A_refused_connection_fails_a_compare_and_swap_over_safely()
     {
         using var client = new EtcdClient(new EtcdClientOptions
