@@ -64,6 +64,11 @@ public sealed class StartupTests : IDisposable
             configuration["Secrets:Password"].Should().Be("hunter2", "live data has every key");
             provider.Status.Source.Should().Be(ConfigurationDataSource.Live);
             (await HealthAsync(configuration)).Should().Be(HealthStatus.Healthy);
+
+            // Live values whose cluster stopped answering are stale.
+            await member.KillAsync();
+            (await HealthAsync(configuration)).Should().Be(HealthStatus.Degraded);
+            configuration["Mode"].Should().Be("live", "the last live values stay in use");
         }
         finally
         {
