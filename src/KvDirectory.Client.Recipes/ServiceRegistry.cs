@@ -36,12 +36,28 @@ public sealed class ServiceRegistry(EtcdClient client, string root = "/services"
     /// <summary>The live instances now, then again after every arrival, departure or expiry.</summary>
     public async IAsyncEnumerable<IReadOnlyList<ServiceInstance>> WatchAsync(string service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var (instances, index) = await ReadAsync(service, cancellationToken);
+        var (instances, index) = await ReadUntilAnsweredAsync(service, cancellationToken);
         yield return instances;
         await foreach (var update in client.Keys.WatchAsync(DirectoryOf(service), recursive: true, index + 1, cancellationToken))
         {
-            (instances, _) = update.Kind == WatchUpdateKind.Resync ? (Instances(update.Snapshot), update.Index) : await ReadAsync(service, cancellationToken);
+            (instances, _) = update.Kind == WatchUpdateKind.Resync ? (Instances(update.Snapshot), update.Index) : await ReadUntilAnsweredAsync(service, cancellationToken);
             yield return instances;
+        }
+    }
+
+    /// <summary>A watch outlives outages, so the reads it makes wait them out too rather than end it.</summary>
+    private async Task<(IReadOnlyList<ServiceInstance> Instances, long Index)> ReadUntilAnsweredAsync(string service, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await ReadAsync(service, cancellationToken);
+            }
+            catch (ClusterException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
         }
     }
 

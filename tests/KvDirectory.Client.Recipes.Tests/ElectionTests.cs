@@ -29,7 +29,7 @@ public sealed class ElectionTests : IAsyncLifetime
             var first = await FirstLeaderAsync(candidates.Select(c => c.Host).ToList());
             var leader = candidates.Single(c => c.Host == first);
             var observed = new List<string?>();
-            using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [_server!.ClientUrl] });
+            using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [_server!.ClientUrl], RequestTimeout = TimeSpan.FromSeconds(10) });
             var election = new LeaderElection(client, "/election/leader", "observer", TimeSpan.FromSeconds(TtlSeconds));
             using var observing = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             await using var values = election.ObserveAsync(observing.Token).GetAsyncEnumerator(observing.Token);
@@ -65,7 +65,7 @@ public sealed class ElectionTests : IAsyncLifetime
     [Fact]
     public async Task Resign_is_idempotent_and_hands_over()
     {
-        using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [_server!.ClientUrl] });
+        using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [_server!.ClientUrl], RequestTimeout = TimeSpan.FromSeconds(10) });
         var a = new LeaderElection(client, "/election/resign", "a", TimeSpan.FromSeconds(10));
         var b = new LeaderElection(client, "/election/resign", "b", TimeSpan.FromSeconds(10));
         await using var leadership = await a.CampaignAsync();

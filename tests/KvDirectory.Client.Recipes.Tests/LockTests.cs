@@ -64,7 +64,7 @@ public sealed class LockTests : IAsyncLifetime
         await using var holder = ContenderProcess.Start("hold", Server.Endpoint, "/locks/killed", "3");
         var (acquired, _) = await holder.WaitForAsync("ACQUIRED");
         await using var waiter = ContenderProcess.Start("lock", Server.Endpoint, "/locks/killed", "3", "1", "1", Path.Combine(_dir, "c2"), Path.Combine(_dir, "t2"));
-        using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [Server.ClientUrl] });
+        using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [Server.ClientUrl], RequestTimeout = TimeSpan.FromSeconds(10) });
         await Eventually(async () => (await client.Keys.GetAsync("/locks/killed", new GetOptions { Recursive = true })).Node!.Nodes?.Count == 2, "the waiter to queue");
         waiter.HasPrinted("ACQUIRED").Should().BeFalse("the holder still holds the lock");
 

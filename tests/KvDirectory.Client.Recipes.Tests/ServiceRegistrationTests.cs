@@ -22,7 +22,7 @@ public sealed class ServiceRegistrationTests : IAsyncLifetime
     [Fact]
     public async Task A_host_is_registered_while_it_runs_and_watchers_see_it_come_and_go()
     {
-        using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [_server!.ClientUrl] });
+        using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [_server!.ClientUrl], RequestTimeout = TimeSpan.FromSeconds(10) });
         var registry = new ServiceRegistry(client);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await using var changes = registry.WatchAsync("orders", timeout.Token).GetAsyncEnumerator(timeout.Token);
@@ -30,7 +30,7 @@ public sealed class ServiceRegistrationTests : IAsyncLifetime
         changes.Current.Should().BeEmpty();
 
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddKvDirectoryClient(o => { o.Endpoints = [_server.ClientUrl]; o.DiscoveryInterval = TimeSpan.Zero; });
+        builder.Services.AddKvDirectoryClient(o => { o.Endpoints = [_server.ClientUrl]; o.DiscoveryInterval = TimeSpan.Zero; o.RequestTimeout = TimeSpan.FromSeconds(10); });
         builder.Services.AddKvDirectoryServiceRegistration(o =>
         {
             o.Service = "orders";
