@@ -31,7 +31,18 @@ public sealed class DistributedLock(EtcdClient client, string directory, TimeSpa
             while (true)
             {
                 using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, keepAlive.Lost);
-                var queue = await client.Keys.GetAsync(Directory, new GetOptions { Recursive = true, Sorted = true, Quorum = true }, waiting.Token);
+                EtcdEvent queue;
+                try
+                {
+                    queue = await client.Keys.GetAsync(Directory, new GetOptions { Recursive = true, Sorted = true, Quorum = true }, waiting.Token);
+                }
+                catch (ClusterException)
+                {
+                    // An outage while waiting: the key is kept alive meanwhile, so just look again.
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), waiting.Token);
+                    continue;
+                }
+
                 var contenders = (queue.Node?.Nodes ?? []).Where(n => !n.Dir).OrderBy(n => n.CreatedIndex).ToList();
                 var position = contenders.FindIndex(n => n.Key == mine.Key);
                 if (position < 0)

@@ -7,7 +7,7 @@ namespace KvDirectory.Client.Recipes.Tests;
 /// <summary>One KvDirectory.Recipes.TestHost process; its stdout lines are kept for the test to await and check.</summary>
 public sealed class ContenderProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(300);
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly SemaphoreSlim _arrived = new(0);

@@ -8,7 +8,7 @@ using KvDirectory.Client.Recipes;
 //   hold  <endpoints> <dir> <ttl s>                                                      → ACQUIRED <token> <ms>, LOST <ms>
 //   elect <endpoints> <key> <id> <ttl s>                                                 → LEADER <id> <ms>, LOSTLEAD <id> <ms>
 var endpoints = args[1].Split(',').Select(e => new Uri(e)).ToList();
-using var client = new EtcdClient(new EtcdClientOptions { Endpoints = endpoints, RequestTimeout = TimeSpan.FromSeconds(1) });
+using var client = new EtcdClient(new EtcdClientOptions { Endpoints = endpoints, RequestTimeout = TimeSpan.FromSeconds(5) });
 var ttl = TimeSpan.FromSeconds(int.Parse(args[args[0] == "elect" ? 4 : 3], CultureInfo.InvariantCulture));
 var output = TextWriter.Synchronized(Console.Out);
 
