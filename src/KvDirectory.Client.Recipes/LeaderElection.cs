@@ -43,11 +43,23 @@ public sealed class LeaderElection(EtcdClient client, string key, string candida
                     return Lead();
                 }
 
+                if (current.Value is null)
+                {
+                    // Nobody leads (yet): try again rather than wait for a deletion that may never come.
+                    continue;
+                }
+
                 waitFrom = current.Index + 1;
             }
 
             await foreach (var update in client.Keys.WatchAsync(Key, recursive: false, waitFrom, cancellationToken))
             {
+                if (update.Event is { Action: EtcdActions.Create, Node.Value: var created } && created == Candidate)
+                {
+                    // Our own create, whose answer was lost, landed after all.
+                    return Lead();
+                }
+
                 var gone = update.Kind == WatchUpdateKind.Resync
                     ? update.Snapshot is null
                     : update.Event!.Action is EtcdActions.Delete or EtcdActions.Expire or EtcdActions.CompareAndDelete;
