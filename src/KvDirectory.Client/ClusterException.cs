@@ -15,6 +15,12 @@ public sealed class ClusterException : Exception
 
     public IReadOnlyList<string> Errors { get; }
 
+    /// <summary>
+    /// A non-idempotent call (a conditional PUT, a POST, a DELETE) may or may not have been applied: an endpoint failed
+    /// after the request may have reached it, so it was not sent anywhere else. Read the key to find out.
+    /// </summary>
+    public bool OutcomeUnknown { get; init; }
+
     /// <summary>True when no endpoint could be reached at all (etcdctl's exit code 2), false if one answered with an error.</summary>
     public bool AllConnectionErrors { get; }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using KvDirectory.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KvDirectory.Client;
 
@@ -11,13 +13,26 @@ namespace KvDirectory.Client;
 public sealed class EtcdClient : IDisposable
 {
     private readonly EtcdTransport _transport;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
 
     public EtcdClient(EtcdClientOptions options)
+        : this(options, httpClients: null, loggerFactory: null)
+    {
+    }
+
+    /// <param name="httpClients">Gives the HttpClient for each request (IHttpClientFactory); null: the client owns one.</param>
+    public EtcdClient(EtcdClientOptions options, Func<HttpClient>? httpClients, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _transport = new EtcdTransport(options);
-        Keys = new KeysApi(_transport);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<EtcdClient>();
+        _transport = new EtcdTransport(options, httpClients, _logger);
+        Keys = new KeysApi(_transport, _logger);
         Members = new MembersApi(_transport);
+        if (options.DiscoveryInterval > TimeSpan.Zero)
+        {
+            _ = DiscoverEndpointsAsync(options.DiscoveryInterval, _stopping.Token);
+        }
     }
 
     public KeysApi Keys { get; }
@@ -59,9 +74,13 @@ public sealed class EtcdClient : IDisposable
         }
     }
 
+    /// <summary>Throws <see cref="ClusterException"/> unless some endpoint answers <c>/version</c> (a cheap liveness probe).</summary>
+    public async Task CheckReachableAsync(CancellationToken cancellationToken = default) =>
+        await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, "/version") { Idempotent = true }, cancellationToken);
+
     public async Task<StoreStatistics> GetStoreStatisticsAsync(CancellationToken cancellationToken = default)
     {
-        var response = await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/stats/store"), cancellationToken);
+        var response = await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/stats/store") { Idempotent = true }, cancellationToken);
         return JsonSerializer.Deserialize(response.Body, ProtocolJsonContext.Default.StoreStatistics)
             ?? throw new InvalidOperationException("empty /v2/stats/store");
     }
@@ -87,7 +106,7 @@ public sealed class EtcdClient : IDisposable
     public async Task<long> SaveSnapshotAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var response = await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/admin/snapshot") { DownloadTo = destination }, cancellationToken);
+        var response = await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/admin/snapshot") { DownloadTo = destination, Idempotent = true }, cancellationToken);
         if (response.Status != System.Net.HttpStatusCode.OK)
         {
             throw new InvalidOperationException($"the server answered {(int)response.Status} to a snapshot request; is it KvDirectory? (etcd has no online v2 backup)");
@@ -96,5 +115,39 @@ public sealed class EtcdClient : IDisposable
         return response.EtcdIndex ?? 0;
     }
 
-    public void Dispose() => _transport.Dispose();
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _transport.Dispose();
+    }
+
+    /// <summary>Keeps the endpoints in step with the cluster's members: joined members get traffic, removed ones stop.</summary>
+    private async Task DiscoverEndpointsAsync(TimeSpan interval, CancellationToken stopping)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(interval);
+            do
+            {
+                try
+                {
+                    var before = Endpoints;
+                    await SyncAsync(stopping);
+                    if (!before.SequenceEqual(Endpoints))
+                    {
+                        ClientLog.EndpointsDiscovered(_logger, string.Join(",", Endpoints));
+                    }
+                }
+                catch (Exception exception) when (exception is ClusterException or MembersApiException or InvalidOperationException)
+                {
+                    ClientLog.DiscoveryFailed(_logger, exception.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stopping));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 }

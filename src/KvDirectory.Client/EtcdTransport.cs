@@ -1,212 +1,174 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using Polly.Timeout;
 
 namespace KvDirectory.Client;
 
 /// <summary>
-/// Sends one request to the cluster: tries the endpoints in order and moves on to the next one on a
-/// connection error, a header timeout or a 5xx answer, as etcd's Go client does. One HttpClient serves
-/// the whole life of the client: a CLI run makes a handful of requests, so a factory buys nothing.
+/// Sends one call to the cluster. Endpoints are tried starting from the last one that answered; a connection error, a
+/// header timeout or a 5xx moves an idempotent call on to the next endpoint, as etcd's Go client does, while a
+/// non-idempotent one moves on only if the failed endpoint never saw it (<see cref="EtcdRequest.Idempotent"/>). When
+/// every endpoint failed, an idempotent call is retried with exponential backoff and jitter; a total timeout bounds the lot.
 /// </summary>
 internal sealed class EtcdTransport : IDisposable
 {
-    private readonly HttpClient _http;
-    private readonly EtcdClientOptions _options;
-    private readonly AuthenticationHeaderValue? _authorization;
+    private readonly EndpointCaller _caller;
+    private readonly EndpointBreakers _breakers;
+    private readonly ILogger _logger;
+    private readonly HttpClient? _ownedHttp;
+    private readonly ResiliencePipeline _idempotentPipeline;
+    private readonly ResiliencePipeline _pipeline;
+    private volatile Uri? _preferred;
 
-    public EtcdTransport(EtcdClientOptions options)
+    /// <param name="http">Where each request gets its HttpClient (IHttpClientFactory); null: one owned HttpClient.</param>
+    public EtcdTransport(EtcdClientOptions options, Func<HttpClient>? http, ILogger logger)
     {
         if (options.Endpoints.Count == 0)
         {
             throw new ArgumentException("at least one endpoint is required", nameof(options));
         }
 
-        _options = options;
         Endpoints = options.Endpoints;
-        // Deadlines are per request (header timeout) or per command (caller's token); watches must be able to wait forever.
-        _http = new HttpClient(EtcdHttpHandlerFactory.Create(options)) { Timeout = Timeout.InfiniteTimeSpan };
-        if (options.Username is not null)
+        _logger = logger;
+        if (http is null)
         {
-            var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}"));
-            _authorization = new AuthenticationHeaderValue("Basic", credentials);
+            // Deadlines are per request (header timeout) or per call (caller's token); watches must be able to wait forever.
+            _ownedHttp = new HttpClient(EtcdHttpHandlerFactory.Create(options)) { Timeout = Timeout.InfiniteTimeSpan };
+            http = () => _ownedHttp;
         }
+
+        _caller = new EndpointCaller(options, http);
+        _breakers = new EndpointBreakers(options.CircuitBreakDuration, logger);
+        _pipeline = BuildPipeline(options, retry: false);
+        _idempotentPipeline = BuildPipeline(options, retry: true);
     }
 
     /// <summary>The endpoints in the order they are tried; replaced after a member sync.</summary>
     public IReadOnlyList<Uri> Endpoints { get; set; }
 
-    public TextWriter? DebugWriter => _options.DebugWriter;
-
     public async Task<EtcdResponse> SendAsync(EtcdRequest request, CancellationToken cancellationToken)
     {
-        var endpoints = Endpoints;
-        var errors = new List<string>();
-        var allConnectionErrors = true;
-        var attempt = 0;
-        var pipeline = BuildFailoverPipeline(endpoints.Count);
+        using var activity = ClientTelemetry.ActivitySource.StartActivity(request.Method.Method + " " + PathOf(request), ActivityKind.Client);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await pipeline.ExecuteAsync(
-                async token =>
-                {
-                    var endpoint = endpoints[attempt++];
-                    try
-                    {
-                        return await SendToAsync(endpoint, request, token);
-                    }
-                    catch (EndpointFailure failure)
-                    {
-                        errors.Add(failure.Message);
-                        allConnectionErrors &= failure.IsConnectionError;
-                        throw;
-                    }
-                },
-                cancellationToken);
-        }
-        catch (EndpointFailure)
-        {
-            throw new ClusterException(errors, allConnectionErrors);
-        }
-    }
-
-    public async Task<EtcdResponse> SendToAsync(Uri endpoint, EtcdRequest request, CancellationToken cancellationToken)
-    {
-        var uri = new Uri(endpoint.GetLeftPart(UriPartial.Authority) + request.PathAndQuery);
-        WriteDebug(request, uri);
-        using var message = new HttpRequestMessage(request.Method, uri);
-        if (request.Body is not null)
-        {
-            message.Content = new StringContent(request.Body, Encoding.UTF8);
-            message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType ?? "application/x-www-form-urlencoded");
-        }
-
-        message.Headers.Authorization = _authorization;
-        using var headerDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (!request.IsWatch)
-        {
-            headerDeadline.CancelAfter(_options.RequestTimeout);
-        }
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, headerDeadline.Token);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new EndpointFailure(GoErrorText.Describe(exception, endpoint), isConnectionError: true, exception);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new EndpointFailure($"client: endpoint {endpoint.GetLeftPart(UriPartial.Authority)} exceeded header timeout", isConnectionError: true);
-        }
-
-        using (response)
-        {
-            DebugWriter?.WriteLine($"Response: {(int)response.StatusCode} {response.ReasonPhrase}");
-            // Like the Go client, any 5xx (etcd's 300/301 JSON errors included) marks the member failed and moves on.
-            if ((int)response.StatusCode >= 500 && !request.AcceptAnyStatus)
+            if (request.IsWatch)
             {
-                // The Go client reads 500 and 503 as "no leader" and words them so; scripts match on that.
-                var member = endpoint.GetLeftPart(UriPartial.Authority);
-                throw new EndpointFailure(
-                    response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.ServiceUnavailable
-                        ? $"client: etcd member {member} has no leader"
-                        : $"client: etcd member {member} returns server error [{ReasonFor(response.StatusCode)}]",
-                    isConnectionError: false);
+                return await FailoverAsync(request, activity, cancellationToken);
             }
 
-            var body = string.Empty;
-            try
+            var pipeline = request.Idempotent ? _idempotentPipeline : _pipeline;
+            return await pipeline.ExecuteAsync(token => new ValueTask<EtcdResponse>(FailoverAsync(request, activity, token)), cancellationToken);
+        }
+        catch (TimeoutRejectedException exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw new ClusterException([$"client: call exceeded its total timeout of {exception.Timeout}"], allConnectionErrors: true)
             {
-                if (request.DownloadTo is { } destination && response.IsSuccessStatusCode)
-                {
-                    if (destination.CanSeek)
-                    {
-                        destination.SetLength(0);
-                    }
-
-                    await response.Content.CopyToAsync(destination, cancellationToken);
-                }
-                else
-                {
-                    body = await response.Content.ReadAsStringAsync(cancellationToken);
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or IOException)
-            {
-                throw new EndpointFailure(GoErrorText.Describe(exception, endpoint), isConnectionError: true, exception);
-            }
-
-            return new EtcdResponse(response.StatusCode, body, endpoint)
-            {
-                EtcdIndex = HeaderNumber(response, "X-Etcd-Index"),
-                RaftIndex = HeaderNumber(response, "X-Raft-Index"),
-                RaftTerm = HeaderNumber(response, "X-Raft-Term"),
-                ClusterId = response.Headers.TryGetValues("X-Etcd-Cluster-Id", out var ids) ? ids.FirstOrDefault() : null,
+                OutcomeUnknown = !request.Idempotent,
             };
         }
+        catch (Exception exception) when (exception is ClusterException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
+        finally
+        {
+            ClientTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("method", request.Method.Method));
+        }
     }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>One request to one given endpoint, no failover (health and status of a named member).</summary>
+    public Task<EtcdResponse> SendToAsync(Uri endpoint, EtcdRequest request, CancellationToken cancellationToken) =>
+        _caller.SendToAsync(endpoint, request, cancellationToken);
 
-    private static string ReasonFor(HttpStatusCode status) => status switch
-    {
-        HttpStatusCode.InternalServerError => "Internal Server Error",
-        HttpStatusCode.NotImplemented => "Not Implemented",
-        HttpStatusCode.BadGateway => "Bad Gateway",
-        HttpStatusCode.ServiceUnavailable => "Service Unavailable",
-        HttpStatusCode.GatewayTimeout => "Gateway Timeout",
-        HttpStatusCode.HttpVersionNotSupported => "HTTP Version Not Supported",
-        _ => status.ToString(),
-    };
+    public void Dispose() => _ownedHttp?.Dispose();
 
-    private static ResiliencePipeline BuildFailoverPipeline(int endpointCount)
+    private async Task<EtcdResponse> FailoverAsync(EtcdRequest request, Activity? activity, CancellationToken cancellationToken)
     {
-        if (endpointCount < 2)
+        var endpoints = Endpoints;
+        var first = _preferred is { } preferred ? Math.Max(0, IndexOf(endpoints, preferred)) : 0;
+        var errors = new List<string>();
+        var allConnectionErrors = true;
+        for (var i = 0; i < endpoints.Count; i++)
         {
-            return ResiliencePipeline.Empty;
-        }
-
-        return new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
+            var endpoint = endpoints[(first + i) % endpoints.Count];
+            try
             {
-                ShouldHandle = new PredicateBuilder().Handle<EndpointFailure>(),
-                MaxRetryAttempts = endpointCount - 1,
-                Delay = TimeSpan.Zero,
-                BackoffType = DelayBackoffType.Constant,
-            })
-            .Build();
+                var response = await _breakers.ExecuteAsync(endpoint, token => _caller.SendToAsync(endpoint, request, token), cancellationToken);
+                _preferred = endpoint;
+                activity?.SetTag("server.address", endpoint.Authority);
+                return response;
+            }
+            catch (EndpointFailure failure)
+            {
+                errors.Add(failure.Message);
+                allConnectionErrors &= failure.IsConnectionError;
+                if (!request.Idempotent && !failure.NeverSent)
+                {
+                    ClientLog.OutcomeUnknown(_logger, request.Method.Method, PathOf(request), endpoint, failure.Message);
+                    throw new ClusterException(errors, allConnectionErrors) { OutcomeUnknown = true };
+                }
+
+                if (i + 1 < endpoints.Count)
+                {
+                    ClientLog.FailingOver(_logger, endpoint, request.Method.Method, PathOf(request), failure.Message);
+                    ClientTelemetry.Failovers.Add(1);
+                }
+            }
+        }
+
+        throw new ClusterException(errors, allConnectionErrors);
     }
 
-    private static long? HeaderNumber(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), out var number) ? number : null;
-
-    private static bool IsShellSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is ':' or '/' or '.' or '_' or '~' or '%' or '-' or '=' or '+' or ',' or '@';
-
-    private void WriteDebug(EtcdRequest request, Uri uri)
+    private ResiliencePipeline BuildPipeline(EtcdClientOptions options, bool retry)
     {
-        if (DebugWriter is null)
+        var builder = new ResiliencePipelineBuilder();
+        if (options.TotalTimeout is { } total && total > TimeSpan.Zero)
         {
-            return;
+            builder.AddTimeout(total);
         }
 
-        // etcdctl prints the URL bare; quoting it when needed keeps the line runnable when pasted into a shell.
-        var url = uri.OriginalString;
-        var command = $"curl -X {request.Method.Method} {(url.All(IsShellSafe) ? url : "'" + url.Replace("'", "'\\''", StringComparison.Ordinal) + "'")}";
-        if (request.ContentType is { } contentType)
+        if (retry && options.MaxRetryAttempts > 0)
         {
-            command += $" -H \"Content-Type: {contentType}\"";
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<ClusterException>(e => !e.OutcomeUnknown),
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                OnRetry = args =>
+                {
+                    ClientTelemetry.Retries.Add(1);
+                    ClientLog.Retrying(_logger, args.Outcome.Exception?.Message ?? "no answer", args.AttemptNumber + 1, args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            });
         }
 
-        if (request.Body is not null)
+        return builder.Build();
+    }
+
+    private static int IndexOf(IReadOnlyList<Uri> endpoints, Uri endpoint)
+    {
+        for (var i = 0; i < endpoints.Count; i++)
         {
-            command += " -d " + GoUrl.Quote(request.Body);
+            if (endpoints[i] == endpoint)
+            {
+                return i;
+            }
         }
 
-        DebugWriter.WriteLine($"cURL Command: {command}");
+        return -1;
+    }
+
+    private static string PathOf(EtcdRequest request)
+    {
+        var query = request.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? request.PathAndQuery : request.PathAndQuery[..query];
     }
 }

@@ -19,6 +19,15 @@ internal static class GoErrorText
         };
     }
 
+    /// <summary>
+    /// True only when the connection itself could not be made, so the server cannot have seen the request: the one case
+    /// in which a non-idempotent call may safely go to another endpoint.
+    /// </summary>
+    public static bool NeverConnected(HttpRequestException exception) =>
+        exception.HttpRequestError == HttpRequestError.NameResolutionError ||
+        FindSocketException(exception)?.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NoData
+            or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable;
+
     private static SocketException? FindSocketException(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using KvDirectory.Protocol;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 
@@ -10,8 +11,13 @@ namespace KvDirectory.Client;
 public sealed class KeysApi
 {
     private readonly EtcdTransport _transport;
+    private readonly KeyWatcher _watcher;
 
-    internal KeysApi(EtcdTransport transport) => _transport = transport;
+    internal KeysApi(EtcdTransport transport, ILogger logger)
+    {
+        _transport = transport;
+        _watcher = new KeyWatcher(this, transport, logger, TimeSpan.FromSeconds(1));
+    }
 
     public async Task<EtcdEvent> GetAsync(string key, GetOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -22,7 +28,7 @@ public sealed class KeysApi
             new("sorted", Bool(options.Sorted)),
             new("quorum", Bool(options.Quorum)),
         ]);
-        return await SendAsync(new EtcdRequest(HttpMethod.Get, GoUrl.KeyPath(key) + "?" + query), cancellationToken);
+        return await SendAsync(new EtcdRequest(HttpMethod.Get, GoUrl.KeyPath(key) + "?" + query) { Idempotent = true }, cancellationToken);
     }
 
     public async Task<EtcdEvent> SetAsync(string key, string value, SetOptions? options = null, CancellationToken cancellationToken = default)
@@ -60,7 +66,9 @@ public sealed class KeysApi
             form.Add(new("refresh", "true"));
         }
 
-        return await SendAsync(WithQuery(HttpMethod.Put, key, query) with { Body = GoUrl.EncodeQuery(form) }, cancellationToken);
+        // Setting a value again leaves the same value; a condition, a directory creation or a refresh would fail or differ.
+        var idempotent = !options.Dir && !options.Refresh && string.IsNullOrEmpty(options.PrevValue) && options.PrevIndex == 0 && options.PrevExist == PrevExistCondition.Ignore;
+        return await SendAsync(WithQuery(HttpMethod.Put, key, query) with { Body = GoUrl.EncodeQuery(form), Idempotent = idempotent }, cancellationToken);
     }
 
     /// <summary>POST: a new key named by the etcd index inside directory <paramref name="dir"/>.</summary>
@@ -120,6 +128,27 @@ public sealed class KeysApi
         }
     }
 
+    /// <summary>
+    /// Follows <paramref name="key"/> (and, if <paramref name="recursive"/>, everything beneath it) for as long as the
+    /// caller enumerates: every change from <paramref name="fromIndex"/> on (0: from now) exactly once and in order, across
+    /// disconnects, server restarts and leader changes (endpoints are failed over, polls resumed by index). If the server
+    /// has cleared the history the watch needs (etcd error 401), a <see cref="WatchUpdateKind.Resync"/> item carries the
+    /// key's state read afresh and the watch goes on from there. Only cancellation ends it.
+    /// </summary>
+    public IAsyncEnumerable<WatchUpdate> WatchAsync(string key, bool recursive, long fromIndex, CancellationToken cancellationToken = default) =>
+        _watcher.WatchAsync(key, recursive, fromIndex, cancellationToken);
+
+    internal static EtcdRequest WatchRequest(string key, bool recursive, long waitIndex)
+    {
+        var query = GoUrl.EncodeQuery(
+        [
+            new("wait", "true"),
+            new("waitIndex", waitIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("recursive", Bool(recursive)),
+        ]);
+        return new EtcdRequest(HttpMethod.Get, GoUrl.KeyPath(key) + "?" + query) { IsWatch = true, Idempotent = true };
+    }
+
     internal static EtcdEvent ParseEvent(EtcdResponse response)
     {
         if ((int)response.Status >= 400)
@@ -151,13 +180,7 @@ public sealed class KeysApi
 
     private async Task<EtcdEvent?> WaitOnceAsync(string key, bool recursive, WatchCursor cursor, CancellationToken cancellationToken)
     {
-        var query = GoUrl.EncodeQuery(
-        [
-            new("wait", "true"),
-            new("waitIndex", cursor.WaitIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("recursive", Bool(recursive)),
-        ]);
-        var response = await _transport.SendAsync(new EtcdRequest(HttpMethod.Get, GoUrl.KeyPath(key) + "?" + query) { IsWatch = true }, cancellationToken);
+        var response = await _transport.SendAsync(WatchRequest(key, recursive, cursor.WaitIndex), cancellationToken);
         if (cursor.WaitIndex == 0 && response.EtcdIndex is { } registeredAt)
         {
             // A "from now" watch that gets cut off must resume from the moment it was registered, not from a later "now".

@@ -12,13 +12,13 @@ public sealed class MembersApi
 
     public async Task<IReadOnlyList<Member>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/members"), cancellationToken);
+        var response = await SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/members") { Idempotent = true }, cancellationToken);
         return Deserialize(response, ProtocolJsonContext.Default.MemberCollection).Members;
     }
 
     public async Task<Member> LeaderAsync(CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/members/leader"), cancellationToken);
+        var response = await SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/members/leader") { Idempotent = true }, cancellationToken);
         return Deserialize(response, ProtocolJsonContext.Default.Member);
     }
 

@@ -5,6 +5,12 @@ using KvDirectory.Testing;
 
 // Starts each server in turn (never both at once: they would share the two cores), preloads 10k keys, warms up,
 // then measures a PUT and a GET window and prints a table with the ratio ours/etcd.
+// --config-propagation: write → IOptionsMonitor callback latency of the configuration provider (its own run).
+if (args.Contains("--config-propagation"))
+{
+    return await ConfigurationPropagationBenchmark.RunAsync();
+}
+
 var options = BenchmarkOptions.Parse(args);
 if (options.Cluster)
 {
