@@ -90,6 +90,10 @@ public sealed class ServerOptions
     [ConfigurationKeyName("peer-dial-override")]
     public string PeerDialOverride { get; set; } = string.Empty;
 
+    /// <summary>The browser explorer at /ui/ only looks: it offers no edits, imports or restores (writes through /v2/keys are unaffected).</summary>
+    [ConfigurationKeyName("explorer-read-only")]
+    public bool ExplorerReadOnly { get; set; }
+
     public IReadOnlyList<string> ListenPeerUrlList => UrlList.Parse(ListenPeerUrls);
 
     public IReadOnlyList<string> ListenClientUrlList => UrlList.Parse(ListenClientUrls);

@@ -3,6 +3,7 @@ using KvDirectory.Server.Cluster;
 using KvDirectory.Server.CommandLog;
 using KvDirectory.Server.Configuration;
 using KvDirectory.Server.Endpoints;
+using KvDirectory.Server.Explorer;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Metrics;
 using KvDirectory.Server.Node;
@@ -69,6 +70,7 @@ public static partial class ServerHost
         app.MapAuthEndpoints();
         app.MapMetricsEndpoints();
         app.MapAdminEndpoints();
+        app.MapExplorerEndpoints();
         app.MapFallback((HttpContext context) => EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found"));
         return app;
     }
