@@ -25,7 +25,6 @@ public static class ExplorerEndpoints
 
     public static IEndpointRouteBuilder MapExplorerEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/ui", (HttpContext context) => Results.Redirect("/ui/"));
         endpoints.MapGet("/ui/api/info", (HttpContext context, V2Store store, IOptions<ServerOptions> options) =>
             WriteAsync(context, new ExplorerInfo(options.Value.ExplorerReadOnly, options.Value.Name, store.CurrentIndex), ExplorerJsonContext.Default.ExplorerInfo));
         endpoints.MapGet("/ui/api/list", (HttpContext context, V2Store store) => AnswerAsync(context, store, () =>
@@ -51,6 +50,13 @@ public static class ExplorerEndpoints
     /// <summary>An asset when one has that name; the page itself for every other path (the page routes by URL).</summary>
     private static async Task ServePageAsync(HttpContext context, string? path)
     {
+        // Routing matches /ui and /ui/ alike; the page's relative URLs need the slash.
+        if (context.Request.Path.Value == "/ui")
+        {
+            context.Response.Redirect("/ui/");
+            return;
+        }
+
         if (!await ExplorerAssets.TryWriteAsync(context, path ?? string.Empty) && !await ExplorerAssets.TryWriteAsync(context, "index.html"))
         {
             await EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found");
