@@ -106,8 +106,9 @@ export function watchAll(fromIndex, onEvent, onCleared, onState) {
     for (;;) {
       try {
         const response = await fetch(`/v2/keys/?wait=true&recursive=true&waitIndex=${next}`, { signal: controller.signal, cache: 'no-store' });
+        // A watch answers its headers at once: from here on nothing is missed.
+        if (response.ok) onState('live');
         const { body } = await answer(response);
-        onState('live');
         if (!body.node) continue;
         next = body.node.modifiedIndex + 1;
         onEvent(body);

@@ -91,7 +91,7 @@ export class DirectoryView {
       class: `list-row${flashed ? ' flash' : ''}`, role: 'listitem', style, 'data-index': index, 'data-key': entry.key,
       'aria-setsize': this.total, 'aria-posinset': index + 1,
     },
-    h('span', { class: 'name' }, h('span', { class: 'icon', 'aria-hidden': 'true' }, entry.dir ? '📁' : '·'),
+    h('span', { class: 'name' }, h('span', { class: entry.dir ? 'icon dir' : 'icon file', 'aria-hidden': 'true' }),
       h('a', { href: keyHref(entry.key), 'data-nav': '', 'aria-label': `${entry.dir ? 'Directory' : 'Key'} ${entry.name}` }, entry.name + (entry.dir ? '/' : ''))),
     h('span', { class: 'value mono' }, entry.dir ? `${entry.childCount} ${entry.childCount === 1 ? 'child' : 'children'}` : entry.value + (entry.truncated ? '…' : '')),
     h('span', { class: 'ttl' }, countdown(entry.expiration)),
