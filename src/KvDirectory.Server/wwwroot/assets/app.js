@@ -69,7 +69,7 @@ class ExplorerApp {
       if (isDialogOpen() || event.target.closest?.('input, textarea, select')) return;
       if (event.key === '/') { event.preventDefault(); document.getElementById('search-input').focus(); }
       else if (event.key === 'Backspace' && this.view?.key && this.view.key !== '/') { event.preventDefault(); this.go(keyHref(api.parentOf(this.view.key))); }
-      else if (event.key === 't' && !event.ctrlKey && !event.metaKey) { event.preventDefault(); document.querySelector('.tree-row.current a, .tree-row a')?.focus(); }
+      else if (event.key === 't' && !event.ctrlKey && !event.metaKey) { event.preventDefault(); (document.querySelector('.tree-row.current a') ?? document.querySelector('.tree-row a'))?.focus(); }
       else if (event.key === 'l' && !event.ctrlKey && !event.metaKey) { event.preventDefault(); this.view?.focusFirst?.(); }
     });
   }

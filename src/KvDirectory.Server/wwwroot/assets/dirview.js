@@ -34,7 +34,7 @@ export class DirectoryView {
     const node = this.node;
     const actions = this.app.actions;
     this.heading = h('h1', { id: 'view-title' }, this.key === '/' ? 'root' : api.nameOf(this.key) + '/');
-    this.totalText = h('span', { class: 'badge', 'data-testid': 'child-count' }, `${this.total} ${this.total === 1 ? 'child' : 'children'}`);
+    this.totalText = h('span', { class: 'badge', 'data-testid': 'child-count' }, `${this.total.toLocaleString('en-US')} ${this.total === 1 ? 'child' : 'children'}`);
     this.body = h('div', { class: 'list-body', role: 'list', 'aria-label': `Children of ${this.key}`, tabindex: '-1' });
     this.spacer = h('div', { style: 'height:0' });
     this.layer = h('div');
@@ -117,7 +117,7 @@ export class DirectoryView {
     if (total === this.total) return;
     const wasEmpty = this.total === 0;
     this.total = total;
-    this.totalText.textContent = `${total} ${total === 1 ? 'child' : 'children'}`;
+    this.totalText.textContent = `${total.toLocaleString('en-US')} ${total === 1 ? 'child' : 'children'}`;
     if (wasEmpty || total === 0) this.render();
   }
 

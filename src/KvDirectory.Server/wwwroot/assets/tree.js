@@ -26,7 +26,7 @@ export class KeyTree {
       : h('span', { class: 'spacer' });
     const link = h('a', { href: keyHref(entry.key), 'data-nav': '', title: entry.key }, entry.name + (entry.dir ? '/' : ''));
     const row = h('div', { class: 'tree-row' }, twisty, link,
-      entry.dir ? h('span', { class: 'count', 'aria-label': `${entry.childCount} children` }, String(entry.childCount)) : null);
+      entry.dir ? h('span', { class: 'count', 'aria-label': `${entry.childCount} children` }, entry.childCount.toLocaleString('en-US')) : null);
     const li = h('li', { role: 'treeitem', 'data-key': entry.key, 'aria-label': entry.key === '/' ? 'root' : entry.name }, row);
     if (entry.dir) {
       li.setAttribute('aria-expanded', 'false');
@@ -87,7 +87,7 @@ export class KeyTree {
 
   setCount(li, total) {
     const count = li.querySelector(':scope > .tree-row .count');
-    if (count) { count.textContent = String(total); count.setAttribute('aria-label', `${total} children`); }
+    if (count) { count.textContent = total.toLocaleString('en-US'); count.setAttribute('aria-label', `${total} children`); }
   }
 
   /** Opens every directory on the way to key and marks it as the one shown. */
