@@ -119,7 +119,7 @@ class ExplorerApp {
           h('p', {}, h('a', { href: keyHref(api.parentOf(key)), 'data-nav': '' }, `Go to ${api.parentOf(key)}`)));
         return;
       }
-      this.tree.reveal(key);
+      this.tree.reveal(key, view instanceof DirectoryView);
     }
     this.view = view;
     try {

@@ -80,9 +80,7 @@ export class KeyView {
         event.node.key !== this.key ? h('span', {}, `(${event.node.key})`) : null,
         restorable ? button('Restore this value', () => this.app.actions.restore(this.node, value), { write: true, label: `Restore the value of index ${event.node.modifiedIndex}` }) : null,
         restorePrev ? button('Restore the deleted value', () => this.app.actions.restore(this.node, previous), { write: true }) : null),
-      previous === null && !removed
-        ? h('pre', { class: 'diff mono', 'aria-label': 'Value set' }, h('div', { class: 'add' }, '+ ' + (value ?? '')))
-        : h('pre', { class: 'diff mono', 'aria-label': `Change at index ${event.node.modifiedIndex}` },
+      h('pre', { class: 'diff mono', 'aria-label': `Change at index ${event.node.modifiedIndex}` },
           lines.map((line) => h('div', { class: line.op === '+' ? 'add' : line.op === '-' ? 'del' : '' }, `${line.op} ${line.text}`))));
   }
 

@@ -12,12 +12,14 @@ export class KeyTree {
     root.addEventListener('keydown', (event) => this.onKey(event));
   }
 
-  async reset() {
+  /** Starts again from the root; reveal waits for it, so the page and the tree can load side by side. */
+  reset() {
     this.items.clear();
     const top = this.item({ key: '/', name: '/', dir: true, childCount: 0 });
     top.querySelector('a').textContent = '/ (root)';
     this.root.replaceChildren(top);
-    await this.expand('/');
+    this.ready = this.expand('/');
+    return this.ready;
   }
 
   item(entry) {
@@ -91,14 +93,16 @@ export class KeyTree {
   }
 
   /** Opens every directory on the way to key and marks it as the one shown. */
-  async reveal(key) {
+  async reveal(key, open = false) {
     this.current = key;
+    await this.ready;
     const parts = key === '/' ? [] : key.split('/').slice(1);
     let path = '';
     for (let i = 0; i < parts.length - 1; i++) {
       path += '/' + parts[i];
       if (this.items.get(path)?.getAttribute('aria-expanded') !== 'true') await this.expand(path);
     }
+    if (open && key !== '/' && this.items.get(key)?.getAttribute('aria-expanded') !== 'true') await this.expand(key);
     this.markCurrent(key);
   }
 
