@@ -66,8 +66,8 @@ export function checkYaml(text) {
 
 /** A line diff (longest common subsequence): [{op: ' '|'-'|'+', text}]. */
 export function diffLines(before, after) {
-  const a = (before ?? '').split('\n');
-  const b = (after ?? '').split('\n');
+  const a = before == null ? [] : comparable(before, after).split('\n');
+  const b = after == null ? [] : comparable(after, before).split('\n');
   if (a.length * b.length > 4_000_000) {
     return [...a.map((text) => ({ op: '-', text })), ...b.map((text) => ({ op: '+', text }))];
   }
@@ -86,6 +86,18 @@ export function diffLines(before, after) {
     else out.push({ op: '-', text: a[i++] });
   }
   return out;
+}
+
+/** Two JSON documents are compared in their pretty form, so a one-line value shows what changed inside it. */
+function comparable(value, other) {
+  if (other == null) return value;
+  try {
+    const pretty = JSON.stringify(JSON.parse(value), null, 2);
+    JSON.parse(other);
+    return /^[[{]/.test(value.trim()) ? pretty : value;
+  } catch {
+    return value;
+  }
 }
 
 /** Seconds left until an ISO expiration, rounded up as etcd rounds its ttl. */

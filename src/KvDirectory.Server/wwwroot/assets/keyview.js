@@ -73,7 +73,7 @@ export class KeyView {
     const removed = ['delete', 'expire', 'compareAndDelete'].includes(event.action);
     const restorable = !removed && value !== null && value !== this.node.value && !this.node.dir;
     const restorePrev = removed && previous !== null;
-    const lines = removed ? diffLines(previous ?? '', '') : diffLines(previous ?? '', value ?? '');
+    const lines = removed ? diffLines(previous, null) : diffLines(previous, value ?? '');
     return h('li', { 'data-testid': 'history-item' },
       h('div', { class: 'head' },
         h('b', {}, event.action), h('span', { class: 'badge' }, `index ${event.node.modifiedIndex}`),
