@@ -110,8 +110,9 @@ class ExplorerApp {
     } else {
       const key = keyFromPath(path);
       try {
-        const page = await api.list(key, 0, 0, this.settings.hidden);
-        view = page.node.dir ? new DirectoryView(this.viewRoot, key, this) : new KeyView(this.viewRoot, key, this);
+        // One listing tells a directory from a key and is already the directory's first page.
+        const page = await api.list(key, 0, DirectoryView.PAGE, this.settings.hidden);
+        view = page.node.dir ? new DirectoryView(this.viewRoot, key, this, page) : new KeyView(this.viewRoot, key, this);
       } catch (error) {
         this.view = null;
         this.viewRoot.replaceChildren(h('h1', { id: 'view-title' }, error.code === 100 ? 'Not found' : 'Error'),
@@ -119,7 +120,6 @@ class ExplorerApp {
           h('p', {}, h('a', { href: keyHref(api.parentOf(key)), 'data-nav': '' }, `Go to ${api.parentOf(key)}`)));
         return;
       }
-      this.tree.reveal(key, view instanceof DirectoryView);
     }
     this.view = view;
     try {
@@ -127,6 +127,8 @@ class ExplorerApp {
     } catch (error) {
       toast(error.message, true);
     }
+    // The tree follows once the view is on screen: a huge directory's rows come first.
+    if (view.key) this.tree.reveal(view.key, view instanceof DirectoryView);
   }
 
   async reloadAll() {

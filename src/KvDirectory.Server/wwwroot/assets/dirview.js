@@ -8,7 +8,11 @@ const PAGE = 200;
 const OVERSCAN = 8;
 
 export class DirectoryView {
-  constructor(container, key, app) {
+  static PAGE = PAGE;
+
+  /** firstPage: the listing the router already read (offset 0), so opening a directory costs one request. */
+  constructor(container, key, app, firstPage = null) {
+    this.firstPage = firstPage;
     this.container = container;
     this.key = key;
     this.app = app;
@@ -23,7 +27,8 @@ export class DirectoryView {
   }
 
   async load() {
-    const page = await api.list(this.key, 0, PAGE, this.app.settings.hidden);
+    const page = this.firstPage ?? await api.list(this.key, 0, PAGE, this.app.settings.hidden);
+    this.firstPage = null;
     this.node = page.node;
     this.pages.set(0, page.children);
     this.total = page.total;
