@@ -82,8 +82,9 @@ export function diffLines(before, after) {
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) { out.push({ op: ' ', text: a[i] }); i++; j++; }
-    else if (j < b.length && (i === a.length || lengths[i][j + 1] >= lengths[i + 1][j])) out.push({ op: '+', text: b[j++] });
-    else out.push({ op: '-', text: a[i++] });
+    // Removed lines before added ones, as diff tools show them.
+    else if (i < a.length && (j === b.length || lengths[i + 1][j] >= lengths[i][j + 1])) out.push({ op: '-', text: a[i++] });
+    else out.push({ op: '+', text: b[j++] });
   }
   return out;
 }
