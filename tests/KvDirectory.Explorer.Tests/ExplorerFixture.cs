@@ -25,6 +25,8 @@ public sealed class ExplorerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The machine may be busy with other builds: waits are generous, outcomes are still exact.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _server = await ServerProcess.StartKvDirectoryAsync(["--ttl-sweep-interval-ms", "200"]);
         Http.BaseAddress = _server.ClientUrl;
         _playwright = await Playwright.CreateAsync();
@@ -49,7 +51,7 @@ public sealed class ExplorerFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = scheme,
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 

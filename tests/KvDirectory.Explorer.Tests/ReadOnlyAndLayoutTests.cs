@@ -9,7 +9,7 @@ public sealed class ReadOnlyAndLayoutTests(ExplorerFixture fx)
     [Fact]
     public async Task With_explorer_read_only_the_page_offers_no_edits()
     {
-        await using var server = await ServerProcess.StartKvDirectoryAsync(["--explorer-read-only=true"]);
+        await using var server = await ServerProcess.StartKvDirectoryAsync(["--explorer-read-only"]);
         using (var http = new HttpClient { BaseAddress = server.ClientUrl })
         {
             (await http.PutAsync("/v2/keys/ro/k", new FormUrlEncodedContent([new("value", "look, don't touch")]))).EnsureSuccessStatusCode();

@@ -25,6 +25,7 @@ public static partial class ServerHost
 {
     public static WebApplication Build(string[] args)
     {
+        args = BooleanFlags.Normalize(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddInMemoryCollection(EtcdEnvironmentVariables.Read(Environment.GetEnvironmentVariables()));
         builder.Configuration.AddCommandLine(args);

@@ -98,6 +98,9 @@ class ExplorerApp {
   /** Shows what the URL names. */
   async route() {
     this.view?.dispose?.();
+    clearTimeout(this.pendingView);
+    // Only the latest navigation may show its view: an older one still loading gives way.
+    const turn = this.routeTurn = (this.routeTurn ?? 0) + 1;
     const url = new URL(location.href);
     const path = url.pathname.replace(/\/+$/, '');
     let view;
@@ -114,6 +117,7 @@ class ExplorerApp {
         const page = await api.list(key, 0, DirectoryView.PAGE, this.settings.hidden);
         view = page.node.dir ? new DirectoryView(this.viewRoot, key, this, page) : new KeyView(this.viewRoot, key, this);
       } catch (error) {
+        if (turn !== this.routeTurn) return;
         this.view = null;
         this.viewRoot.replaceChildren(h('h1', { id: 'view-title' }, error.code === 100 ? 'Not found' : 'Error'),
           h('p', {}, error.code === 100 ? `${key} does not exist (any more).` : error.message),
@@ -121,6 +125,7 @@ class ExplorerApp {
         return;
       }
     }
+    if (turn !== this.routeTurn) return;
     this.view = view;
     try {
       await view.load();

@@ -35,7 +35,13 @@ export class DirectoryView {
     this.render();
   }
 
+  /** A view replaced by another never draws again (a late page or watch event must not paint over the new one). */
+  dispose() {
+    this.disposed = true;
+  }
+
   render() {
+    if (this.disposed) return;
     const node = this.node;
     const actions = this.app.actions;
     this.heading = h('h1', { id: 'view-title' }, this.key === '/' ? 'root' : api.nameOf(this.key) + '/');
@@ -70,6 +76,7 @@ export class DirectoryView {
 
   /** Draws the rows in view (and a few around), fetching the pages they sit on. */
   paint() {
+    if (this.disposed) return;
     const row = this.rowHeight;
     this.spacer.style.height = `${this.total * row}px`;
     const top = this.body.scrollTop;
@@ -128,6 +135,7 @@ export class DirectoryView {
 
   /** Something in this directory changed: the pages on screen are read again and the row flashes. */
   async changed(key, removed) {
+    if (this.disposed) return;
     if (!removed) this.flashes.set(key, Date.now() + 2000);
     const first = Math.floor(this.body.scrollTop / this.rowHeight / PAGE);
     const last = Math.floor((this.body.scrollTop + (this.body.clientHeight || 600)) / this.rowHeight / PAGE);

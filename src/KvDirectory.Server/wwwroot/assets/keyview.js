@@ -20,7 +20,12 @@ export class KeyView {
     this.render();
   }
 
+  dispose() {
+    this.disposed = true;
+  }
+
   render() {
+    if (this.disposed) return;
     const node = this.node;
     const actions = this.app.actions;
     const look = inspectValue(node.value ?? '');
@@ -85,6 +90,7 @@ export class KeyView {
   }
 
   async changed(event) {
+    if (this.disposed) return;
     const removed = ['delete', 'expire', 'compareAndDelete'].includes(event.action);
     if (removed) {
       toast(`${this.key} was ${event.action === 'expire' ? 'expired' : 'deleted'} at index ${event.node.modifiedIndex}`);

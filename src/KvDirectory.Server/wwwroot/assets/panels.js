@@ -120,6 +120,10 @@ export class ClusterView {
     this.container = container;
   }
 
+  dispose() {
+    this.disposed = true;
+  }
+
   async load() {
     const get = async (url) => { const r = await fetch(url, { cache: 'no-store' }); return r.ok ? r.json() : null; };
     const [members, self, store, keys] = await Promise.all([get('/v2/members'), get('/v2/stats/self'), get('/v2/stats/store'), fetch('/v2/keys/?quorum=false', { cache: 'no-store' })]);
@@ -137,6 +141,7 @@ export class ClusterView {
         h('span', {}, 'peer ', (member.peerURLs || []).join(', ')),
         health);
     });
+    if (this.disposed) return;
     const storeStats = Object.entries(store ?? {}).map(([name, value]) => h('span', {}, `${name} `, h('b', {}, String(value))));
     this.container.replaceChildren(
       h('h1', { id: 'view-title' }, 'Cluster'),
@@ -174,8 +179,13 @@ export class ConfigView {
     this.expand = false;
   }
 
+  dispose() {
+    this.disposed = true;
+  }
+
   async load() {
     const preview = await api.configPreview(this.prefix, this.expand);
+    if (this.disposed) return;
     const prefixInput = h('input', { value: this.prefix, 'aria-label': 'Configuration prefix' });
     const expand = h('input', { type: 'checkbox', 'aria-label': 'Expand JSON values into sections' });
     expand.checked = this.expand;
