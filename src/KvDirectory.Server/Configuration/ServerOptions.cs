@@ -96,6 +96,9 @@ public sealed class ServerOptions
     /// </summary>
     [ConfigurationKeyName("disable-check-quorum")]
     public bool DisableCheckQuorum { get; set; }
+    /// <summary>The browser explorer at /ui/ only looks: it offers no edits, imports or restores (writes through /v2/keys are unaffected).</summary>
+    [ConfigurationKeyName("explorer-read-only")]
+    public bool ExplorerReadOnly { get; set; }
 
     public IReadOnlyList<string> ListenPeerUrlList => UrlList.Parse(ListenPeerUrls);
 

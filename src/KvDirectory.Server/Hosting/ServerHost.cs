@@ -6,6 +6,7 @@ using KvDirectory.Node.Snapshots;
 using KvDirectory.Node.Statistics;
 using KvDirectory.Server.Configuration;
 using KvDirectory.Server.Endpoints;
+using KvDirectory.Server.Explorer;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Keys;
 using KvDirectory.Server.Metrics;
@@ -29,6 +30,7 @@ public static partial class ServerHost
 {
     public static WebApplication Build(string[] args)
     {
+        args = BooleanFlags.Normalize(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddInMemoryCollection(EtcdEnvironmentVariables.Read(Environment.GetEnvironmentVariables()));
         builder.Configuration.AddCommandLine(args);
@@ -76,6 +78,7 @@ public static partial class ServerHost
         app.MapMetricsEndpoints();
         app.MapAdminEndpoints();
         app.MapKvDirectoryOpenApi();
+        app.MapExplorerEndpoints();
         app.MapFallback((HttpContext context) => EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found"));
         return app;
     }

@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+using KvDirectory.Protocol.Configuration;
+using KvDirectory.Store.Browsing;
+
+namespace KvDirectory.Server.Explorer;
+
+/// <summary>What the explorer page reads about the server it runs on.</summary>
+public sealed record ExplorerInfo(bool ReadOnly, string Name, long EtcdIndex);
+
+/// <summary>One line of a streamed search answer: the matches found since the last line.</summary>
+public sealed record SearchLine(IReadOnlyList<BrowseEntry> Matches, bool Done, bool Truncated, int Visited);
+
+/// <summary>A prefix as the .NET configuration provider would read it.</summary>
+public sealed record ConfigurationPreview(string Prefix, IReadOnlyList<ConfigurationValue> Values, long EtcdIndex);
+
+/// <summary>An import's dry run with its totals, as the page shows it.</summary>
+public sealed record ImportPlanView(IReadOnlyList<ImportItem> Items, int Added, int Changed, int Unchanged, int Conflicting, long EtcdIndex);
+
+/// <summary>The explorer API's JSON: camelCase, defaults written (the page reads zero counts), enums by name.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(ExplorerInfo))]
+[JsonSerializable(typeof(DirectoryPage))]
+[JsonSerializable(typeof(SubtreeSize))]
+[JsonSerializable(typeof(KeyHistory))]
+[JsonSerializable(typeof(SearchLine))]
+[JsonSerializable(typeof(ConfigurationPreview))]
+[JsonSerializable(typeof(ImportPlanView))]
+public sealed partial class ExplorerJsonContext : JsonSerializerContext;
