@@ -1,3 +1,4 @@
+using KvDirectory.Protocol;
 using System.CommandLine;
 
 namespace KvDirectory.Cli;
