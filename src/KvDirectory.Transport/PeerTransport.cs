@@ -224,7 +224,7 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
         try
         {
             client.NoDelay = true;
-            var stream = await _options.WrapStream(client.GetStream(), false, token);
+            var stream = await _options.WrapStream(client.GetStream(), null, token);
             var first = await PeerFrame.ReadAsync(stream, token);
             if (first is { Kind: PeerFrameKind.MembershipQuery })
             {
@@ -337,7 +337,7 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
             timeout.CancelAfter(_options.SnapshotTimeout);
             using var client = new TcpClient { NoDelay = true };
             await client.ConnectAsync(peer.DialAddress.Host, peer.DialAddress.Port, timeout.Token);
-            var stream = await _options.WrapStream(client.GetStream(), true, timeout.Token);
+            var stream = await _options.WrapStream(client.GetStream(), peer.DialAddress.Host, timeout.Token);
             var frames = new ArrayBufferWriter<byte>();
             PeerFrame.Write(frames, PeerFrameKind.Handshake, _options.LocalHandshake.Encode());
             PeerFrame.Write(frames, PeerFrameKind.Snapshot, RaftCodec.EncodeMessage(message));

@@ -90,6 +90,33 @@ public sealed class ServerOptions
     [ConfigurationKeyName("peer-dial-override")]
     public string PeerDialOverride { get; set; } = string.Empty;
 
+    /// <summary>The client port's certificate (PEM); used when a --listen-client-urls URL is https.</summary>
+    [ConfigurationKeyName("cert-file")]
+    public string CertFile { get; set; } = string.Empty;
+
+    [ConfigurationKeyName("key-file")]
+    public string KeyFile { get; set; } = string.Empty;
+
+    /// <summary>Clients must present a certificate from --trusted-ca-file (etcd also requires one when only the CA file is given).</summary>
+    [ConfigurationKeyName("client-cert-auth")]
+    public bool ClientCertAuth { get; set; }
+
+    [ConfigurationKeyName("trusted-ca-file")]
+    public string TrustedCaFile { get; set; } = string.Empty;
+
+    /// <summary>The peer port's certificate (PEM); used when --listen-peer-urls is https, for accepted and dialled connections.</summary>
+    [ConfigurationKeyName("peer-cert-file")]
+    public string PeerCertFile { get; set; } = string.Empty;
+
+    [ConfigurationKeyName("peer-key-file")]
+    public string PeerKeyFile { get; set; } = string.Empty;
+
+    [ConfigurationKeyName("peer-client-cert-auth")]
+    public bool PeerClientCertAuth { get; set; }
+
+    [ConfigurationKeyName("peer-trusted-ca-file")]
+    public string PeerTrustedCaFile { get; set; } = string.Empty;
+
     public IReadOnlyList<string> ListenPeerUrlList => UrlList.Parse(ListenPeerUrls);
 
     public IReadOnlyList<string> ListenClientUrlList => UrlList.Parse(ListenClientUrls);
