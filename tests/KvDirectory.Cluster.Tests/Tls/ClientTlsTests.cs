@@ -95,7 +95,8 @@ public sealed class ClientTlsTests
     {
         await using var server = await ClientTlsServer.StartAsync("kvdirectory");
         var endpoint = server.ClientUrl.ToString().TrimEnd('/');
-        string[] tls = ["--cert", server.ClientCertificate.CertFile, "--key", server.ClientCertificate.KeyFile, "--cacert", server.Ca.CaFile];
+        // Generous deadlines: on a loaded machine kvctl's first TLS handshake can outlast its 2 s default.
+        string[] tls = ["--timeout", "10s", "--total-timeout", "30s", "--cert", server.ClientCertificate.CertFile, "--key", server.ClientCertificate.KeyFile, "--cacert", server.Ca.CaFile];
 
         var set = await Kvctl([.. tls, "--endpoints", endpoint, "set", "/tls/kvctl", "hello"]);
         set.ExitCode.Should().Be(0, set.ToString());
