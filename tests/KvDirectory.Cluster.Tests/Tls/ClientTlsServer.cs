@@ -33,7 +33,8 @@ public sealed class ClientTlsServer : IAsyncDisposable
 
     public TlsProcess Process { get; }
 
-    public static async Task<ClientTlsServer> StartAsync(string kind)
+    /// <param name="throughEnvironment">Give the TLS settings as ETCD_* environment variables instead of flags.</param>
+    public static async Task<ClientTlsServer> StartAsync(string kind, bool throughEnvironment = false)
     {
         var root = Path.Combine(Path.GetTempPath(), $"kvdirectory-tls-{Guid.NewGuid():N}");
         var ca = new TestCa(Path.Combine(root, "pki"), "test-ca");
@@ -51,11 +52,19 @@ public sealed class ClientTlsServer : IAsyncDisposable
             "--listen-peer-urls", peerUrl,
             "--initial-advertise-peer-urls", peerUrl,
             "--initial-cluster", $"default={peerUrl}",
-            "--cert-file", serverCertificate.CertFile,
-            "--key-file", serverCertificate.KeyFile,
-            "--trusted-ca-file", ca.CaFile,
-            "--client-cert-auth",
-        ]);
+            .. throughEnvironment
+                ? Array.Empty<string>()
+                : ["--cert-file", serverCertificate.CertFile, "--key-file", serverCertificate.KeyFile, "--trusted-ca-file", ca.CaFile, "--client-cert-auth"],
+        ],
+        throughEnvironment
+            ? new Dictionary<string, string>
+            {
+                ["ETCD_CERT_FILE"] = serverCertificate.CertFile,
+                ["ETCD_KEY_FILE"] = serverCertificate.KeyFile,
+                ["ETCD_TRUSTED_CA_FILE"] = ca.CaFile,
+                ["ETCD_CLIENT_CERT_AUTH"] = "true",
+            }
+            : null);
         var server = new ClientTlsServer(root, ca, foreign, serverCertificate, clientCertificate, clientUrl, process);
         try
         {

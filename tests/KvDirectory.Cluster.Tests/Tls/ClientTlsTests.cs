@@ -90,6 +90,20 @@ public sealed class ClientTlsTests
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task The_settings_work_as_ETCD_environment_variables_too(string kind)
+    {
+        await using var server = await ClientTlsServer.StartAsync(kind, throughEnvironment: true);
+        using var trusted = TlsClients.Http(server.Ca.CaFile, server.ClientCertificate);
+        using var anonymous = TlsClients.Http(server.Ca.CaFile, clientCertificate: null);
+
+        using var response = await trusted.GetAsync(new Uri(server.ClientUrl, "/v2/keys/"));
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var refused = () => anonymous.GetAsync(new Uri(server.ClientUrl, "/v2/keys/"));
+        await refused.Should().ThrowAsync<HttpRequestException>("ETCD_CLIENT_CERT_AUTH=true requires a client certificate");
+    }
+
     [Fact]
     public async Task Kvctl_with_cert_key_and_cacert_reads_and_writes_and_without_them_fails()
     {

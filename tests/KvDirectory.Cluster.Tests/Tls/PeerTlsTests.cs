@@ -42,12 +42,16 @@ public sealed class PeerTlsTests(PeerTlsCluster cluster) : IClassFixture<PeerTls
             new Uri($"https://127.0.0.1:{FreePort.Next()}"),
             cluster.Foreign.Issue("peer-intruder"));
         var leader = cluster.Members[0];
+        string? id = null;
         await cluster.EventuallyAsync("the member added", async () =>
         {
             using var added = await cluster.Http.PostAsync(
                 new Uri(leader.ClientUrl, "/v2/members"),
                 new StringContent($"{{\"peerURLs\":[\"{PeerTlsCluster.Trim(intruder.PeerUrl)}\"]}}", System.Text.Encoding.UTF8, "application/json"));
-            return added.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict;
+            id = added.StatusCode == HttpStatusCode.Created
+                ? System.Text.Json.JsonDocument.Parse(await added.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()
+                : null;
+            return id is not null;
         });
 
         // It trusts the cluster's CA, so only its own certificate is at fault.
@@ -59,6 +63,13 @@ public sealed class PeerTlsTests(PeerTlsCluster cluster) : IClassFixture<PeerTls
         process.Output.Should().Contain("could not get the member list");
         using var response = await cluster.Http.GetAsync(new Uri(intruder.ClientUrl, "/health")).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null);
         response.Should().BeNull("the refused member is not serving");
+
+        // Out again, so the other tests of the class keep a three-member quorum.
+        await cluster.EventuallyAsync("the member removed", async () =>
+        {
+            using var removed = await cluster.Http.DeleteAsync(new Uri(leader.ClientUrl, $"/v2/members/{id}"));
+            return removed.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotFound;
+        });
     }
 
     [Fact]

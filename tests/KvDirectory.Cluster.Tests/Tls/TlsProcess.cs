@@ -30,7 +30,7 @@ public sealed class TlsProcess : IAsyncDisposable
     }
 
     /// <summary>"etcd" runs real etcd 3.4 with the v2 API; "kvdirectory" our built server.</summary>
-    public static TlsProcess Launch(string kind, IEnumerable<string> arguments)
+    public static TlsProcess Launch(string kind, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = kind == "etcd"
             ? new ProcessStartInfo(File.Exists("/usr/bin/etcd") ? "/usr/bin/etcd" : "etcd")
@@ -48,6 +48,11 @@ public sealed class TlsProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         info.RedirectStandardOutput = true;
