@@ -36,13 +36,14 @@ public sealed partial class ServerTls
         var warnings = new List<string>();
         ServerTls? self = null;
         void ReloadFailed(string flag, Exception error) => LogReloadFailed(self!.Logger, flag, error.Message);
+        void Reloaded(string flag) => LogReloaded(self!.Logger, flag);
 
         var clientFiles = new TlsFiles(
             options.CertFile, options.KeyFile, options.TrustedCaFile, options.ClientCertAuth, "--cert-file", "--key-file", "--trusted-ca-file");
-        var client = Material(options.ListenClientUrlList, clientFiles, "client", warnings, ReloadFailed);
+        var client = Material(options.ListenClientUrlList, clientFiles, "client", warnings, ReloadFailed, Reloaded);
         var peerFiles = new TlsFiles(
             options.PeerCertFile, options.PeerKeyFile, options.PeerTrustedCaFile, options.PeerClientCertAuth, "--peer-cert-file", "--peer-key-file", "--peer-trusted-ca-file");
-        var peer = Material(options.ListenPeerUrlList, peerFiles, "peer", warnings, ReloadFailed);
+        var peer = Material(options.ListenPeerUrlList, peerFiles, "peer", warnings, ReloadFailed, Reloaded);
         self = new ServerTls(client, peer, warnings);
         return self;
     }
@@ -68,7 +69,7 @@ public sealed partial class ServerTls
     }
 
     private static TlsMaterial? Material(
-        IReadOnlyList<string> urls, TlsFiles files, string port, List<string> warnings, Action<string, Exception> reloadFailed)
+        IReadOnlyList<string> urls, TlsFiles files, string port, List<string> warnings, Action<string, Exception> reloadFailed, Action<string> reloaded)
     {
         var https = urls.FirstOrDefault(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
         if (https is null)
@@ -87,7 +88,7 @@ public sealed partial class ServerTls
                 $"{files.CertFlag}, {files.KeyFlag}", "(not given)", $"TLS key and certificate must be provided for {port} url {https} with HTTPS scheme");
         }
 
-        return new TlsMaterial(files, reloadFailed);
+        return new TlsMaterial(files, reloadFailed, reloaded);
     }
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "{Warning}")]
@@ -95,6 +96,9 @@ public sealed partial class ServerTls
 
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "TLS on the {Port} port with certificate {Subject} (valid until {NotAfter:u}); client certificates required: {ClientCertAuth}")]
     private static partial void LogTlsOn(ILogger logger, string port, string subject, DateTime notAfter, bool clientCertAuth);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Reloaded the changed file(s) of {Flag}; new connections use them")]
+    private static partial void LogReloaded(ILogger logger, string flag);
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Reloading the file of {Flag} failed, the previous certificate stays in use: {Reason}")]
     private static partial void LogReloadFailed(ILogger logger, string flag, string reason);

@@ -12,15 +12,16 @@ public sealed class TlsMaterial
     private readonly WatchedFiles<X509Certificate2> _certificate;
     private readonly WatchedFiles<X509Certificate2Collection>? _authorities;
 
-    public TlsMaterial(TlsFiles files, Action<string, Exception> reloadFailed, TimeProvider? time = null)
+    /// <param name="reloaded">Told the flag whose file was loaded again (for the log).</param>
+    public TlsMaterial(TlsFiles files, Action<string, Exception> reloadFailed, Action<string> reloaded, TimeProvider? time = null)
     {
         Files = files;
         _certificate = new WatchedFiles<X509Certificate2>(
-            [files.CertFile, files.KeyFile], files.LoadCertificate, error => reloadFailed(files.CertFlag, error), time);
+            [files.CertFile, files.KeyFile], files.LoadCertificate, error => reloadFailed(files.CertFlag, error), time, () => reloaded(files.CertFlag));
         _authorities = files.TrustedCaFile.Length == 0
             ? null
             : new WatchedFiles<X509Certificate2Collection>(
-                [files.TrustedCaFile], files.LoadAuthorities, error => reloadFailed(files.TrustedCaFlag, error), time);
+                [files.TrustedCaFile], files.LoadAuthorities, error => reloadFailed(files.TrustedCaFlag, error), time, () => reloaded(files.TrustedCaFlag));
     }
 
     public TlsFiles Files { get; }

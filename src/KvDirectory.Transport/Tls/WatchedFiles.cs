@@ -14,6 +14,7 @@ public sealed class WatchedFiles<T>
     private readonly string[] _paths;
     private readonly Func<T> _load;
     private readonly Action<Exception> _reloadFailed;
+    private readonly Action? _reloaded;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private (long Length, DateTime Written)[] _stamps;
@@ -21,8 +22,9 @@ public sealed class WatchedFiles<T>
     private T _current;
 
     /// <summary>Loads now: a file that is missing or unreadable throws here, before anything listens.</summary>
-    public WatchedFiles(IReadOnlyList<string> paths, Func<T> load, Action<Exception> reloadFailed, TimeProvider? time = null)
+    public WatchedFiles(IReadOnlyList<string> paths, Func<T> load, Action<Exception> reloadFailed, TimeProvider? time = null, Action? reloaded = null)
     {
+        _reloaded = reloaded;
         _paths = [.. paths];
         _load = load;
         _reloadFailed = reloadFailed;
@@ -55,6 +57,7 @@ public sealed class WatchedFiles<T>
                 {
                     _current = _load();
                     _stamps = stamps;
+                    _reloaded?.Invoke();
                 }
                 catch (Exception error) when (error is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
                 {

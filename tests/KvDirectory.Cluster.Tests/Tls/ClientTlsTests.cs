@@ -85,6 +85,11 @@ public sealed class ClientTlsTests
         }
 
         presented.Should().Be(next.SerialNumber, server.Process.Output);
+        if (kind == "kvdirectory")
+        {
+            server.Process.Output.Should().Contain("Reloaded the changed file(s) of --cert-file");
+        }
+
         using var http = TlsClients.Http(server.Ca.CaFile, server.ClientCertificate);
         using var response = await http.GetAsync(new Uri(server.ClientUrl, "/v2/keys/"));
         response.StatusCode.Should().Be(HttpStatusCode.OK);
