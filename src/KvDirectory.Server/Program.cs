@@ -1,4 +1,16 @@
 using KvDirectory.Server.Hosting;
+using KvDirectory.Transport.Tls;
 
-var app = ServerHost.Build(args);
-await app.RunAsync();
+try
+{
+    var app = ServerHost.Build(args);
+    await app.RunAsync();
+}
+catch (CertificateFileException error)
+{
+    // Refuse to start rather than serve plain HTTP where TLS was asked for; the message names the flag to fix.
+    await Console.Error.WriteLineAsync($"kvdirectory: cannot start: {error.Message}");
+    return 1;
+}
+
+return 0;

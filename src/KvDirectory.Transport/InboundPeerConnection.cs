@@ -31,7 +31,7 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
         try
         {
             client.NoDelay = true;
-            var stream = await options.WrapStream(client.GetStream(), false, token);
+            var stream = await options.WrapStream(client.GetStream(), null, token);
             var first = await PeerFrame.ReadAsync(stream, token);
             if (first is { Kind: PeerFrameKind.MembershipQuery })
             {

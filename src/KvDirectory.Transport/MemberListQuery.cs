@@ -9,15 +9,19 @@ namespace KvDirectory.Transport;
 /// </summary>
 public static class MemberListQuery
 {
-    /// <summary>Asks the member at <paramref name="peerUrl"/> for its encoded member list.</summary>
-    public static async Task<byte[]> QueryAsync(string peerUrl, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>Asks the member at <paramref name="peerUrl"/> for its encoded member list (over TLS when <paramref name="wrapStream"/> is PeerTls's).</summary>
+    public static async Task<byte[]> QueryAsync(
+        string peerUrl,
+        TimeSpan timeout,
+        CancellationToken cancellationToken = default,
+        Func<NetworkStream, string?, CancellationToken, ValueTask<Stream>>? wrapStream = null)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cancel.CancelAfter(timeout);
         var address = PeerDialOverride.FromUrl(peerUrl);
         using var client = new TcpClient { NoDelay = true };
         await client.ConnectAsync(address.Host, address.Port, cancel.Token);
-        var stream = client.GetStream();
+        await using var stream = wrapStream is null ? client.GetStream() : await wrapStream(client.GetStream(), address.Host, cancel.Token);
         var query = new ArrayBufferWriter<byte>(PeerFrame.HeaderSize);
         PeerFrame.Write(query, PeerFrameKind.MembershipQuery, []);
         await stream.WriteAsync(query.WrittenMemory, cancel.Token);

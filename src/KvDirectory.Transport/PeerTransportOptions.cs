@@ -37,9 +37,9 @@ public sealed record PeerTransportOptions
     public IPeerTrafficObserver? Traffic { get; init; }
 
     /// <summary>
-    /// The TLS seam: wraps every connection's stream, ours or theirs (<c>isClient</c> says which side we are).
-    /// Plain TCP today; <c>--peer-cert-file</c> will plug an SslStream in here.
+    /// The TLS seam: wraps every connection's stream, ours or theirs. The string is the host we dialled (which the
+    /// other side's certificate must name), null when we accepted. Plain TCP by default; Tls/PeerTls with <c>--peer-cert-file</c>.
     /// </summary>
-    public Func<NetworkStream, bool, CancellationToken, ValueTask<Stream>> WrapStream { get; init; } =
+    public Func<NetworkStream, string?, CancellationToken, ValueTask<Stream>> WrapStream { get; init; } =
         static (stream, _, _) => ValueTask.FromResult<Stream>(stream);
 }

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using KvDirectory.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,8 @@ public static partial class ClusterJoiner
         IReadOnlyList<string> otherMembersPeerUrls,
         IReadOnlyList<string> advertisedPeerUrls,
         TimeSpan deadline,
-        ILogger logger)
+        ILogger logger,
+        Func<NetworkStream, string?, CancellationToken, ValueTask<Stream>>? wrapStream = null)
     {
         if (otherMembersPeerUrls.Count == 0)
         {
@@ -35,7 +37,7 @@ public static partial class ClusterJoiner
                     {
                         try
                         {
-                            return FindSelf(await QueryAsync(url, TimeSpan.FromSeconds(2), token), advertisedPeerUrls, url);
+                            return FindSelf(await QueryAsync(url, TimeSpan.FromSeconds(2), token, wrapStream), advertisedPeerUrls, url);
                         }
                         catch (Exception error) when (error is FormatException || (PeerDialPolicy.IsConnectionFailure(error) && !token.IsCancellationRequested))
                         {
@@ -58,8 +60,12 @@ public static partial class ClusterJoiner
     }
 
     /// <summary>Asks the member at <paramref name="peerUrl"/> for its member list.</summary>
-    public static async Task<ClusterState> QueryAsync(string peerUrl, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        ClusterStateCodec.Decode(await MemberListQuery.QueryAsync(peerUrl, timeout, cancellationToken), 0);
+    public static async Task<ClusterState> QueryAsync(
+        string peerUrl,
+        TimeSpan timeout,
+        CancellationToken cancellationToken = default,
+        Func<NetworkStream, string?, CancellationToken, ValueTask<Stream>>? wrapStream = null) =>
+        ClusterStateCodec.Decode(await MemberListQuery.QueryAsync(peerUrl, timeout, cancellationToken, wrapStream), 0);
 
     private static ClusterState FindSelf(ClusterState known, IReadOnlyList<string> advertisedPeerUrls, string askedUrl)
     {

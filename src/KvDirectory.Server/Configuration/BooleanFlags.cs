@@ -1,12 +1,12 @@
 namespace KvDirectory.Server.Configuration;
 
 /// <summary>
-/// etcd's boolean flags may stand alone (<c>--explorer-read-only</c>), as Go's flag package allows; .NET's command-line
+/// etcd's boolean flags may stand alone (<c>--client-cert-auth</c>, <c>--explorer-read-only</c>), as Go's flag package allows; .NET's command-line
 /// configuration wants a value. A bare boolean flag (last, or followed by another flag) becomes <c>--flag=true</c>.
 /// </summary>
 public static class BooleanFlags
 {
-    public static readonly IReadOnlyList<string> Names = ["explorer-read-only"];
+    public static readonly IReadOnlyList<string> Names = ["explorer-read-only", "client-cert-auth", "peer-client-cert-auth", "disable-check-quorum"];
 
     public static string[] Normalize(string[] args)
     {

@@ -96,9 +96,37 @@ public sealed class ServerOptions
     /// </summary>
     [ConfigurationKeyName("disable-check-quorum")]
     public bool DisableCheckQuorum { get; set; }
+
     /// <summary>The browser explorer at /ui/ only looks: it offers no edits, imports or restores (writes through /v2/keys are unaffected).</summary>
     [ConfigurationKeyName("explorer-read-only")]
     public bool ExplorerReadOnly { get; set; }
+
+    /// <summary>The client port's certificate (PEM); used when a --listen-client-urls URL is https.</summary>
+    [ConfigurationKeyName("cert-file")]
+    public string CertFile { get; set; } = string.Empty;
+
+    [ConfigurationKeyName("key-file")]
+    public string KeyFile { get; set; } = string.Empty;
+
+    /// <summary>Clients must present a certificate from --trusted-ca-file (etcd also requires one when only the CA file is given).</summary>
+    [ConfigurationKeyName("client-cert-auth")]
+    public bool ClientCertAuth { get; set; }
+
+    [ConfigurationKeyName("trusted-ca-file")]
+    public string TrustedCaFile { get; set; } = string.Empty;
+
+    /// <summary>The peer port's certificate (PEM); used when --listen-peer-urls is https, for accepted and dialled connections.</summary>
+    [ConfigurationKeyName("peer-cert-file")]
+    public string PeerCertFile { get; set; } = string.Empty;
+
+    [ConfigurationKeyName("peer-key-file")]
+    public string PeerKeyFile { get; set; } = string.Empty;
+
+    [ConfigurationKeyName("peer-client-cert-auth")]
+    public bool PeerClientCertAuth { get; set; }
+
+    [ConfigurationKeyName("peer-trusted-ca-file")]
+    public string PeerTrustedCaFile { get; set; } = string.Empty;
 
     public IReadOnlyList<string> ListenPeerUrlList => UrlList.Parse(ListenPeerUrls);
 

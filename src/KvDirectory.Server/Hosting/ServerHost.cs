@@ -13,10 +13,12 @@ using KvDirectory.Server.Metrics;
 using KvDirectory.Server.OpenApi;
 using KvDirectory.Store;
 using KvDirectory.Transport;
+using KvDirectory.Transport.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,11 +48,14 @@ public static partial class ServerHost
         // One line per request is noise at this volume; request counts live in /metrics.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        ConfigureKestrel(builder.WebHost, options);
+        var tls = ServerTls.Load(options);
+        ConfigureKestrel(builder.WebHost, options, tls);
         AddServices(builder.Services, options);
         builder.Services.AddKvDirectoryOpenApi();
+        builder.Services.AddSingleton(tls);
 
         var app = builder.Build();
+        tls.LogStartup(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Server.Tls"));
 
         // The node opens its data dir before the server listens, and closes it only after the server has
         // stopped and drained in-flight requests: no acknowledged write is left unflushed.
@@ -83,9 +88,22 @@ public static partial class ServerHost
         return app;
     }
 
-    private static void ConfigureKestrel(IWebHostBuilder webHost, ServerOptions options)
+    private static void ConfigureKestrel(IWebHostBuilder webHost, ServerOptions options, ServerTls tls)
     {
         webHost.UseUrls([.. options.ListenClientUrlList]);
+        if (tls.Client is { } client)
+        {
+            // The slim builder leaves https URLs out unless asked; the certificate is chosen per handshake so a
+            // rotated file is served without a restart.
+            webHost.UseKestrelHttpsConfiguration();
+            webHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificateSelector = (_, _) => client.Certificate;
+                https.ClientCertificateMode = client.Files.RequiresClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.NoCertificate;
+                https.ClientCertificateValidation = (certificate, _, errors) => client.Accepts(certificate, errors, checkName: false);
+            }));
+        }
+
         webHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -144,7 +162,8 @@ public static partial class ServerHost
 
         var joining = string.Equals(options.InitialClusterState, "existing", StringComparison.Ordinal)
             && !Directory.Exists(Path.Combine(options.DataDir, "member"));
-        var initial = joining ? JoinExistingCluster(options, holder.Current, logger) : holder.Current;
+        var peerTls = provider.GetRequiredService<ServerTls>().Peer is { } peer ? PeerTls.Wrapper(peer) : null;
+        var initial = joining ? JoinExistingCluster(options, holder.Current, logger, peerTls) : holder.Current;
         var lifetime = provider.GetRequiredService<IHostApplicationLifetime>();
         var node = NodeOpener.Open(
             provider.GetRequiredService<V2Store>(),
@@ -155,7 +174,7 @@ public static partial class ServerHost
             holder,
             provider.GetRequiredService<NodeMetrics>(),
             logger);
-        var transport = CreateTransport(provider, options, holder.Current);
+        var transport = CreateTransport(provider, options, holder.Current, peerTls);
         provider.GetRequiredService<PeerTransportSlot>().Transport = transport;
         node.Start(transport);
         transport.Start(node.PeerSink);
@@ -163,10 +182,14 @@ public static partial class ServerHost
     }
 
     /// <summary>A new member of a running cluster learns its id and the members from them, and keeps its own name and client URLs.</summary>
-    private static ClusterState JoinExistingCluster(ServerOptions options, ClusterState fromFlags, ILogger logger)
+    private static ClusterState JoinExistingCluster(
+        ServerOptions options,
+        ClusterState fromFlags,
+        ILogger logger,
+        Func<System.Net.Sockets.NetworkStream, string?, CancellationToken, ValueTask<Stream>>? wrapStream)
     {
         var others = fromFlags.Members.Where(m => m.Id != fromFlags.LocalMemberId).SelectMany(m => m.PeerUrls).ToArray();
-        var joined = ClusterJoiner.Join(others, options.AdvertisePeerUrlList, TimeSpan.FromSeconds(30), logger);
+        var joined = ClusterJoiner.Join(others, options.AdvertisePeerUrlList, TimeSpan.FromSeconds(30), logger, wrapStream);
         var self = fromFlags.LocalMember;
         LogJoining(logger, joined.LocalMemberId, joined.ClusterId, joined.Members.Count);
         return joined with
@@ -178,7 +201,11 @@ public static partial class ServerHost
     /// <summary>
     /// Every node has a transport: a single member dials nobody and opens its peer port only when a second member is added.
     /// </summary>
-    private static PeerTransport CreateTransport(IServiceProvider provider, ServerOptions options, ClusterState cluster)
+    private static PeerTransport CreateTransport(
+        IServiceProvider provider,
+        ServerOptions options,
+        ClusterState cluster,
+        Func<System.Net.Sockets.NetworkStream, string?, CancellationToken, ValueTask<Stream>>? peerTls)
     {
         var overrides = PeerDialOverride.Parse(options.PeerDialOverride);
         var listen = options.ListenPeerUrlList.Count > 0
@@ -188,15 +215,16 @@ public static partial class ServerHost
             : listen.Host == "localhost" ? IPAddress.Loopback
             : IPAddress.Any;
         var local = cluster.LocalMember;
+        var transportOptions = new PeerTransportOptions
+        {
+            LocalHandshake = new PeerHandshake(local.Id, cluster.ClusterId, local.Name, local.ClientUrls),
+            ListenAddress = new IPEndPoint(listenAddress, listen.Port),
+            DialOverrides = overrides,
+            Traffic = provider.GetRequiredService<ServerMetrics>().Peers,
+            MemberList = () => ClusterStateCodec.Encode(provider.GetRequiredService<ClusterStateHolder>().Current),
+        };
         return new PeerTransport(
-            new PeerTransportOptions
-            {
-                LocalHandshake = new PeerHandshake(local.Id, cluster.ClusterId, local.Name, local.ClientUrls),
-                ListenAddress = new IPEndPoint(listenAddress, listen.Port),
-                DialOverrides = overrides,
-                Traffic = provider.GetRequiredService<ServerMetrics>().Peers,
-                MemberList = () => ClusterStateCodec.Encode(provider.GetRequiredService<ClusterStateHolder>().Current),
-            },
+            peerTls is null ? transportOptions : transportOptions with { WrapStream = peerTls },
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Transport.PeerTransport"));
     }
 

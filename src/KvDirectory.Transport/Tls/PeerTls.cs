@@ -1,0 +1,60 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace KvDirectory.Transport.Tls;
+
+/// <summary>
+/// The peer port's TLS (<c>--peer-cert-file</c> …): every peer connection, dialled or accepted, becomes an SslStream.
+/// With <c>--peer-client-cert-auth</c> (or <c>--peer-trusted-ca-file</c>, as etcd) a dialling member must present a
+/// certificate from the trusted CA, so a member without one can neither join nor send Raft messages.
+/// </summary>
+public static class PeerTls
+{
+    /// <summary>The <see cref="PeerTransportOptions.WrapStream"/> for this material.</summary>
+    public static Func<NetworkStream, string?, CancellationToken, ValueTask<Stream>> Wrapper(TlsMaterial material) =>
+        async (stream, dialledHost, cancellationToken) =>
+        {
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                if (dialledHost is not null)
+                {
+                    await ssl.AuthenticateAsClientAsync(ClientOptions(material, dialledHost), cancellationToken);
+                }
+                else
+                {
+                    await ssl.AuthenticateAsServerAsync(ServerOptions(material), cancellationToken);
+                }
+            }
+            catch (AuthenticationException error)
+            {
+                await ssl.DisposeAsync();
+                // The transport treats an IOException as a failed connection: logged, counted, redialled.
+                throw new IOException($"peer TLS handshake failed: {error.Message}", error);
+            }
+            catch
+            {
+                await ssl.DisposeAsync();
+                throw;
+            }
+
+            return ssl;
+        };
+
+    private static SslClientAuthenticationOptions ClientOptions(TlsMaterial material, string host) => new()
+    {
+        TargetHost = host,
+        ClientCertificates = [material.Certificate],
+        LocalCertificateSelectionCallback = (_, _, _, _, _) => material.Certificate,
+        RemoteCertificateValidationCallback = (_, certificate, _, errors) => material.Accepts(certificate, errors, checkName: true),
+    };
+
+    private static SslServerAuthenticationOptions ServerOptions(TlsMaterial material) => new()
+    {
+        ServerCertificateSelectionCallback = (_, _) => material.Certificate,
+        ClientCertificateRequired = material.Files.RequiresClientCertificate,
+        RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            !material.Files.RequiresClientCertificate || material.Accepts(certificate, errors, checkName: false),
+    };
+}
