@@ -41,7 +41,7 @@ public static class SingleReport
         foreach (var ratio in Ratios(summaries))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{ratio.Variant}/{ratio.Against} {ratio.Mode,-4} {ratio.Workload,-8} throughput x{ratio.Throughput:F2}, p99 x{ratio.P99:F2}, cpu/1k x{ratio.Cpu:F2}"));
+                $"{(ratio.Against == "etcd" ? $"{ratio.Variant}/etcd {ratio.Mode}" : $"{ratio.Variant} cold/warm"),-24} {ratio.Workload,-8} throughput x{ratio.Throughput:F2}, p99 x{ratio.P99:F2}, cpu/1k x{ratio.Cpu:F2}"));
         }
     }
 
