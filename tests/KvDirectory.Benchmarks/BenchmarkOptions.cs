@@ -1,10 +1,14 @@
 using System.Globalization;
 using KvDirectory.Benchmarks.Cluster;
+using KvDirectory.Benchmarks.Single;
 
 namespace KvDirectory.Benchmarks;
 
 /// <summary>
-/// Command line: --duration seconds, --warmup seconds, --connections N, --keys N, --seed N, --server-only etcd|kvdirectory,
+/// Command line (single node, the default): --rounds N, --modes warm,cold, --workloads put,get,qget,mixed,cas,rget,watch,
+/// --cold-warmup seconds, --watchers N, --cpu-tail seconds, --variant NAME:VAR=VALUE[,VAR=VALUE] (our server again with
+/// other runtime settings, or dll=PATH for another build of it), --smoke (a quick complete run, e.g. in CI);
+/// --duration seconds, --warmup seconds, --connections N, --keys N, --seed N, --server-only etcd|kvdirectory,
 /// --target URL (an already running server, e.g. to profile it); --cluster (three members of each server instead of one;
 /// then the duration defaults to 5 s and the warmup to 1 s), --json PATH (where the cluster mode writes its report),
 /// --heartbeat-interval ms, --election-timeout ms (both clusters; etcd's defaults 100 and 1000).
@@ -18,19 +22,41 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
 
     public ClusterTimings Timings { get; init; } = new();
 
+    /// <summary>Rounds of the single-node benchmark; the table shows the median of each figure over them.</summary>
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>"warm", "cold" or both.</summary>
+    public IReadOnlyList<string> Modes { get; init; } = ["warm", "cold"];
+
+    public IReadOnlyList<SingleWorkload> Workloads { get; init; } = SingleWorkload.All;
+
+    /// <summary>The warm-up of a cold window: the load starts this long after the fresh process answered /health.</summary>
+    public TimeSpan ColdWarmup { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Parked long polls of the watch fan-out.</summary>
+    public int Watchers { get; init; } = 10_000;
+
+    /// <summary>How long after the load stopped the server's CPU is still counted to the window (at least 1 s: the idle second).</summary>
+    public TimeSpan CpuTail { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Extra variants of our server measured next to etcd and the built one.</summary>
+    public IReadOnlyList<ServerVariant> Variants { get; init; } = [];
+
     public static BenchmarkOptions Parse(string[] args)
     {
-        var options = new BenchmarkOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), 64, 10_000, 256, Environment.TickCount, ["etcd", "kvdirectory"]);
+        var options = new BenchmarkOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 64, 10_000, 100, Environment.TickCount, ["etcd", "kvdirectory"]);
         var durationGiven = false;
         var warmupGiven = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
-            TimeSpan GivenSeconds(ref bool given)
+            TimeSpan NextSeconds() => TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture));
+            string[] NextList() => Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            TimeSpan GivenSeconds(ref bool given, double? seconds = null)
             {
                 given = true;
-                return TimeSpan.FromSeconds(NextInt());
+                return seconds is { } s ? TimeSpan.FromSeconds(s) : NextSeconds();
             }
 
             options = args[i] switch
@@ -47,7 +73,20 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                 "--json" => options with { JsonPath = Next() },
                 "--heartbeat-interval" => options with { Timings = options.Timings with { HeartbeatMilliseconds = NextInt() } },
                 "--election-timeout" => options with { Timings = options.Timings with { ElectionMilliseconds = NextInt() } },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --json --heartbeat-interval --election-timeout"),
+                "--rounds" => options with { Rounds = NextInt() },
+                "--modes" => options with { Modes = [.. NextList().Select(Mode)] },
+                "--workloads" => options with { Workloads = [.. NextList().Select(SingleWorkload.Parse)] },
+                "--cold-warmup" => options with { ColdWarmup = NextSeconds() },
+                "--watchers" => options with { Watchers = NextInt() },
+                "--cpu-tail" => options with { CpuTail = NextSeconds() },
+                "--variant" => options with { Variants = [.. options.Variants, ServerVariant.Parse(Next())] },
+                // About 2 s per workload and server, one round, small enough for CI: proves the harness runs end to end.
+                "--smoke" => options with
+                {
+                    Duration = GivenSeconds(ref durationGiven, 1), Warmup = GivenSeconds(ref warmupGiven, 0.5), ColdWarmup = TimeSpan.FromSeconds(0.5),
+                    Rounds = 1, Connections = 8, Keys = 500, Watchers = 200, CpuTail = TimeSpan.FromSeconds(1),
+                },
+                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke"),
             };
         }
 
@@ -68,6 +107,9 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
 
         return options;
     }
+
+    private static string Mode(string value) =>
+        value is "warm" or "cold" ? value : throw new ArgumentException("--modes takes warm, cold or warm,cold");
 
     private static string ServerKind(string value) =>
         value is "etcd" or "kvdirectory" ? value : throw new ArgumentException("--server-only takes etcd or kvdirectory");

@@ -14,6 +14,7 @@ public sealed class LoadGenerator : IDisposable
     private readonly Uri _baseUrl;
     private readonly BenchmarkOptions _options;
     private readonly byte[] _putBody;
+    private readonly byte[] _casBody;
     private readonly string _getQuery;
 
     /// <param name="getQuery">Appended to every GET, e.g. <c>?quorum=true</c>.</param>
@@ -40,6 +41,7 @@ public sealed class LoadGenerator : IDisposable
         const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
         var value = new string(Enumerable.Range(0, options.ValueBytes).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
         _putBody = Encoding.ASCII.GetBytes("value=" + value);
+        _casBody = Encoding.ASCII.GetBytes($"value={value}&prevValue={value}");
     }
 
     /// <summary>Writes every key once, so GETs find them; it also warms the connections and the JIT.</summary>
@@ -51,7 +53,7 @@ public sealed class LoadGenerator : IDisposable
             int key;
             while ((key = Interlocked.Increment(ref next)) < _options.Keys && !cancellationToken.IsCancellationRequested)
             {
-                using var response = await SendAsync(HttpMethod.Put, key);
+                using var response = await _client.SendAsync(Put(key), cancellationToken);
                 response.EnsureSuccessStatusCode();
             }
         });
@@ -59,8 +61,12 @@ public sealed class LoadGenerator : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <param name="workload">The result's label; by default "PUT 256B" or "GET".</param>
-    public async Task<WorkloadResult> RunAsync(string server, HttpMethod method, TimeSpan duration, string? workload = null, CancellationToken cancellationToken = default)
+    /// <param name="workload">The result's label; by default "PUT" or "GET".</param>
+    public Task<WorkloadResult> RunAsync(string server, HttpMethod method, TimeSpan duration, string? workload = null, CancellationToken cancellationToken = default) =>
+        RunAsync(server, workload ?? (method == HttpMethod.Put ? "PUT" : "GET"), random => method == HttpMethod.Get ? Get(random.Next(_options.Keys)) : Put(random.Next(_options.Keys)), duration, cancellationToken);
+
+    /// <summary>The closed loop: each connection sends <paramref name="nextRequest"/>'s request (given its own seeded random) until the window ends.</summary>
+    public async Task<WorkloadResult> RunAsync(string server, string workload, Func<Random, HttpRequestMessage> nextRequest, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         var latencies = new List<long>[_options.Connections];
         var errors = 0L;
@@ -75,8 +81,8 @@ public sealed class LoadGenerator : IDisposable
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var response = await SendAsync(method, random.Next(_options.Keys));
-                    await response.Content.LoadIntoBufferAsync();
+                    using var response = await _client.SendAsync(nextRequest(random), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    await response.Content.LoadIntoBufferAsync(cancellationToken);
                     if (!response.IsSuccessStatusCode)
                     {
                         Interlocked.Increment(ref errors);
@@ -85,6 +91,10 @@ public sealed class LoadGenerator : IDisposable
                 catch (HttpRequestException)
                 {
                     Interlocked.Increment(ref errors);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
                 }
 
                 mine.Add(Stopwatch.GetTimestamp() - started);
@@ -96,23 +106,28 @@ public sealed class LoadGenerator : IDisposable
         var all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
         cancellationToken.ThrowIfCancellationRequested();
-        workload ??= method == HttpMethod.Put ? "PUT 256B" : "GET";
         return new WorkloadResult(server, workload, all.LongLength, errors, elapsed, Percentile(all, 0.50), Percentile(all, 0.99), Percentile(all, 1.0));
     }
 
-    public void Dispose() => _client.Dispose();
+    /// <summary>GET of one preloaded key; <paramref name="query"/> replaces the generator's own GET query when given.</summary>
+    public HttpRequestMessage Get(int key, string? query = null) =>
+        new(HttpMethod.Get, new Uri(_baseUrl, $"/v2/keys/bench/k{key}{query ?? _getQuery}"));
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, int key)
+    /// <summary>GET of any path (e.g. the whole directory, recursively).</summary>
+    public HttpRequestMessage GetPath(string pathAndQuery) => new(HttpMethod.Get, new Uri(_baseUrl, pathAndQuery));
+
+    /// <summary>PUT of the generator's value to one key; with <paramref name="compareAndSwap"/> conditional on the value it already has (so it succeeds).</summary>
+    public HttpRequestMessage Put(int key, bool compareAndSwap = false)
     {
-        var request = new HttpRequestMessage(method, new Uri(_baseUrl, method == HttpMethod.Get ? $"/v2/keys/bench/k{key}{_getQuery}" : $"/v2/keys/bench/k{key}"));
-        if (method == HttpMethod.Put)
+        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(_baseUrl, $"/v2/keys/bench/k{key}"))
         {
-            request.Content = new ByteArrayContent(_putBody);
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
-        }
-
-        return _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Content = new ByteArrayContent(compareAndSwap ? _casBody : _putBody),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        return request;
     }
+
+    public void Dispose() => _client.Dispose();
 
     private static double Percentile(long[] sorted, double quantile) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] * 1000.0 / Stopwatch.Frequency;

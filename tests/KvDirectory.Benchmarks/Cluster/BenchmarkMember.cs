@@ -48,8 +48,11 @@ public sealed class BenchmarkMember : IAsyncDisposable
     public static (Uri Client, string Peer) AllocateUrls() =>
         (new Uri($"http://127.0.0.1:{FreePort.Next()}"), $"http://127.0.0.1:{FreePort.Next()}");
 
+    /// <param name="environment">Extra environment variables (e.g. DOTNET_ runtime settings a variant of our server is measured with).</param>
+    /// <param name="serverDll">Our server's dll when not the built one (e.g. a ReadyToRun publish).</param>
     public static BenchmarkMember Start(
-        string kind, string name, Uri clientUrl, string peerUrl, string initialCluster, string dataDir, ClusterTimings timings)
+        string kind, string name, Uri clientUrl, string peerUrl, string initialCluster, string dataDir, ClusterTimings timings,
+        IReadOnlyDictionary<string, string>? environment = null, string? serverDll = null)
     {
         var client = clientUrl.ToString().TrimEnd('/');
         var common = new List<string>
@@ -74,7 +77,7 @@ public sealed class BenchmarkMember : IAsyncDisposable
                 "--log-level", "warn",
                 .. common,
             ]),
-            "kvdirectory" => ("dotnet", (List<string>)[RepositoryPaths.ServerDll, .. common]),
+            "kvdirectory" => ("dotnet", (List<string>)[serverDll ?? RepositoryPaths.ServerDll, .. common]),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "expected etcd or kvdirectory"),
         };
 
@@ -87,6 +90,11 @@ public sealed class BenchmarkMember : IAsyncDisposable
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {executable}");

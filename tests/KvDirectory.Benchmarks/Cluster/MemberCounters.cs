@@ -29,7 +29,7 @@ public sealed record MemberCounters(double CpuSeconds, double WalFsyncs, double 
     public double MeanFsyncMilliseconds => WalFsyncs == 0 ? double.NaN : WalFsyncSeconds * 1000 / WalFsyncs;
 
     /// <summary>utime + stime of the process (fields 14 and 15 of /proc/PID/stat, after the parenthesised name).</summary>
-    private static double ReadCpuSeconds(int processId)
+    public static double ReadCpuSeconds(int processId)
     {
         try
         {

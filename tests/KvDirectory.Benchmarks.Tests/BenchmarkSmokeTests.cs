@@ -1,0 +1,67 @@
+using System.Text.Json;
+using KvDirectory.Testing;
+
+namespace KvDirectory.Benchmarks.Tests;
+
+/// <summary>
+/// Keeps the load benchmark from rotting: a short run (<c>--smoke</c>, about 2 s per workload and server) of the
+/// built benchmark against real etcd and our server must finish cleanly and report every figure of the table.
+/// No timing is asserted: on a shared CI machine the numbers mean nothing, the completeness does.
+/// </summary>
+public sealed class BenchmarkSmokeTests
+{
+    private static readonly string[] Workloads = ["put", "get", "qget", "mixed", "cas", "rget", "watch"];
+
+    [Fact]
+    public async Task A_smoke_run_measures_every_workload_warm_and_cold_on_both_servers()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"kvdirectory-benchmark-smoke-{Guid.NewGuid():N}.json");
+        try
+        {
+            var result = await CommandRunner.RunAsync("dotnet", [BenchmarkDll, "--smoke", "--seed", "15", "--json", json], timeout: TimeSpan.FromMinutes(10));
+
+            result.ExitCode.Should().Be(0, result.ToString());
+            result.StandardOutput.Should().Contain("medians over the rounds");
+            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var windows = report.RootElement.GetProperty("windows").EnumerateArray().ToList();
+            foreach (var server in new[] { "etcd", "kvdirectory" })
+            {
+                foreach (var mode in new[] { "warm", "cold" })
+                {
+                    foreach (var workload in Workloads)
+                    {
+                        var window = windows.Should().ContainSingle(w => w.GetProperty("variant").GetString() == server
+                                                                        && w.GetProperty("mode").GetString() == mode
+                                                                        && w.GetProperty("workload").GetString() == workload,
+                            $"{server} {mode} {workload} is measured once in a one-round smoke run").Subject;
+                        window.GetProperty("requests").GetInt64().Should().BePositive($"{server} {mode} {workload} answered requests");
+                        window.GetProperty("errors").GetInt64().Should().Be(0);
+                        window.GetProperty("cpuSeconds").GetDouble().Should().BeGreaterThan(0, $"{server} {mode} {workload}: its CPU is read from /proc");
+                        window.GetProperty("idleCores").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+                    }
+                }
+            }
+
+            var ratios = report.RootElement.GetProperty("ratios").EnumerateArray()
+                .Select(r => (r.GetProperty("against").GetString(), r.GetProperty("mode").GetString(), r.GetProperty("workload").GetString()))
+                .ToList();
+            foreach (var workload in Workloads)
+            {
+                ratios.Should().Contain(("etcd", "warm", workload)).And.Contain(("etcd", "cold", workload)).And.Contain(("warm", "cold", workload));
+            }
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    private static string BenchmarkDll
+    {
+        get
+        {
+            var path = Path.Combine(RepositoryPaths.Root, "tests", "KvDirectory.Benchmarks", "bin", RepositoryPaths.Configuration, "net10.0", "KvDirectory.Benchmarks.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("the benchmark is not built", path);
+        }
+    }
+}

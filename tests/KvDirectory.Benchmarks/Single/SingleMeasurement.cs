@@ -1,0 +1,14 @@
+namespace KvDirectory.Benchmarks.Single;
+
+/// <summary>
+/// One workload in one round on one server: what the load generator saw, the CPU the server burnt from the start of
+/// the window until the CPU tail after it ended, and the cores it used in the first second after the load stopped.
+/// </summary>
+/// <param name="Mode">"warm" (a long warm-up on a process that has served for a while) or "cold" (a fresh process, a short warm-up).</param>
+/// <param name="CpuSeconds">The server's CPU from the window's start until the tail (default 2 s) after the load stopped.</param>
+/// <param name="IdleCores">CPU seconds per second in the first second after the load stopped.</param>
+/// <param name="LoadAverage">The machine's 1-minute load average when the window started.</param>
+public sealed record SingleMeasurement(string Variant, string Mode, int Round, WorkloadResult Result, double CpuSeconds, double IdleCores, double LoadAverage)
+{
+    public double CpuSecondsPerThousandRequests => Result.Requests == 0 ? double.NaN : CpuSeconds * 1000 / Result.Requests;
+}

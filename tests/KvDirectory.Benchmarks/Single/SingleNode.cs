@@ -1,0 +1,164 @@
+using System.Text.Json;
+using KvDirectory.Benchmarks.Cluster;
+using KvDirectory.Testing;
+
+namespace KvDirectory.Benchmarks.Single;
+
+/// <summary>
+/// One server process alone on the machine for its turn: a single-member cluster on free loopback ports, on a fresh
+/// data dir or on a copy of a preloaded one (a cold start that finds its data). Disposing kills it and deletes the dir,
+/// unless <see cref="KeepDataAsync"/> took the dir over.
+/// </summary>
+public sealed class SingleNode : IAsyncDisposable
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
+
+    private readonly BenchmarkMember? _member;
+    private readonly string? _root;
+    private bool _keepData;
+
+    private SingleNode(BenchmarkMember? member, Uri clientUrl, string? root)
+    {
+        _member = member;
+        ClientUrl = clientUrl;
+        _root = root;
+    }
+
+    public Uri ClientUrl { get; }
+
+    /// <summary>The node's data dir; null for a server the benchmark did not start.</summary>
+    public string? DataDir => _root is null ? null : Path.Combine(_root, "data");
+
+    /// <summary>A server someone else started (--target): no CPU figures, no restarts.</summary>
+    public static SingleNode Existing(Uri clientUrl) => new(null, clientUrl, null);
+
+    /// <summary>Starts <paramref name="variant"/>; with <paramref name="copyOf"/>, on a copy of that data dir.</summary>
+    public static async Task<SingleNode> StartAsync(ServerVariant variant, string? copyOf, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var root = Path.Combine(Path.GetTempPath(), $"{variant.Kind}-bench-single-{Guid.NewGuid():N}");
+            ChildProcessReaper.TrackDirectory(root);
+            var dataDir = Path.Combine(root, "data");
+            Directory.CreateDirectory(root);
+            if (copyOf is not null)
+            {
+                CopyDirectory(copyOf, dataDir);
+            }
+
+            var (client, peer) = BenchmarkMember.AllocateUrls();
+            var member = BenchmarkMember.Start(variant.Kind, "m1", client, peer, $"m1={peer}", dataDir, new ClusterTimings(), variant.Environment, variant.ServerDll);
+            var node = new SingleNode(member, client, root);
+            try
+            {
+                await node.WaitUntilHealthyAsync(cancellationToken);
+                return node;
+            }
+            catch (MemberExitedException error) when (attempt < 3)
+            {
+                // A port picked free can be taken by someone else before the server binds it.
+                Console.Error.WriteLine($"{variant.Name} exited while starting (attempt {attempt}), trying again on new ports: {error.Message}");
+                await node.DisposeAsync();
+            }
+            catch
+            {
+                await node.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>utime + stime of the server process so far; NaN for a server the benchmark did not start.</summary>
+    public double CpuSeconds() => _member is null ? double.NaN : MemberCounters.ReadCpuSeconds(_member.ProcessId);
+
+    /// <summary>The live watchers the server reports in <c>/v2/stats/store</c> (etcd and ours both count them).</summary>
+    public async Task<long> WatchersAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var stats = JsonDocument.Parse(await http.GetStringAsync(new Uri(ClientUrl, "/v2/stats/store"), cancellationToken));
+        return stats.RootElement.GetProperty("watchers").GetInt64();
+    }
+
+    /// <summary>Stops the server and returns its data dir, which the caller now owns (the seed of the cold starts).</summary>
+    public async Task<string> KeepDataAsync()
+    {
+        _keepData = true;
+        await DisposeAsync();
+        return DataDir!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_member is not null)
+        {
+            await _member.DisposeAsync();
+        }
+
+        if (_root is not null && !_keepData)
+        {
+            DeleteDirectory(_root);
+        }
+    }
+
+    public static void DeleteDirectory(string root)
+    {
+        try
+        {
+            Directory.Delete(root, recursive: true);
+            ChildProcessReaper.ForgetDirectory(root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"could not delete {root}: {e.Message}");
+        }
+    }
+
+    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + StartDeadline;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_member!.HasExited)
+            {
+                throw new MemberExitedException($"{_member.Kind} exited before it was healthy", _member.Output);
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(ClientUrl, "/health"), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{_member.Kind} was not healthy after {StartDeadline}:\n{_member.Output}");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(from))
+        {
+            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
+    }
+}

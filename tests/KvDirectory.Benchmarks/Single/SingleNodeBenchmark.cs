@@ -1,0 +1,172 @@
+using System.Globalization;
+using KvDirectory.Benchmarks.Cluster;
+
+namespace KvDirectory.Benchmarks.Single;
+
+/// <summary>
+/// Each server alone on the machine for its turn (the other stopped), in rounds that alternate which goes first.
+/// Warm: one fresh process per round, preloaded, each workload after a long warm-up. Cold: for each workload a fresh
+/// process on a copy of a preloaded data dir, measured after a short warm-up (default 1 s) from its first /health.
+/// Every window also counts the server's CPU until the tail after it and its idle cores in the second after it.
+/// </summary>
+public static class SingleNodeBenchmark
+{
+    public static async Task<int> RunAsync(BenchmarkOptions options)
+    {
+        ChildProcessReaper.Install();
+        var cancellation = ChildProcessReaper.Cancellation;
+        var started = DateTimeOffset.UtcNow;
+        var jsonPath = options.JsonPath ?? Path.Combine(Path.GetTempPath(), $"kvdirectory-benchmark-{started:yyyyMMdd-HHmmss}.json");
+        var variants = Variants(options);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"single node: {string.Join(", ", variants)}; {options.Rounds} rounds of {string.Join('+', options.Modes)}; seed {options.Seed}, {options.Connections} connections, {options.Keys} keys, {options.ValueBytes}-byte values, {options.Watchers} watchers; warm-up {options.Warmup.TotalSeconds}s (cold {options.ColdWarmup.TotalSeconds}s), {options.Duration.TotalSeconds}s per workload, CPU counted until {options.CpuTail.TotalSeconds}s after; {LoadAverage.Describe()}"));
+
+        var measurements = new List<SingleMeasurement>();
+        var seeds = new Dictionary<string, string>();
+        try
+        {
+            for (var round = 1; round <= options.Rounds; round++)
+            {
+                var order = round % 2 == 1 ? variants : [.. Enumerable.Reverse(variants)];
+                foreach (var variant in order)
+                {
+                    var runner = new WindowRunner(variant, options, round, measurements, cancellation);
+                    if (options.Modes.Contains("warm"))
+                    {
+                        await runner.WarmAsync();
+                    }
+
+                    if (options.Modes.Contains("cold") && options.Target is null)
+                    {
+                        if (!seeds.TryGetValue(variant.Name, out var seed))
+                        {
+                            seeds[variant.Name] = seed = await PreloadedDataDirAsync(variant, options, cancellation);
+                        }
+
+                        await runner.ColdAsync(seed);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("cancelled");
+            return 130;
+        }
+        catch (Exception error) when (!cancellation.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"benchmark failed: {error}");
+            return 2;
+        }
+        finally
+        {
+            foreach (var seed in seeds.Values)
+            {
+                SingleNode.DeleteDirectory(Path.GetDirectoryName(seed)!);
+            }
+        }
+
+        var summaries = SingleSummary.Of(measurements);
+        SingleReport.Print(Console.Out, summaries, variants.Select(v => v.Name).ToList());
+        await SingleReport.WriteAsync(jsonPath, options, variants, started, measurements, summaries);
+        Console.WriteLine($"{LoadAverage.Describe()}; JSON report: {jsonPath}");
+        return measurements.Any(m => m.Result.Errors > 0) ? 1 : 0;
+    }
+
+    private static List<ServerVariant> Variants(BenchmarkOptions options)
+    {
+        if (options.Target is not null)
+        {
+            return [new ServerVariant("target", "target", new Dictionary<string, string>())];
+        }
+
+        var builtIn = options.Servers.Select(s => s == "etcd" ? ServerVariant.Etcd : ServerVariant.KvDirectory);
+        return [.. builtIn, .. options.Variants];
+    }
+
+    /// <summary>A data dir holding the preloaded keys, written by a process of the variant that is then stopped.</summary>
+    private static async Task<string> PreloadedDataDirAsync(ServerVariant variant, BenchmarkOptions options, CancellationToken cancellation)
+    {
+        var node = await SingleNode.StartAsync(variant, copyOf: null, cancellation);
+        try
+        {
+            using var load = new LoadGenerator(node.ClientUrl, options);
+            await load.PreloadAsync(cancellation);
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+
+        return await node.KeepDataAsync();
+    }
+
+    /// <summary>The windows of one variant's turn in one round.</summary>
+    private sealed class WindowRunner(ServerVariant variant, BenchmarkOptions options, int round, List<SingleMeasurement> measurements, CancellationToken cancellation)
+    {
+        public async Task WarmAsync()
+        {
+            await using var node = options.Target is { } target ? SingleNode.Existing(target) : await SingleNode.StartAsync(variant, copyOf: null, cancellation);
+            using var load = new LoadGenerator(node.ClientUrl, options);
+            await load.PreloadAsync(cancellation);
+            foreach (var workload in options.Workloads)
+            {
+                await MeasureAsync(node, load, workload, "warm", options.Warmup);
+            }
+        }
+
+        public async Task ColdAsync(string seed)
+        {
+            foreach (var workload in options.Workloads)
+            {
+                await using var node = await SingleNode.StartAsync(variant, seed, cancellation);
+                using var load = new LoadGenerator(node.ClientUrl, options);
+                await MeasureAsync(node, load, workload, "cold", options.ColdWarmup);
+            }
+        }
+
+        private async Task MeasureAsync(SingleNode node, LoadGenerator load, SingleWorkload workload, string mode, TimeSpan warmup)
+        {
+            WorkloadResult result;
+            double cpuBefore;
+            double loadAverage;
+            if (workload == SingleWorkload.Watch)
+            {
+                // Warmed by smaller fan-outs for as long as the warm-up lasts (at least one).
+                var until = DateTime.UtcNow + warmup;
+                do
+                {
+                    await WatchFanOut.RunAsync(variant.Name, node, Math.Min(options.Watchers, 1_000), cancellation);
+                }
+                while (DateTime.UtcNow < until);
+
+                loadAverage = LoadAverage.Read().One;
+                cpuBefore = node.CpuSeconds();
+                result = await WatchFanOut.RunAsync(variant.Name, node, options.Watchers, cancellation);
+            }
+            else
+            {
+                var requests = workload.Requests(load, options.Keys);
+                await load.RunAsync(variant.Name, workload.Name, requests, warmup, cancellation);
+                loadAverage = LoadAverage.Read().One;
+                cpuBefore = node.CpuSeconds();
+                result = await load.RunAsync(variant.Name, workload.Name, requests, options.Duration, cancellation);
+            }
+
+            var stopped = node.CpuSeconds();
+            var stoppedAt = DateTime.UtcNow;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+            var idle = (node.CpuSeconds() - stopped) / (DateTime.UtcNow - stoppedAt).TotalSeconds;
+            var rest = options.CpuTail - (DateTime.UtcNow - stoppedAt);
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.Delay(rest, cancellation);
+            }
+
+            var measurement = new SingleMeasurement(variant.Name, mode, round, result, node.CpuSeconds() - cpuBefore, idle, loadAverage);
+            measurements.Add(measurement);
+            Console.WriteLine(SingleReport.Row(measurement));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace KvDirectory.Benchmarks.Single;
+
+/// <summary>The medians over the rounds of one (server, mode, workload): the figures the table and the ratios use.</summary>
+public sealed record SingleSummary(
+    string Variant, string Mode, string Workload, int Rounds, long Errors,
+    double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds,
+    double CpuSecondsPerThousandRequests, double IdleCores, double LoadAverage)
+{
+    public static IReadOnlyList<SingleSummary> Of(IReadOnlyList<SingleMeasurement> measurements) =>
+        measurements
+            .GroupBy(m => (m.Variant, m.Mode, m.Result.Workload))
+            .Select(g => new SingleSummary(
+                g.Key.Variant, g.Key.Mode, g.Key.Workload, g.Count(), g.Sum(m => m.Result.Errors),
+                Median(g.Select(m => m.Result.RequestsPerSecond)),
+                Median(g.Select(m => m.Result.P50Milliseconds)),
+                Median(g.Select(m => m.Result.P99Milliseconds)),
+                Median(g.Select(m => m.Result.MaxMilliseconds)),
+                Median(g.Select(m => m.CpuSecondsPerThousandRequests)),
+                Median(g.Select(m => m.IdleCores)),
+                Median(g.Select(m => m.LoadAverage))))
+            .ToList();
+
+    /// <summary>The middle value (the mean of the two middle ones for an even count); NaN for none.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}
