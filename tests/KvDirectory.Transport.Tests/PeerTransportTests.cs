@@ -24,8 +24,8 @@ public sealed class PeerTransportTests
         var sinkB = new RecordingSink();
         await using var a = Transport(IdA, ClusterId, portA, portB);
         await using var b = Transport(IdB, ClusterId, portB, portA);
-        a.Start(sinkA);
         b.Start(sinkB);
+        a.Start(sinkA);
 
         a.Send(new Message { Type = MessageType.MsgHeartbeat, From = IdA, To = IdB, Term = 3, Commit = 7 });
 
@@ -40,8 +40,9 @@ public sealed class PeerTransportTests
         var sinkB = new RecordingSink();
         await using var a = Transport(IdA, ClusterId, portA, portB);
         await using var b = Transport(IdB, ClusterId, portB, portA);
-        a.Start(new RecordingSink());
+        // The receiver listens before the sender dials: a refused dial rightly drops what was queued (Raft resends).
         b.Start(sinkB);
+        a.Start(new RecordingSink());
 
         for (ulong i = 1; i <= 500; i++)
         {
@@ -66,8 +67,8 @@ public sealed class PeerTransportTests
         var logB = new RecordingLogger();
         await using var a = Transport(IdA, ClusterId + 1, portA, portB, logA);
         await using var b = Transport(IdB, ClusterId, portB, portA, logB);
-        a.Start(new RecordingSink());
         b.Start(sinkB);
+        a.Start(new RecordingSink());
 
         a.Send(new Message { Type = MessageType.MsgHeartbeat, From = IdA, To = IdB });
 
@@ -100,8 +101,8 @@ public sealed class PeerTransportTests
         var sinkB = new RecordingSink();
         await using var a = Transport(IdA, ClusterId, portA, portB);
         await using var b = Transport(IdB, ClusterId, portB, portA);
-        a.Start(sinkA);
         b.Start(sinkB);
+        a.Start(sinkA);
         var snapshot = new Snapshot(new SnapshotMetadata(42, 3, ConfState.Empty), new byte[300_000]);
 
         a.Send(new Message { Type = MessageType.MsgSnap, From = IdA, To = IdB, Term = 3, Snapshot = snapshot });
