@@ -81,7 +81,10 @@ public sealed class ProviderTests(ServerFixture fixture) : IClassFixture<ServerF
         // Written concurrently, so the whole burst lands well within one debounce window.
         await Parallel.ForEachAsync(Enumerable.Range(0, 99), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) => await SetAsync($"/App/Items/k{i:D2}", "v"));
         await SetAsync("/App/Last", "end");
-        await Await.UntilAsync(() => monitor.CurrentValue.Last == "end" && monitor.CurrentValue.Items.Count == 99, "the burst to be loaded");
+        // OptionsMonitor recomputes CurrentValue before it calls OnChange listeners: wait for the notification too.
+        await Await.UntilAsync(
+            () => monitor.CurrentValue.Last == "end" && monitor.CurrentValue.Items.Count == 99 && Volatile.Read(ref changes) >= 1 && Volatile.Read(ref reloads) >= 1,
+            "the burst to be loaded and notified");
 
         // The burst is complete in the options now; a reload carrying only part of it would have notified first.
         Volatile.Read(ref changes).Should().Be(1, "one OnChange for the whole burst of 100 writes");

@@ -68,7 +68,8 @@ class ExplorerApp {
     document.addEventListener('keydown', (event) => {
       if (isDialogOpen() || event.target.closest?.('input, textarea, select')) return;
       if (event.key === '/') { event.preventDefault(); document.getElementById('search-input').focus(); }
-      else if (event.key === 'Backspace' && this.view?.key && this.view.key !== '/') { event.preventDefault(); this.go(keyHref(api.parentOf(this.view.key))); }
+      // Up from the key the URL names, not the view on screen: that may still be the previous one while the new one loads.
+      else if (event.key === 'Backspace' && location.pathname.startsWith('/ui/keys') && keyFromPath(location.pathname) !== '/') { event.preventDefault(); this.go(keyHref(api.parentOf(keyFromPath(location.pathname)))); }
       else if (event.key === 't' && !event.ctrlKey && !event.metaKey) { event.preventDefault(); (document.querySelector('.tree-row.current a') ?? document.querySelector('.tree-row a'))?.focus(); }
       else if (event.key === 'l' && !event.ctrlKey && !event.metaKey) { event.preventDefault(); this.view?.focusFirst?.(); }
     });
