@@ -38,5 +38,8 @@ public static class EtcdErrorCode
     public const int InvalidActiveSize = 403;
     public const int InvalidRemoveDelay = 404;
 
+    /// <summary>Ours, not etcd's (etcd has no watcher limit): a watch refused because this member holds as many as it may.</summary>
+    public const int TooManyWatchers = 405;
+
     public const int ClientInternal = 500;
 }

@@ -41,6 +41,7 @@ public static class EtcdErrorTable
         [EtcdErrorCode.StandbyInternal] = "Standby Internal Error",
         [EtcdErrorCode.InvalidActiveSize] = "Invalid active size",
         [EtcdErrorCode.InvalidRemoveDelay] = "Standby remove delay",
+        [EtcdErrorCode.TooManyWatchers] = "Too many watchers",
         [EtcdErrorCode.ClientInternal] = "Client Internal Error",
     }.ToFrozenDictionary();
 
@@ -54,6 +55,7 @@ public static class EtcdErrorTable
         [EtcdErrorCode.NodeExist] = 412,
         [EtcdErrorCode.RaftInternal] = 500,
         [EtcdErrorCode.LeaderElect] = 500,
+        [EtcdErrorCode.TooManyWatchers] = 429,
     }.ToFrozenDictionary();
 
     /// <summary>etcd's message for the code, or an empty string for a code etcd does not know.</summary>

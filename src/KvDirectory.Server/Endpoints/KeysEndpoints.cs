@@ -2,12 +2,14 @@ using System.Threading.Channels;
 using KvDirectory.Node;
 using KvDirectory.Node.Membership;
 using KvDirectory.Protocol;
+using KvDirectory.Server.Configuration;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Keys;
 using KvDirectory.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace KvDirectory.Server.Endpoints;
 
@@ -24,7 +26,14 @@ public static class KeysEndpoints
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, V2Store store, ICommandLog log, ClusterStateHolder cluster, TimeProvider time)
+    private static async Task HandleAsync(
+        HttpContext context,
+        V2Store store,
+        ICommandLog log,
+        ClusterStateHolder cluster,
+        TimeProvider time,
+        IOptions<RequestLimitOptions> limits,
+        WatchLimiter watchLimiter)
     {
         var method = context.Request.Method;
         if (method is not ("HEAD" or "GET" or "PUT" or "POST" or "DELETE"))
@@ -37,9 +46,12 @@ public static class KeysEndpoints
         try
         {
             var form = await FormReader.ReadAsync(context.Request, context.RequestAborted);
-            var request = KeyRequestParser.Parse(method, KeyPathOf(context), form);
+            var keyPath = KeyPathOf(context);
+            KeyLimits.Check(keyPath, limits.Value);
+            var request = KeyRequestParser.Parse(method, keyPath, form);
             if (request.Wait)
             {
+                using var slot = watchLimiter.Acquire(context.Connection.Id);
                 await WatchAsync(context, store, log, request);
                 return;
             }

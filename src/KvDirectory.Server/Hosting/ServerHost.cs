@@ -17,7 +17,6 @@ using KvDirectory.Transport.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +37,9 @@ public static partial class ServerHost
         builder.Configuration.AddCommandLine(args);
 
         var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
+        var limits = builder.Configuration.Get<RequestLimitOptions>() ?? new RequestLimitOptions();
         builder.Services.AddOptions<ServerOptions>().Bind(builder.Configuration);
+        builder.Services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration).ValidateOnStart();
         builder.Logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;
@@ -49,7 +50,7 @@ public static partial class ServerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var tls = ServerTls.Load(options);
-        ConfigureKestrel(builder.WebHost, options, tls);
+        ConfigureKestrel(builder.WebHost, options, limits, tls);
         AddServices(builder.Services, options);
         builder.Services.AddKvDirectoryOpenApi();
         builder.Services.AddSingleton(tls);
@@ -88,7 +89,7 @@ public static partial class ServerHost
         return app;
     }
 
-    private static void ConfigureKestrel(IWebHostBuilder webHost, ServerOptions options, ServerTls tls)
+    private static void ConfigureKestrel(IWebHostBuilder webHost, ServerOptions options, RequestLimitOptions limits, ServerTls tls)
     {
         webHost.UseUrls([.. options.ListenClientUrlList]);
         if (tls.Client is { } client)
@@ -107,11 +108,7 @@ public static partial class ServerHost
         webHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
-            // Watches are long polls: a quiet watch must not be cut by a minimum data rate.
-            kestrel.Limits.MinResponseDataRate = null;
-            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(10));
-            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(5);
+            KestrelLimits.Apply(kestrel.Limits, options, limits);
         });
     }
 
@@ -148,6 +145,8 @@ public static partial class ServerHost
         services.AddSingleton<IMembershipLog>(provider => provider.GetRequiredService<ReplicatedNode>());
         services.AddHostedService<TtlSweeper>();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RequestLimitOptions>, RequestLimitOptionsValidator>();
+        services.AddSingleton<WatchLimiter>();
     }
 
     private static ReplicatedNode StartNode(IServiceProvider provider, ServerOptions options)

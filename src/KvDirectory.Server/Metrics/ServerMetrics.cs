@@ -12,6 +12,12 @@ public sealed class ServerMetrics
 
     public IEnumerable<KeyValuePair<(string Method, int Status), long>> HttpRequests => _httpRequests;
 
+    /// <summary>Methods outside HTTP's and WebDAV's common set count as "other": a client inventing methods must not grow the table.</summary>
     public void RecordHttpRequest(string method, int status) =>
-        _httpRequests.AddOrUpdate((method, status), 1, static (_, count) => count + 1);
+        _httpRequests.AddOrUpdate((KnownMethods.Contains(method) ? method : "other", status), 1, static (_, count) => count + 1);
+
+    private static readonly HashSet<string> KnownMethods = new(StringComparer.Ordinal)
+    {
+        "GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT",
+    };
 }
