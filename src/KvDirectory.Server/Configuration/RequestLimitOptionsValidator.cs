@@ -19,7 +19,7 @@ public sealed class RequestLimitOptionsValidator : IValidateOptions<RequestLimit
         AtLeast(failures, "--max-upgraded-connections", options.MaxUpgradedConnections, 0);
         AtLeast(failures, "--min-request-body-bytes-per-second", options.MinRequestBodyBytesPerSecond, 0);
         AtLeast(failures, "--min-response-bytes-per-second", options.MinResponseBytesPerSecond, 0);
-        AtLeast(failures, "--min-data-rate-grace-ms", options.MinDataRateGraceMilliseconds, 1_000);
+        AtLeast(failures, "--min-data-rate-grace-ms", options.MinDataRateGraceMilliseconds, 1_001);
         AtLeast(failures, "--keep-alive-timeout-ms", options.KeepAliveTimeoutMilliseconds, 1_000);
         AtLeast(failures, "--request-headers-timeout-ms", options.RequestHeadersTimeoutMilliseconds, 1_000);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -65,11 +65,14 @@ public static class KeysEndpoints
         {
             await EtcdResponses.WriteErrorAsync(context, error);
         }
-        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException error) when (!context.Response.HasStarted)
         {
-            // etcd has no answer for this (its limit is on Raft messages); ours is the form error with the size in the cause.
-            var tooLarge = new EtcdException(EtcdErrorCode.InvalidForm, $"request body is larger than --max-request-bytes ({context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes)");
-            await EtcdResponses.WriteErrorAsync(context, tooLarge, StatusCodes.Status413PayloadTooLarge);
+            // A body Kestrel could not read: too large (etcd has no answer for it; ours names the flag), badly framed or
+            // too slow. etcd answers framing errors with its form error and the parser's message as cause; so do we.
+            var cause = error.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"request body is larger than --max-request-bytes ({context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes)"
+                : error.Message;
+            await EtcdResponses.WriteErrorAsync(context, new EtcdException(EtcdErrorCode.InvalidForm, cause), error.StatusCode);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -109,6 +109,19 @@ public static partial class ServerHost
         {
             kestrel.AddServerHeader = false;
             KestrelLimits.Apply(kestrel.Limits, options, limits);
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => async connection =>
+            {
+                var metrics = listen.ApplicationServices.GetRequiredService<ServerMetrics>();
+                metrics.ConnectionOpened();
+                try
+                {
+                    await next(connection);
+                }
+                finally
+                {
+                    metrics.ConnectionClosed();
+                }
+            }));
         });
     }
 

@@ -56,6 +56,30 @@ public sealed class InProcessServer : IAsyncDisposable
         }
     }
 
+    /// <summary>One unlabelled sample of <c>/metrics</c> (a gauge such as <c>kvdirectory_http_open_connections</c>).</summary>
+    public async Task<double> MetricAsync(string name)
+    {
+        var text = await Client.GetStringAsync("/metrics");
+        var line = text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Polls a <c>/metrics</c> gauge until it reaches the expected value (what the server frees has no other outside signal).</summary>
+    public async Task WaitForMetricAsync(string name, double expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        double current;
+        while ((current = await MetricAsync(name)) != expected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{name} stayed at {current}, expected {expected}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

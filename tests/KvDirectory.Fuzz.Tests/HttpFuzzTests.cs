@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using KvDirectory.Fuzz.Tests.Oracles;
+using KvDirectory.Testing;
+using Xunit.Abstractions;
+
+namespace KvDirectory.Fuzz.Tests;
+
+/// <summary>
+/// Seeded random and malformed requests against a running node: no 5xx, etcd's JSON errors, no crash, bounded threads and
+/// memory, nothing left behind (watchers, connections), and the store consistent with every acknowledged write afterwards.
+/// </summary>
+public sealed class HttpFuzzTests(ITestOutputHelper output)
+{
+    private const int DefaultSeed = 20261202;
+
+    [Fact]
+    public async Task Random_and_malformed_requests_never_get_a_5xx_leak_nothing_and_leave_the_store_consistent()
+    {
+        var settings = FuzzSettings.FromEnvironment(DefaultSeed);
+        await using var server = await ServerProcess.StartKvDirectoryAsync();
+        using var client = new HttpClient { BaseAddress = server.ClientUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var report = new FuzzReport();
+        var model = new StoreModel(client, new Random(settings.Seed));
+        using var stop = new CancellationTokenSource();
+        var warmAt = settings.Requests / 5;
+        var stopwatch = Stopwatch.StartNew();
+
+        var modelLoop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await model.StepAsync(CancellationToken.None);
+            }
+        });
+        var fuzz = new FuzzRunner(server.ClientUrl, settings, report, client);
+        var warmSample = Task.Run(async () =>
+        {
+            while (report.Requests < warmAt)
+            {
+                await Task.Delay(50);
+            }
+
+            return await SampleAsync(server, client);
+        });
+        await fuzz.RunAsync(CancellationToken.None);
+        var warm = await warmSample;
+        await stop.CancelAsync();
+        await modelLoop;
+        stopwatch.Stop();
+
+        server.HasExited.Should().BeFalse($"the server must survive the fuzz (seed {settings.Seed}):\n{server.Output}");
+        // Every connection the fuzzers opened is closed: the watches parked on them and the connections themselves go.
+        await WaitForMetricAsync(client, "etcd_debugging_store_watchers", v => v == 0, TimeSpan.FromSeconds(30));
+        await WaitForMetricAsync(client, "kvdirectory_http_open_connections", v => v <= 1, TimeSpan.FromSeconds(30));
+        var end = await SampleAsync(server, client);
+        var differences = await model.VerifyAsync(CancellationToken.None);
+        using var all = await client.GetAsync("/v2/keys/?recursive=true&sorted=true");
+        var allParses = System.Text.Json.JsonDocument.Parse(await all.Content.ReadAsStringAsync()) is not null;
+
+        var summary = report.Summary(stopwatch.Elapsed) + $"store model: {model.Operations} operations, {differences.Count} differences\n"
+            + $"process at {warmAt} requests: {warm}\nprocess at the end: {end}\n";
+        output.WriteLine($"seed {settings.Seed}\n{summary}");
+        WriteReportFile(settings, summary);
+
+        report.Failures.Should().BeEmpty($"seed {settings.Seed} (replay with KVDIR_SEED={settings.Seed}):\n{summary}");
+        differences.Should().BeEmpty($"the store must hold every acknowledged write (seed {settings.Seed})");
+        all.IsSuccessStatusCode.Should().BeTrue();
+        allParses.Should().BeTrue();
+        end.Threads.Should().BeLessThanOrEqualTo(Math.Max(warm.Threads * 2, warm.Threads + 64), summary);
+        end.ResidentBytes.Should().BeLessThanOrEqualTo(warm.ResidentBytes + (400L << 20), summary);
+        end.ManagedHeapBytes.Should().BeLessThanOrEqualTo(warm.ManagedHeapBytes + (300L << 20), summary);
+    }
+
+    private static async Task<ProcessSample> SampleAsync(ServerProcess server, HttpClient client) =>
+        ProcessSample.Read(server.ProcessId, (long)await MetricAsync(client, "dotnet_gc_heap_bytes"));
+
+    private static async Task<double> MetricAsync(HttpClient client, string name)
+    {
+        var text = await client.GetStringAsync("/metrics");
+        var line = text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Polls a gauge: what the server frees when clients leave has no other outside signal.</summary>
+    private static async Task WaitForMetricAsync(HttpClient client, string name, Func<double, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        double value;
+        while (!done(value = await MetricAsync(client, name)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{name} stayed at {value}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static void WriteReportFile(FuzzSettings settings, string summary)
+    {
+        if (Environment.GetEnvironmentVariable("KVDIR_FUZZ_REPORT") is { Length: > 0 } path)
+        {
+            File.WriteAllText(path, $"seed {settings.Seed}, {settings.Requests} requests, {settings.Workers} workers\n{summary}");
+        }
+    }
+}
