@@ -17,7 +17,7 @@ public sealed class GoJsonEncoder : JavaScriptEncoder
     public static GoJsonEncoder Instance { get; } = new();
 
     /// <summary>Writer options for a <see cref="Utf8JsonWriter"/> that escapes like Go (string values use the writer's encoder).</summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = Instance };
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = Instance, MaxDepth = JsonDepth.Max };
 
     /// <summary>Every UTF-16 unit that may need escaping; surrogates are looked at more closely (a valid pair is written raw).</summary>
     private static readonly SearchValues<char> Candidates = SearchValues.Create(

@@ -7,7 +7,7 @@ namespace KvDirectory.Protocol;
 /// Source-generated serialisation for every wire type. Defaults are omitted, matching Go's
 /// <c>omitempty</c>; members that etcd always writes opt out with <c>JsonIgnoreCondition.Never</c>.
 /// </summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault, MaxDepth = JsonDepth.Max)]
 [JsonSerializable(typeof(EtcdEvent))]
 [JsonSerializable(typeof(EtcdNode))]
 [JsonSerializable(typeof(EtcdError))]

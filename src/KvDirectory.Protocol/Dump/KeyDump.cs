@@ -66,6 +66,6 @@ public sealed record KeyDumpEntry
 }
 
 /// <summary>Source-generated JSON for <see cref="KeyDump"/>: indented, defaults omitted.</summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault, WriteIndented = true)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault, WriteIndented = true, MaxDepth = JsonDepth.Max)]
 [JsonSerializable(typeof(KeyDump))]
 public sealed partial class KeyDumpJsonContext : JsonSerializerContext;

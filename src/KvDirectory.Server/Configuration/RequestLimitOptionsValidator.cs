@@ -1,3 +1,4 @@
+using KvDirectory.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace KvDirectory.Server.Configuration;
@@ -10,6 +11,11 @@ public sealed class RequestLimitOptionsValidator : IValidateOptions<RequestLimit
         var failures = new List<string>();
         AtLeast(failures, "--max-key-bytes", options.MaxKeyBytes, 16);
         AtLeast(failures, "--max-key-depth", options.MaxKeyDepth, 1);
+        if (options.MaxKeyDepth > JsonDepth.MaxKeySegments)
+        {
+            // Deeper trees could not be written as JSON (nor kept in a snapshot, which stops at 1000 levels).
+            failures.Add($"--max-key-depth must be at most {JsonDepth.MaxKeySegments}");
+        }
         AtLeast(failures, "--max-request-line-bytes", options.MaxRequestLineBytes, 1_024);
         AtLeast(failures, "--max-request-headers-bytes", options.MaxRequestHeadersBytes, 1_024);
         AtLeast(failures, "--max-request-header-count", options.MaxRequestHeaderCount, 8);

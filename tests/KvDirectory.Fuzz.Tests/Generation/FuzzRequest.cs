@@ -26,4 +26,5 @@ public sealed record FuzzRequest(
     bool IsHead = false,
     bool WellFramed = true,
     bool MayPark = false,
-    bool VersionNotSupported = false);
+    bool VersionNotSupported = false,
+    bool KestrelRefuses = false);

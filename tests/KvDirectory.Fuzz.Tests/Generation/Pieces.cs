@@ -8,22 +8,22 @@ public static class Pieces
     /// <summary>Fuzzed keys live under these; the store model's keys live under <c>/oracle</c>, which no fuzzed path can name.</summary>
     public static readonly string[] Segments =
     [
-        "a", "b", "c", "dir", "_hidden", "k1", "k2", "x y", "x+y", "%2F", "a%2Fb", ".", "..", "", "%C3%A9", "中", "%E4%B8%AD", "%00", "%0A",
-        "%7F", "%zz", "%", "%C3", "%FF", "%FE%FF", "a%20b", "~", "@", "!$&'()*,;=", "%25", "%3F", "%23", "q?x", "f#frag", "💥", "%F0%9F%92%A5",
+        "a", "b", "c", "dir", "_hidden", "k1", "k2", "x%20y", "x+y", "%2F", "a%2Fb", ".", "..", "", "%C3%A9", "中", "%E4%B8%AD", "%00", "%0A",
+        "%7F", "%zz", "%", "%C3", "%FF", "%FE%FF", "a%20b", "~", "@", "!$&'()*,;=", "%25", "%3F", "%23", "q%3Fx", "f%23frag", "💥", "%F0%9F%92%A5",
         "%C0%AF", "%ED%A0%80", "00000000000000000001",
     ];
 
     public static readonly string[] ParamNames =
     [
         "value", "ttl", "dir", "prevExist", "prevValue", "prevIndex", "recursive", "sorted", "wait", "waitIndex", "stream", "quorum",
-        "refresh", "noValueOnSuccess", "unknown", "", "%zz", "a;b", "VALUE", "value%00", "ttl ", "path", "limit", "offset", "q", "target",
+        "refresh", "noValueOnSuccess", "unknown", "", "%zz", "a;b", "VALUE", "value%00", "ttl%20", "path", "limit", "offset", "q", "target",
         "hidden", "expandJson",
     ];
 
     public static readonly string[] ParamValues =
     [
         "", "true", "false", "0", "1", "-1", "t", "F", "TRUE", "True", "yes", "2", "x", "99999999999999999999", "18446744073709551615",
-        "18446744073709551616", "9223372036854775807", "9223372036854775808", "-9223372036854775808", " 1", "1.5", "1e3", "0x10", "%zz", "%00",
+        "18446744073709551616", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "%201", "1.5", "1e3", "0x10", "%zz", "%00",
         "%FF", "a;b", "+", "%2B", "5", "10000000000", "315360000000", "/", "/a", "..", "%2F..%2F", "null", "{}", "[1]", "\"q\"", "%C3%A9",
         "2147483648", "-2147483649", "%0D%0A",
     ];

@@ -28,7 +28,17 @@ public sealed class RequestGenerator(Random random)
     {
         var parts = WellFormedParts(out var endpoint, forBody: false);
         var isWatch = parts.Method == "GET" && parts.Target.Contains("wait=", StringComparison.Ordinal);
-        return new FuzzRequest("well-formed", endpoint, parts.ToBytes(), Delivery.Read, IsHead: parts.Method == "HEAD", MayPark: isWatch);
+        return new FuzzRequest("well-formed", endpoint, parts.ToBytes(), Delivery.Read, IsHead: parts.Method == "HEAD", MayPark: isWatch, KestrelRefuses: KestrelRefuses(parts));
+    }
+
+    /// <summary>
+    /// What Kestrel answers 400 with an empty body before any handler runs, where Go's server passes it to etcd
+    /// (KNOWN-DIFFERENCES.md §6): raw non-ASCII bytes in the target, <c>%00</c> in the path, HTTP/1.1 without Host.
+    /// </summary>
+    private static bool KestrelRefuses(RequestParts parts)
+    {
+        var path = parts.Target.Split('?')[0];
+        return parts.Target.Any(c => c > 127) || path.Contains("%00", StringComparison.Ordinal) || !parts.Headers.Exists(h => h.Name == "Host");
     }
 
     private FuzzRequest Pipeline()
@@ -36,9 +46,11 @@ public sealed class RequestGenerator(Random random)
         var count = random.Next(2, 5);
         using var bytes = new MemoryStream();
         var endpoint = "keys";
+        var refused = false;
         for (var i = 0; i < count; i++)
         {
             var parts = new RequestParts { Method = Pieces.Pick(random, ["GET", "PUT", "DELETE", "POST"]), Target = _targets.KeysPath() + _targets.Query(keys: false) };
+            endpoint = parts.Target.StartsWith("/v2/keys/", StringComparison.Ordinal) && endpoint == "keys" ? "keys" : "other";
             parts.Headers.Add(("Host", "127.0.0.1"));
             if (parts.Method is "PUT" or "POST")
             {
@@ -47,9 +59,10 @@ public sealed class RequestGenerator(Random random)
             }
 
             bytes.Write(parts.ToBytes());
+            refused |= KestrelRefuses(parts);
         }
 
-        return new FuzzRequest("pipeline", endpoint, bytes.ToArray(), Delivery.Read, Responses: count);
+        return new FuzzRequest("pipeline", endpoint, bytes.ToArray(), Delivery.Read, Responses: count, KestrelRefuses: refused);
     }
 
     private FuzzRequest Garbage()

@@ -10,7 +10,7 @@ public sealed class TargetGenerator(Random random)
         var roll = random.Next(100);
         return roll switch
         {
-            < 55 => ("keys", KeysPath() + Query(keys: true)),
+            < 55 => KeysTarget(),
             < 61 => ("members", "/v2/members" + Pieces.Pick(random, ["", "/", "/leader", "/zz", "/%zz", "/0", "/" + Hex(), "/" + Hex() + "/x", "/leader/"])),
             < 66 => ("stats", "/v2/stats/" + Pieces.Pick(random, ["self", "store", "leader", "", "x", "self/", "store?x=1"])),
             < 72 => ("info", Pieces.Pick(random, ["/version", "/health", "/metrics", "/v2/machines", "/version/", "/health?x=%zz", "/v2/machines/", "/v2"])),
@@ -21,6 +21,13 @@ public sealed class TargetGenerator(Random random)
             < 92 => ("admin", random.Next(10) == 0 ? "/v2/admin/snapshot" : Pieces.Pick(random, ["/v2/admin/digest", "/v2/admin/x", "/v2/admin/digest/"])),
             _ => ("other", RandomPath() + Query(keys: false)),
         };
+    }
+
+    private (string Endpoint, string Target) KeysTarget()
+    {
+        var path = KeysPath();
+        // "/v2/keysfoo" is not the keys API: Go's mux (and ours) answer it 404 text.
+        return (path == "/v2/keys" || path.StartsWith("/v2/keys/", StringComparison.Ordinal) ? "keys" : "other", path + Query(keys: true));
     }
 
     public string KeysPath()

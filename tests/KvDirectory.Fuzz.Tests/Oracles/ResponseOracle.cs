@@ -29,7 +29,8 @@ public static class ResponseOracle
             return "a body labelled application/json is not JSON";
         }
 
-        if (request.WellFramed && request.Endpoint == "keys" && response.Status is >= 400 and < 500 && !IsGoTextAnswer(response))
+        var kestrelRefused = request.KestrelRefuses && response.Status == 400 && response.Body.Length == 0;
+        if (request.WellFramed && !request.IsHead && !kestrelRefused && request.Endpoint == "keys" && response.Status is >= 400 and < 500 && !IsGoTextAnswer(response))
         {
             if (!isJson || !HasErrorCode(response.Body))
             {

@@ -10,6 +10,8 @@ namespace KvDirectory.Fuzz.Tests.Oracles;
 /// </summary>
 public sealed class StoreModel(HttpClient client, Random random)
 {
+    private HttpClient _client = client;
+
     private const int KeyCount = 8;
     private static readonly string[] Values = ["v", "a&b=c", "é中", "line\nbreak", "100%", "+plus", " ", "\"q\"", "x=1;y"];
     private readonly Dictionary<string, string> _expected = new(StringComparer.Ordinal);
@@ -17,6 +19,9 @@ public sealed class StoreModel(HttpClient client, Random random)
     private readonly List<string> _violations = [];
 
     public int Operations { get; private set; }
+
+    /// <summary>Verification may come through another client than the writes did.</summary>
+    public void UseClient(HttpClient other) => _client = other;
 
     public IReadOnlyList<string> Violations => _violations;
 
@@ -77,7 +82,7 @@ public sealed class StoreModel(HttpClient client, Random random)
     public async Task<IReadOnlyList<string>> VerifyAsync(CancellationToken cancellationToken)
     {
         var differences = new List<string>(_violations);
-        using var response = await client.GetAsync("/v2/keys/oracle?recursive=true&sorted=true", cancellationToken);
+        using var response = await _client.GetAsync("/v2/keys/oracle?recursive=true&sorted=true", cancellationToken);
         var actual = new Dictionary<string, string>(StringComparer.Ordinal);
         if (response.StatusCode == HttpStatusCode.OK)
         {
@@ -129,7 +134,7 @@ public sealed class StoreModel(HttpClient client, Random random)
             request.Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("value", value)]);
         }
 
-        using var response = await client.SendAsync(request, cancellationToken);
+        using var response = await _client.SendAsync(request, cancellationToken);
         if ((int)response.StatusCode >= 500)
         {
             throw new ModelException($"{method} {key} answered {(int)response.StatusCode}");

@@ -50,6 +50,25 @@ public sealed class RequestLimitTests
     }
 
     [Fact]
+    public async Task A_tree_as_deep_as_max_key_depth_is_answered_as_JSON_by_recursive_reads_and_the_explorer_export()
+    {
+        // Found by the HTTP fuzz test: JSON's default depth of 64 made a recursive GET over 31 segments a 500 with no body.
+        await using var server = await InProcessServer.StartAsync("--max-key-depth", "512");
+        var deep = string.Concat(Enumerable.Repeat("/d", 511));
+        using var written = await server.Client.PutAsync("/v2/keys" + deep + "/leaf", Form("value=bottom"));
+        written.StatusCode.Should().Be(HttpStatusCode.Created);
+
+        foreach (var path in new[] { "/v2/keys/?recursive=true&sorted=true", "/v2/keys/d?recursive=true", "/ui/api/export?path=/d", "/ui/api/config?path=/d" })
+        {
+            using var response = await server.Client.GetAsync(path);
+            var body = await response.Content.ReadAsStringAsync();
+            response.StatusCode.Should().Be(HttpStatusCode.OK, path);
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 2_000 });
+            body.Should().Contain("bottom", path);
+        }
+    }
+
+    [Fact]
     public async Task A_request_line_or_headers_over_Kestrels_limits_get_414_and_431_and_the_server_goes_on()
     {
         await using var server = await InProcessServer.StartAsync(
@@ -141,16 +160,16 @@ public sealed class RequestLimitTests
     [Fact]
     public async Task A_stream_watcher_that_never_reads_is_cut_off_and_its_watcher_and_connection_freed()
     {
-        await using var server = await InProcessServer.StartAsync("--min-response-bytes-per-second", "1000", "--min-data-rate-grace-ms", "1500");
+        // Kestrel allows a pending write the grace period plus its size at the minimum rate: a high rate keeps the test short.
+        await using var server = await InProcessServer.StartAsync("--min-response-bytes-per-second", "1000000", "--min-data-rate-grace-ms", "1500");
         var baseline = await server.MetricAsync(OpenConnections);
-        using var socket = await ConnectAsync(server);
-        socket.ReceiveBufferSize = 4096;
+        using var socket = await ConnectAsync(server, receiveBuffer: 4096);
         await socket.SendAsync(Encoding.ASCII.GetBytes("GET /v2/keys/feed?wait=true&stream=true&recursive=true HTTP/1.1\r\nHost: x\r\n\r\n"));
         await server.WaitForWatcherCountAsync(1, TimeSpan.FromSeconds(30));
 
         // Events far larger than what the socket buffers hold, to a client that reads nothing.
-        var value = "value=" + new string('v', 64 * 1024);
-        for (var i = 0; i < 400 && await server.WatcherCountAsync() > 0; i++)
+        var value = "value=" + new string('v', 32 * 1024);
+        for (var i = 0; i < 1000 && await server.WatcherCountAsync() > 0; i++)
         {
             using var written = await server.Client.PutAsync($"/v2/keys/feed/{i % 10}", Form(value));
             written.IsSuccessStatusCode.Should().BeTrue();
@@ -176,9 +195,14 @@ public sealed class RequestLimitTests
         }
     }
 
-    private static async Task<Socket> ConnectAsync(InProcessServer server)
+    private static async Task<Socket> ConnectAsync(InProcessServer server, int? receiveBuffer = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (receiveBuffer is { } size)
+        {
+            socket.ReceiveBufferSize = size;
+        }
+
         await socket.ConnectAsync(IPAddress.Loopback, server.BaseAddress.Port);
         return socket;
     }
