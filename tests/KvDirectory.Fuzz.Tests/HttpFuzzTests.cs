@@ -12,7 +12,7 @@ namespace KvDirectory.Fuzz.Tests;
 /// </summary>
 public sealed class HttpFuzzTests(ITestOutputHelper output)
 {
-    private const int DefaultSeed = 20261202;
+    public const int DefaultSeed = 20261202;
 
     [Fact]
     public async Task Random_and_malformed_requests_never_get_a_5xx_leak_nothing_and_leave_the_store_consistent()

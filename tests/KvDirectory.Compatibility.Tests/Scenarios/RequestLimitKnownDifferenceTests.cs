@@ -64,6 +64,43 @@ public sealed class RequestLimitKnownDifferenceTests(DifferentialPair pair)
         }
     }
 
+    [Fact]
+    public async Task Raw_non_ascii_and_nul_in_a_target_are_served_by_etcd_and_refused_with_an_empty_400_by_kvdirectory()
+    {
+        byte[][] targets = [[.. "/v2/keys"u8, .. Encoding.ASCII.GetBytes(Prefix), .. "/中"u8], [.. "/v2/keys"u8, .. Encoding.ASCII.GetBytes(Prefix), .. "/a%00b"u8]];
+        foreach (var server in pair.Both)
+        {
+            foreach (var target in targets)
+            {
+                var statusLine = await RawStatusLineAsync(server.ClientUrl, target);
+                if (Reference(server))
+                {
+                    statusLine.Should().StartWith("HTTP/1.1 404", server.Kind);
+                }
+                else
+                {
+                    statusLine.Should().StartWith("HTTP/1.1 400").And.Contain("Content-Length: 0");
+                }
+            }
+        }
+    }
+
+    private static async Task<string> RawStatusLineAsync(Uri server, byte[] target)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, server.Port);
+        await socket.SendAsync((byte[])[.. "GET "u8, .. target, .. " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8]);
+        var buffer = new byte[2048];
+        var received = 0;
+        int read;
+        while (received < buffer.Length && (read = await socket.ReceiveAsync(buffer.AsMemory(received))) > 0)
+        {
+            received += read;
+        }
+
+        return Encoding.Latin1.GetString(buffer, 0, received);
+    }
+
     private bool Reference(Testing.ServerProcess server) => server == pair.Reference || !CandidateKind.IsKvDirectory;
 
     private void Check(Testing.ServerProcess server, (HttpStatusCode Status, string Body) answer, HttpStatusCode etcdStatus, string code, string cause, HttpStatusCode ourStatus = HttpStatusCode.BadRequest)
