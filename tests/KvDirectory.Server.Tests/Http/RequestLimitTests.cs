@@ -179,6 +179,60 @@ public sealed class RequestLimitTests
         await server.WaitForMetricAsync(OpenConnections, baseline, TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task A_client_that_never_finishes_its_headers_is_cut_off_after_the_request_headers_timeout()
+    {
+        await using var server = await InProcessServer.StartAsync("--request-headers-timeout-ms", "1500");
+        var baseline = await server.MetricAsync(OpenConnections);
+        using var socket = await ConnectAsync(server);
+        await socket.SendAsync(Encoding.ASCII.GetBytes("GET /v2/keys/a HTTP/1.1\r\nHost: x\r\nX-Slow: "));
+        await server.WaitForMetricAsync(OpenConnections, baseline + 1, TimeSpan.FromSeconds(30));
+
+        await server.WaitForMetricAsync(OpenConnections, baseline, TimeSpan.FromSeconds(60));
+        var buffer = new byte[1024];
+        var received = await socket.ReceiveAsync(buffer);
+        Encoding.ASCII.GetString(buffer, 0, received).Should().StartWith("HTTP/1.1 408", "Kestrel answers a headers timeout before it closes");
+    }
+
+    [Fact]
+    public async Task Connections_past_max_connections_are_closed_unanswered_and_accepted_again_once_one_leaves()
+    {
+        await using var server = await InProcessServer.StartAsync("--max-connections", "8");
+        var baseline = (int)await server.MetricAsync(OpenConnections);
+        var held = new List<Socket>();
+        for (var i = baseline; i < 8; i++)
+        {
+            held.Add(await ConnectAsync(server));
+        }
+
+        await server.WaitForMetricAsync(OpenConnections, 8, TimeSpan.FromSeconds(30));
+        using (var refused = await ConnectAsync(server))
+        {
+            await refused.SendAsync(Encoding.ASCII.GetBytes("GET /version HTTP/1.1\r\nHost: x\r\n\r\n"));
+            var answer = await ReadAnswerOrResetAsync(refused);
+            answer.Should().BeEmpty("a connection past --max-connections is closed without an answer");
+        }
+
+        held[0].Dispose();
+        var again = await RawStatusLineAsync(server, "GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", retryWhileRefused: true);
+        again.Should().StartWith("HTTP/1.1 200");
+        held.ForEach(s => s.Dispose());
+    }
+
+    private static async Task<string> ReadAnswerOrResetAsync(Socket socket)
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            var received = await socket.ReceiveAsync(buffer);
+            return Encoding.ASCII.GetString(buffer, 0, received);
+        }
+        catch (SocketException)
+        {
+            return string.Empty;
+        }
+    }
+
     private static async Task<HttpResponseMessage> WaitForAcceptedWatchAsync(HttpClient client, string path)
     {
         // The slot is given back when the server finishes the aborted response, a moment after the watcher leaves.
@@ -207,13 +261,21 @@ public sealed class RequestLimitTests
         return socket;
     }
 
-    private static async Task<string> RawStatusLineAsync(InProcessServer server, string request)
+    private static async Task<string> RawStatusLineAsync(InProcessServer server, string request, bool retryWhileRefused = false)
     {
-        using var socket = await ConnectAsync(server);
-        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
-        var buffer = new byte[4096];
-        var received = await socket.ReceiveAsync(buffer);
-        return Encoding.ASCII.GetString(buffer, 0, received);
+        // A freed connection slot is counted back a moment after the socket closes: retry a bounded number of times.
+        for (var attempt = 0; ; attempt++)
+        {
+            using var socket = await ConnectAsync(server);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(request));
+            var answer = await ReadAnswerOrResetAsync(socket);
+            if (answer.Length > 0 || !retryWhileRefused || attempt == 100)
+            {
+                return answer;
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<EtcdError> ErrorOf(HttpResponseMessage response, HttpStatusCode status)
