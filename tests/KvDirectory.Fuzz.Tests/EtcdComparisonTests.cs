@@ -15,7 +15,7 @@ public sealed class EtcdComparisonTests(ITestOutputHelper output)
     [Fact]
     public async Task Etcd_survives_the_same_requests_with_its_store_matching_the_model_and_its_own_5xx_listed()
     {
-        var settings = FuzzSettings.FromEnvironment(HttpFuzzTests.DefaultSeed, shortRun: 1_000);
+        var settings = FuzzSettings.FromEnvironment(HttpFuzzTests.DefaultSeed, shortRun: 600);
         settings = settings with { Requests = Math.Min(settings.Requests, 20_000) };
         await using var etcd = await ServerProcess.StartEtcdAsync();
         using var client = new HttpClient { BaseAddress = etcd.ClientUrl, Timeout = TimeSpan.FromSeconds(30) };

@@ -86,7 +86,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
         var body = await response.Content.ReadAsStringAsync();
         try
         {
-            using var document = System.Text.Json.JsonDocument.Parse(body);
+            using var document = System.Text.Json.JsonDocument.Parse(body, new System.Text.Json.JsonDocumentOptions { MaxDepth = ResponseOracle.MaxDepth });
             return response.IsSuccessStatusCode && document.RootElement.TryGetProperty("node", out _) ? null : $"{(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}";
         }
         catch (System.Text.Json.JsonException error)

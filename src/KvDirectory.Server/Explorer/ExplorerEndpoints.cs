@@ -68,7 +68,11 @@ public static class ExplorerEndpoints
         var path = PathOf(context);
         var dump = store.Dump(path, time.GetUtcNow()) with { Source = $"{context.Request.Scheme}://{context.Request.Host}" };
         var name = path == "/" ? "root" : path.Trim('/').Replace('/', '_');
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.json\"";
+        // A key may hold any character; a header may not (Kestrel throws on non-ASCII or control characters, which was a
+        // 500 found by the fuzz test): the name goes as RFC 6266's filename* with an ASCII fallback.
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(name + ".json");
+        context.Response.Headers.ContentDisposition = disposition.ToString();
         await EtcdResponses.WriteJsonAsync(context.Response, dump, KeyDumpJsonContext.Default.KeyDump, JsonType);
     }
 

@@ -62,7 +62,9 @@ public sealed class RequestGenerator(Random random)
             refused |= KestrelRefuses(parts);
         }
 
-        return new FuzzRequest("pipeline", endpoint, bytes.ToArray(), Delivery.Read, Responses: count, KestrelRefuses: refused);
+        // A "wait" drawn among the parameters makes one of them a watch, which parks the rest of the pipeline behind it.
+        var parks = Encoding.ASCII.GetString(bytes.ToArray()).Contains("wait=", StringComparison.Ordinal);
+        return new FuzzRequest("pipeline", endpoint, bytes.ToArray(), Delivery.Read, Responses: count, MayPark: parks, KestrelRefuses: refused);
     }
 
     private FuzzRequest Garbage()

@@ -11,6 +11,9 @@ namespace KvDirectory.Fuzz.Tests.Oracles;
 /// </summary>
 public static class ResponseOracle
 {
+    /// <summary>Deeper than any tree the server accepts (a key of 512 segments nests about 1,040 levels).</summary>
+    public const int MaxDepth = 2_048;
+
     public static string? Judge(FuzzRequest request, RawResponse response)
     {
         if (response.Status >= 500 && !(response.Status == 505 && request.VersionNotSupported))
@@ -52,7 +55,7 @@ public static class ResponseOracle
         try
         {
             // A stream or a long poll may hold several JSON documents, one a line.
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowMultipleValues = true });
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = MaxDepth });
             while (reader.Read())
             {
             }
@@ -69,7 +72,7 @@ public static class ResponseOracle
     {
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
             return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("errorCode", out _);
         }
         catch (JsonException)

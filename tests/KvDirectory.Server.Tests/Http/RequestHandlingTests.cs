@@ -67,6 +67,24 @@ public sealed class RequestHandlingTests
     }
 
     [Fact]
+    public async Task An_export_of_a_key_named_in_any_characters_answers_with_a_safe_file_name()
+    {
+        // Found by the HTTP fuzz test: the key went raw into Content-Disposition, and Kestrel refuses non-ASCII headers (a 500).
+        await using var server = await InProcessServer.StartAsync();
+        await server.Client.PutAsync("/v2/keys/%C3%A9t%C3%A9/%0A%22q", new StringContent("value=1", Encoding.ASCII, "application/x-www-form-urlencoded"));
+
+        foreach (var path in new[] { "%C3%A9t%C3%A9", "%C3%A9t%C3%A9/%0A%22q", "absent-%C3%A9" })
+        {
+            using var response = await server.Client.GetAsync("/ui/api/export?path=/" + path);
+            ((int)response.StatusCode).Should().BeLessThan(500, path);
+            if (response.IsSuccessStatusCode)
+            {
+                response.Content.Headers.ContentDisposition!.FileNameStar.Should().StartWith("été");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Unknown_paths_answer_Go_404_text_and_OPTIONS_answers_200_with_CORS()
     {
         await using var server = await InProcessServer.StartAsync();
