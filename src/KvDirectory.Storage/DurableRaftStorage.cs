@@ -51,12 +51,13 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         options ??= DurableStorageOptions.Default;
         logger ??= NullLogger.Instance;
-        var snapshots = SnapshotStore.Open(DurableStorageOptions.SnapshotDatabase(dataDirectory), options.Snapshots, logger);
+        var walOptions = options.Wal with { FileSystem = options.FileSystem };
+        var snapshots = SnapshotStore.Open(DurableStorageOptions.SnapshotDatabase(dataDirectory), options.Snapshots with { FileSystem = options.FileSystem }, logger);
         WriteAheadLog? wal = null;
         try
         {
             var snapshot = snapshots.LoadLatest();
-            if (snapshot is null && bootstrap is not null && !options.Wal.FileSystem.DirectoryExists(DurableStorageOptions.WalDirectory(dataDirectory)))
+            if (snapshot is null && bootstrap is not null && !options.FileSystem.DirectoryExists(DurableStorageOptions.WalDirectory(dataDirectory)))
             {
                 // A snapshot at index 0 carrying only the membership: later starts find the initial cluster here.
                 var initial = new SnapshotMetadata(0, 0, bootstrap);
@@ -64,7 +65,7 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
                 snapshot = new Snapshot(initial, ReadOnlyMemory<byte>.Empty);
             }
             var snapshotIndex = snapshot?.Metadata.Index ?? 0;
-            (wal, var recovery) = WriteAheadLog.Open(DurableStorageOptions.WalDirectory(dataDirectory), options.Wal, logger, snapshotIndex);
+            (wal, var recovery) = WriteAheadLog.Open(DurableStorageOptions.WalDirectory(dataDirectory), walOptions, logger, snapshotIndex);
 
             if (snapshot is not null && recovery.Snapshot.Index == snapshotIndex && snapshotIndex > 0 && recovery.Snapshot.Term != snapshot.Metadata.Term)
             {

@@ -56,7 +56,32 @@ public sealed class SimulatedDisk : IStorageFileSystem
         }
     }
 
-    /// <summary>Bumped by every power loss: files opened before one refuse to work after it.</summary>
+    /// <summary>
+    /// The process dies but the machine keeps running: everything written stays (the page cache survives a SIGKILL),
+    /// only open files and locks are gone. A later <see cref="LosePower"/> may still lose what was never fsynced.
+    /// </summary>
+    public void CrashProcess()
+    {
+        lock (_gate)
+        {
+            _locks.Clear();
+            Generation++;
+        }
+    }
+
+    /// <summary>Whether a <see cref="FailAfter"/> cut has happened (the disk refuses everything until <see cref="LosePower"/>).</summary>
+    public bool PowerLost
+    {
+        get
+        {
+            lock (_gate) return _powerLost;
+        }
+    }
+
+    /// <summary>The call stack of the operation the power failed in (the last <see cref="FailAfter"/> cut), for naming crash points.</summary>
+    public string? PowerFailedIn { get; private set; }
+
+    /// <summary>Bumped by every power loss or process crash: files opened before one refuse to work after it.</summary>
     internal int Generation { get; private set; }
 
     public void CreateDirectory(string directory)
@@ -165,6 +190,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
             if (left <= 0)
             {
                 _powerLost = true;
+                PowerFailedIn = Environment.StackTrace;
                 throw new PowerLossException();
             }
 

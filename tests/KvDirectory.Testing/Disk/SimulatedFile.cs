@@ -8,6 +8,27 @@ internal sealed class SimulatedFile(SimulatedDisk disk, SimulatedInode inode) : 
     private readonly int _generation = disk.Generation;
     private bool _closed;
 
+    public long Length
+    {
+        get
+        {
+            lock (disk.Gate)
+            {
+                CheckUsable();
+                return inode.Length;
+            }
+        }
+    }
+
+    public int Read(Span<byte> buffer, long offset)
+    {
+        lock (disk.Gate)
+        {
+            CheckUsable();
+            return inode.Read(buffer, offset);
+        }
+    }
+
     public void Write(IReadOnlyList<ReadOnlyMemory<byte>> buffers, long offset)
     {
         lock (disk.Gate)

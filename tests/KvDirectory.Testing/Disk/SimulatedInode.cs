@@ -9,6 +9,19 @@ internal sealed class SimulatedInode
 
     public byte[] Read() => (byte[])_current.Clone();
 
+    public long Length => _current.Length;
+
+    public int Read(Span<byte> buffer, long offset)
+    {
+        if (offset >= _current.Length) return 0;
+        var count = (int)Math.Min(buffer.Length, _current.Length - offset);
+        _current.AsSpan((int)offset, count).CopyTo(buffer);
+        return count;
+    }
+
+    /// <summary>Whether some write or length change has not been fsynced yet.</summary>
+    public bool HasUnsynced => _unsynced.Count > 0;
+
     public void Write(long offset, ReadOnlySpan<byte> bytes)
     {
         _current = WriteInto(_current, offset, bytes);

@@ -1,12 +1,12 @@
 using KvDirectory.Storage.FileSystem;
 
-namespace KvDirectory.Storage.Tests.PowerLoss;
+namespace KvDirectory.Testing.Disk;
 
 /// <summary>
-/// Broken builds of the log's file I/O, as seam decorators: each drops one kind of durability step. The power-cut
-/// check must catch every one of them, or it proves nothing.
+/// Broken builds of the storage's file I/O, as seam decorators: each drops one kind of durability step. The power-cut
+/// checks (the WAL's, and the node simulation's) must catch every one of them, or they prove nothing.
 /// </summary>
-internal static class FsyncMutations
+public static class FsyncMutations
 {
     /// <summary>File fsyncs do nothing: appends are acknowledged with their bytes still in the page cache.</summary>
     public static IStorageFileSystem SkipFileFsync(IStorageFileSystem disk) => new Decorated(disk, skipFileFsync: true, skipDirectorySync: false);
@@ -41,6 +41,10 @@ internal static class FsyncMutations
 
     private sealed class NoFsyncFile(IStorageFile inner) : IStorageFile
     {
+        public long Length => inner.Length;
+
+        public int Read(Span<byte> buffer, long offset) => inner.Read(buffer, offset);
+
         public void Write(IReadOnlyList<ReadOnlyMemory<byte>> buffers, long offset) => inner.Write(buffers, offset);
 
         public void SetLength(long length) => inner.SetLength(length);
