@@ -29,6 +29,7 @@ public static partial class NodeOpener
             {
                 Wal = WalOptions.Default with { MaxRetainedSegments = options.MaxWals },
                 Snapshots = SnapshotStoreOptions.Default with { MaxSnapshots = options.MaxSnapshots },
+                FileSystem = options.FileSystem,
             },
             logger);
         try
