@@ -1,5 +1,6 @@
 using KvDirectory.Node.Membership;
 using KvDirectory.Node.Statistics;
+using KvDirectory.Storage;
 using KvDirectory.Storage.FileSystem;
 
 namespace KvDirectory.Node;
@@ -31,6 +32,9 @@ public sealed record NodeOptions
     public int MaxSnapshots { get; init; } = 5;
 
     public int MaxWals { get; init; } = 5;
+
+    /// <summary>Size of a WAL segment (etcd's 64 MiB); a simulation uses small ones so segments roll and are released often.</summary>
+    internal long WalSegmentSizeBytes { get; init; } = WalOptions.Default.SegmentSizeBytes;
 
     /// <summary>A leader steps down once it has not heard from a quorum for an election timeout (off only in tests).</summary>
     public bool CheckQuorum { get; init; } = true;

@@ -104,8 +104,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
 
     public async Task<EtcdEvent> ProposeAsync(StoreCommand command, CancellationToken cancellationToken)
     {
-        var proposal = new ProposalInput(_requestIds.Next(), StoreCommandCodec.Encode(command), _time.GetTimestamp());
-        _inbox.Enqueue(proposal);
+        var proposal = Submit(command);
         _metrics.ProposalStarted();
         var failed = true;
         try
@@ -124,6 +123,14 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         {
             _metrics.ProposalFinished(failed);
         }
+    }
+
+    /// <summary>Queues a command for the loop; its completion is the answer (a simulation reads it right after each iteration).</summary>
+    internal ProposalInput Submit(StoreCommand command)
+    {
+        var proposal = new ProposalInput(_requestIds.Next(), StoreCommandCodec.Encode(command), _time.GetTimestamp());
+        _inbox.Enqueue(proposal);
+        return proposal;
     }
 
     public Task WaitForReadBarrierAsync(CancellationToken cancellationToken)

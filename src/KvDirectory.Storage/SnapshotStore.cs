@@ -265,21 +265,38 @@ public sealed class SnapshotStore : IDisposable
     private void Prune()
     {
         if (_options.MaxSnapshots <= 0) return;
+        var pruned = false;
         foreach (var (id, info) in ListWithIds().Skip(_options.MaxSnapshots))
         {
             TryRemove(id);
             _logger.SnapshotPruned(info.Index);
+            pruned = true;
         }
+
+        Quiesce(pruned);
+    }
+
+    /// <summary>
+    /// LiteDB writes a commit's log pages on a thread of its own; a checkpoint waits for them. Done before a save or
+    /// an open returns, so no write of ours is still under way when the caller goes on (or the process stops).
+    /// </summary>
+    private void Quiesce(bool wrote)
+    {
+        if (wrote) _database.Checkpoint();
     }
 
     private void RemoveIncomplete()
     {
+        var removed = false;
         foreach (var document in _snapshots.Find(Query.EQ("complete", false)).ToList())
         {
             var id = document["_id"].AsInt64;
             TryRemove(id);
             _logger.SnapshotIncompleteRemoved(unchecked((ulong)document["index"].AsInt64));
+            removed = true;
         }
+
+        Quiesce(removed);
     }
 
     private void TryRemove(long id)

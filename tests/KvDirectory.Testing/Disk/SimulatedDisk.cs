@@ -10,6 +10,9 @@ namespace KvDirectory.Testing.Disk;
 /// zeros, as a file extended without its data); each unsynced length change kept or lost; a prefix of the unsynced name
 /// changes kept, in order (a journaling file system's metadata). <see cref="FailAfter"/> cuts the power in the middle of
 /// a later operation. Directories are durable once created (the storage creates them once, before anything else).
+/// A disk made with <c>throwAfterPowerCut: false</c> does not throw at the cut: every operation from it on does nothing
+/// (the machine is dead; what runs on it is a ghost until its owner notices <see cref="PowerLost"/>). That is for code
+/// that cannot take an I/O error on a thread it does not own: LiteDB's writer thread dies and its waiters hang.
 /// </summary>
 public sealed class SimulatedDisk : IStorageFileSystem
 {
@@ -23,7 +26,28 @@ public sealed class SimulatedDisk : IStorageFileSystem
     private int? _operationsUntilPowerLoss;
     private bool _powerLost;
 
-    public SimulatedDisk(int seed) => _random = new Random(seed);
+    private readonly bool _throwAfterPowerCut;
+    private readonly bool _writesInOrder;
+
+    /// <param name="seed">Decides what survives each power loss.</param>
+    /// <param name="throwAfterPowerCut">False: past the cut, operations do nothing instead of throwing (see the type's remarks).</param>
+    /// <param name="sectorSize">
+    /// The unit a torn write keeps whole (1: any byte). Drives write a sector atomically; the WAL survives any byte-level
+    /// tear, but LiteDB does not survive a torn header page (seen in <c>SnapshotStorePowerLossTests</c>).
+    /// </param>
+    /// <param name="writesInOrder">
+    /// A file's unsynced writes reach the platter in the order they were made (a prefix survives a power loss), instead
+    /// of each independently. LiteDB needs it: with writes reordered it can be left unopenable (its pages carry no checksums).
+    /// </param>
+    public SimulatedDisk(int seed, bool throwAfterPowerCut = true, int sectorSize = 1, bool writesInOrder = false)
+    {
+        _writesInOrder = writesInOrder;
+        _random = new Random(seed);
+        _throwAfterPowerCut = throwAfterPowerCut;
+        SectorSize = sectorSize;
+    }
+
+    internal int SectorSize { get; }
 
     /// <summary>Every operation since the last restart, for failure messages.</summary>
     public int Operations { get; private set; }
@@ -32,6 +56,12 @@ public sealed class SimulatedDisk : IStorageFileSystem
     public void FailAfter(int operations)
     {
         lock (_gate) _operationsUntilPowerLoss = operations;
+    }
+
+    /// <summary>Calls off a cut set by <see cref="FailAfter"/> that has not happened yet.</summary>
+    public void KeepPower()
+    {
+        lock (_gate) _operationsUntilPowerLoss = null;
     }
 
     /// <summary>
@@ -45,7 +75,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
             var survivingChanges = _random.Next(_unsyncedNames.Count + 1);
             foreach (var change in _unsyncedNames.Take(survivingChanges)) change.ApplyTo(_durableNames);
             _unsyncedNames.Clear();
-            foreach (var inode in _durableNames.Values.Distinct()) inode.LosePower(_random);
+            foreach (var inode in _durableNames.Values.Distinct()) inode.LosePower(_random, SectorSize, _writesInOrder);
             _names = new Dictionary<string, SimulatedInode>(_durableNames, StringComparer.Ordinal);
             _durableNames = new Dictionary<string, SimulatedInode>(_durableNames, StringComparer.Ordinal);
             _locks.Clear();
@@ -88,8 +118,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
     {
         lock (_gate)
         {
-            Mutate();
-            _directories.Add(Normalize(directory));
+            if (Mutate()) _directories.Add(Normalize(directory));
         }
     }
 
@@ -118,7 +147,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
         {
             path = Normalize(path);
             if (!createNew) return new SimulatedFile(this, Find(path));
-            Mutate();
+            if (!Mutate()) return new SimulatedFile(this, new SimulatedInode());
             if (_names.ContainsKey(path)) throw new IOException($"{path} exists");
             if (!_directories.Contains(Path.GetDirectoryName(path)!)) throw new DirectoryNotFoundException(path);
             var inode = new SimulatedInode();
@@ -133,7 +162,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
         {
             (from, to) = (Normalize(from), Normalize(to));
             var inode = Find(from);
-            Mutate();
+            if (!Mutate()) return;
             if (_names.ContainsKey(to)) throw new IOException($"{to} exists");
             Change(new NameChange(NameChangeKind.Rename, to, from, inode));
         }
@@ -144,8 +173,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
         lock (_gate)
         {
             path = Normalize(path);
-            if (!_names.TryGetValue(path, out var inode)) return;
-            Mutate();
+            if (!_names.TryGetValue(path, out var inode) || !Mutate()) return;
             Change(new NameChange(NameChangeKind.Delete, path, null, inode));
         }
     }
@@ -154,7 +182,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
     {
         lock (_gate)
         {
-            Mutate();
+            if (!Mutate()) return;
             var dir = Normalize(directory);
             // The directory's changes become durable; other directories' stay pending, in their order.
             foreach (var change in _unsyncedNames.Where(c => c.Directory == dir)) change.ApplyTo(_durableNames);
@@ -180,10 +208,13 @@ public sealed class SimulatedDisk : IStorageFileSystem
         }
     }
 
-    /// <summary>Counts a mutating operation; throws (and stays dead) once the power is to fail.</summary>
-    internal void Mutate()
+    /// <summary>
+    /// Counts a mutating operation; once the power is to fail, throws (and stays dead), or with
+    /// <c>throwAfterPowerCut: false</c> returns false: the operation must then do nothing.
+    /// </summary>
+    internal bool Mutate()
     {
-        if (_powerLost) throw new PowerLossException();
+        if (_powerLost) return _throwAfterPowerCut ? throw new PowerLossException() : false;
         Operations++;
         if (_operationsUntilPowerLoss is { } left)
         {
@@ -191,11 +222,13 @@ public sealed class SimulatedDisk : IStorageFileSystem
             {
                 _powerLost = true;
                 PowerFailedIn = Environment.StackTrace;
-                throw new PowerLossException();
+                return _throwAfterPowerCut ? throw new PowerLossException() : false;
             }
 
             _operationsUntilPowerLoss = left - 1;
         }
+
+        return true;
     }
 
     internal Lock Gate => _gate;
@@ -204,8 +237,8 @@ public sealed class SimulatedDisk : IStorageFileSystem
     internal bool PowerFailsNow(out Random random)
     {
         random = _random;
-        if (_powerLost) throw new PowerLossException();
-        return _operationsUntilPowerLoss is <= 0;
+        if (_powerLost && _throwAfterPowerCut) throw new PowerLossException();
+        return !_powerLost && _operationsUntilPowerLoss is <= 0;
     }
 
     private void Change(NameChange change)

@@ -38,11 +38,10 @@ internal sealed class SimulatedFile(SimulatedDisk disk, SimulatedInode inode) : 
             if (disk.PowerFailsNow(out var random))
             {
                 // The power fails mid-write: some of it reached the page cache first.
-                inode.Write(offset, bytes.AsSpan(0, random.Next(bytes.Length + 1)));
+                inode.Write(offset, bytes.AsSpan(0, SimulatedInode.TornLength(offset, bytes.Length, random, disk.SectorSize)));
             }
 
-            disk.Mutate();
-            inode.Write(offset, bytes);
+            if (disk.Mutate()) inode.Write(offset, bytes);
         }
     }
 
@@ -51,8 +50,7 @@ internal sealed class SimulatedFile(SimulatedDisk disk, SimulatedInode inode) : 
         lock (disk.Gate)
         {
             CheckUsable();
-            disk.Mutate();
-            inode.SetLength(length);
+            if (disk.Mutate()) inode.SetLength(length);
         }
     }
 
@@ -61,8 +59,7 @@ internal sealed class SimulatedFile(SimulatedDisk disk, SimulatedInode inode) : 
         lock (disk.Gate)
         {
             CheckUsable();
-            disk.Mutate();
-            inode.Flush();
+            if (disk.Mutate()) inode.Flush();
         }
     }
 
