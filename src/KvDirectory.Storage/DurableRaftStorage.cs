@@ -85,7 +85,12 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
                 throw new WalCorruptedException(
                     $"the write-ahead log continues after index {wal.LastIndex} but the newest usable snapshot is at {snapshotIndex} and no entries connect them");
             }
-            cache.SetHardState(recovery.HardState);
+            // A snapshot holds applied, hence committed, entries; the commit index in the WAL may be older when the power
+            // failed after the snapshot was saved but before the commit-only hard state that preceded it (written without
+            // an fsync of its own, MustSync) reached the disk. The core refuses a commit behind its snapshot.
+            var hardState = recovery.HardState;
+            if (hardState.Commit < snapshotIndex) hardState = hardState with { Commit = snapshotIndex };
+            cache.SetHardState(hardState);
             cache.Append(recovery.Entries);
             logger.RaftStorageRecovered(snapshotIndex, cache.FirstIndex(), cache.LastIndex(), recovery.HardState.Term, recovery.HardState.Commit);
             return new DurableRaftStorage(wal, snapshots, cache, recovery, snapshot ?? Raft.Snapshot.Empty);

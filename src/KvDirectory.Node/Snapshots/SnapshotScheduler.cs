@@ -36,7 +36,12 @@ internal sealed partial class SnapshotScheduler(
         var started = options.Time.GetTimestamp();
         var data = ClusterSnapshotFormat.Write(members.Replicated, store.SaveSnapshot());
         _lastSnapshotIndex = applied;
-        _inFlight = Task.Factory.StartNew(() => Save(applied, confState, data, started), CancellationToken.None, TaskCreationOptions.DenyChildAttach, options.BackgroundScheduler);
+        // HideScheduler: what the save starts itself (LiteDB's writer task) goes to the default scheduler, never to a simulation's.
+        _inFlight = Task.Factory.StartNew(
+            () => Save(applied, confState, data, started),
+            CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach | TaskCreationOptions.HideScheduler,
+            options.BackgroundScheduler);
     }
 
     /// <summary>A snapshot from the leader replaces the store, the member list and the log before it.</summary>
