@@ -27,8 +27,9 @@ public static partial class NodeOpener
             options.DataDir,
             new DurableStorageOptions
             {
-                Wal = WalOptions.Default with { MaxRetainedSegments = options.MaxWals },
+                Wal = WalOptions.Default with { MaxRetainedSegments = options.MaxWals, SegmentSizeBytes = options.WalSegmentSizeBytes },
                 Snapshots = SnapshotStoreOptions.Default with { MaxSnapshots = options.MaxSnapshots },
+                FileSystem = options.FileSystem,
             },
             logger);
         try

@@ -1,5 +1,7 @@
 using KvDirectory.Node.Membership;
 using KvDirectory.Node.Statistics;
+using KvDirectory.Storage;
+using KvDirectory.Storage.FileSystem;
 
 namespace KvDirectory.Node;
 
@@ -31,6 +33,9 @@ public sealed record NodeOptions
 
     public int MaxWals { get; init; } = 5;
 
+    /// <summary>Size of a WAL segment (etcd's 64 MiB); a simulation uses small ones so segments roll and are released often.</summary>
+    internal long WalSegmentSizeBytes { get; init; } = WalOptions.Default.SegmentSizeBytes;
+
     /// <summary>A leader steps down once it has not heard from a quorum for an election timeout (off only in tests).</summary>
     public bool CheckQuorum { get; init; } = true;
 
@@ -42,4 +47,13 @@ public sealed record NodeOptions
 
     /// <summary>Where the node records traffic and leadership for the stats endpoints; none in bare tests.</summary>
     public RaftStatistics? Statistics { get; init; }
+
+    /// <summary>The node's clock: ticks, request ages, hand-off deadlines (a simulation steps it by hand).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The disk under the data dir's log and snapshots (a simulation gives each node one that can lose power).</summary>
+    public IStorageFileSystem FileSystem { get; init; } = PhysicalFileSystem.Instance;
+
+    /// <summary>Where snapshot saves run off the node's thread (a simulation runs them when it chooses, so a crash can land mid-save).</summary>
+    public TaskScheduler BackgroundScheduler { get; init; } = TaskScheduler.Default;
 }

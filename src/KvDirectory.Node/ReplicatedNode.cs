@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KvDirectory.Node.Apply;
 using KvDirectory.Node.Loop;
 using KvDirectory.Node.Membership;
@@ -31,7 +30,8 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
     private readonly EntryApplier _applier;
     private readonly MemberList _members;
     private readonly ReadyHandler _ready;
-    private readonly NodeLoop _loop;
+    private readonly TimeProvider _time;
+    private readonly NodeThread _thread;
     private int _disposed;
 
     internal ReplicatedNode(RawNode node, DurableRaftStorage storage, V2Store store, NodeOptions options, RecoveredState recovered, NodeMetrics metrics, ILogger logger)
@@ -39,9 +39,10 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         _storage = storage;
         _options = options;
         _metrics = metrics;
+        _time = options.Time;
         Identity = recovered.Identity;
         var local = Identity.MemberId;
-        _requestIds = new RequestIdGenerator(local, DateTimeOffset.UtcNow);
+        _requestIds = new RequestIdGenerator(local, _time.GetUtcNow());
         var self = options.InitialCluster.LocalMember with { Id = local };
         _members = new MemberList(recovered.Cluster, self);
         _members.Restore(recovered.Members, recovered.JoinHint);
@@ -50,15 +51,16 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         _status = new StatusTracker(node, metrics, options.Statistics, logger);
         var proposals = new ProposalTracker(node);
         var reads = new ReadIndexTracker(node);
-        var attributes = new AttributesPublisher(node, _members, new MemberAttributes(local, self.Name, self.ClientUrls), options.RequestTimeout, logger);
-        var membership = new MembershipChanges(node, _members, local, options.ElectionTimeoutMilliseconds, attributes, options.OnRemoved, logger);
-        _applier = new EntryApplier(store, storage, proposals, membership, metrics, logger);
+        var attributes = new AttributesPublisher(node, _members, new MemberAttributes(local, self.Name, self.ClientUrls), options.RequestTimeout, _time, logger);
+        var membership = new MembershipChanges(node, _members, local, options.ElectionTimeoutMilliseconds, attributes, _time, options.OnRemoved, logger);
+        _applier = new EntryApplier(store, storage, proposals, membership, metrics, _time, logger);
         _applier.Reset(recovered.AppliedIndex, storage.InitialState().ConfState);
         var snapshots = new SnapshotScheduler(storage, store, _members, options, local, metrics, logger);
         snapshots.Reset(recovered.AppliedIndex);
-        _ready = new ReadyHandler(node, storage, _status, _applier, reads, snapshots, metrics, options.Statistics);
-        var handOff = new LeadershipHandOff(node, local, options.ElectionTimeoutMilliseconds, logger);
-        _loop = new NodeLoop(node, _inbox, options, _status, _ready, (proposals, reads, membership, handOff), snapshots, logger);
+        _ready = new ReadyHandler(node, storage, _status, _applier, reads, snapshots, metrics, options.Statistics, _time);
+        var handOff = new LeadershipHandOff(node, local, options.ElectionTimeoutMilliseconds, _time, logger);
+        Loop = new NodeLoop(node, _inbox, options, _status, _ready, (proposals, reads, membership, handOff), snapshots);
+        _thread = new NodeThread(Loop, _inbox, _status, logger);
     }
 
     public ConsensusStatus Status => _status.Status;
@@ -71,6 +73,9 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
 
     /// <summary>Where the transport hands what it hears.</summary>
     public IPeerMessageSink PeerSink { get; }
+
+    /// <summary>The loop's iteration, which a simulation drives itself after <see cref="Attach"/> instead of <see cref="Start(IPeerNetwork?)"/>.</summary>
+    internal NodeLoop Loop { get; }
 
     /// <summary>
     /// Opens the data dir and starts the node's thread at once: for a cluster of one that needs no transport, or with
@@ -86,15 +91,20 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
     /// <summary>Starts the node's thread; the transport (when the cluster has or may get other members) is attached first.</summary>
     public void Start(IPeerNetwork? network)
     {
+        Attach(network);
+        _thread.Start();
+    }
+
+    /// <summary>Connects the transport without starting the thread (a simulation then calls <see cref="Loop"/> itself).</summary>
+    internal void Attach(IPeerNetwork? network)
+    {
         _ready.Attach(network);
         _members.Attach(network);
-        _loop.Start();
     }
 
     public async Task<EtcdEvent> ProposeAsync(StoreCommand command, CancellationToken cancellationToken)
     {
-        var proposal = new ProposalInput(_requestIds.Next(), StoreCommandCodec.Encode(command), Stopwatch.GetTimestamp());
-        _inbox.Enqueue(proposal);
+        var proposal = Submit(command);
         _metrics.ProposalStarted();
         var failed = true;
         try
@@ -115,6 +125,14 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         }
     }
 
+    /// <summary>Queues a command for the loop; its completion is the answer (a simulation reads it right after each iteration).</summary>
+    internal ProposalInput Submit(StoreCommand command)
+    {
+        var proposal = new ProposalInput(_requestIds.Next(), StoreCommandCodec.Encode(command), _time.GetTimestamp());
+        _inbox.Enqueue(proposal);
+        return proposal;
+    }
+
     public Task WaitForReadBarrierAsync(CancellationToken cancellationToken)
     {
         var read = new ReadInput(_requestIds.Next());
@@ -124,7 +142,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
 
     public async Task<ClusterState> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken)
     {
-        var input = new MembershipInput(change with { RequestId = _requestIds.Next() }, Stopwatch.GetTimestamp());
+        var input = new MembershipInput(change with { RequestId = _requestIds.Next() }, _time.GetTimestamp());
         _inbox.Enqueue(input);
         return await WaitBoundedAsync(input.Completion.Task, cancellationToken);
     }
@@ -153,7 +171,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         }
 
         _inbox.Stop();
-        _loop.Join();
+        _thread.Join();
         _storage.Dispose();
         _inbox.Dispose();
     }
@@ -163,7 +181,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
     {
         try
         {
-            return await task.WaitAsync(_options.RequestTimeout, cancellationToken);
+            return await task.WaitAsync(_options.RequestTimeout, _time, cancellationToken);
         }
         catch (TimeoutException)
         {

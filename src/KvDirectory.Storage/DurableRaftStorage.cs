@@ -51,12 +51,13 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         options ??= DurableStorageOptions.Default;
         logger ??= NullLogger.Instance;
-        var snapshots = SnapshotStore.Open(DurableStorageOptions.SnapshotDatabase(dataDirectory), options.Snapshots, logger);
+        var walOptions = options.Wal with { FileSystem = options.FileSystem };
+        var snapshots = SnapshotStore.Open(DurableStorageOptions.SnapshotDatabase(dataDirectory), options.Snapshots with { FileSystem = options.FileSystem }, logger);
         WriteAheadLog? wal = null;
         try
         {
             var snapshot = snapshots.LoadLatest();
-            if (snapshot is null && bootstrap is not null && !options.Wal.FileSystem.DirectoryExists(DurableStorageOptions.WalDirectory(dataDirectory)))
+            if (snapshot is null && bootstrap is not null && !options.FileSystem.DirectoryExists(DurableStorageOptions.WalDirectory(dataDirectory)))
             {
                 // A snapshot at index 0 carrying only the membership: later starts find the initial cluster here.
                 var initial = new SnapshotMetadata(0, 0, bootstrap);
@@ -64,7 +65,7 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
                 snapshot = new Snapshot(initial, ReadOnlyMemory<byte>.Empty);
             }
             var snapshotIndex = snapshot?.Metadata.Index ?? 0;
-            (wal, var recovery) = WriteAheadLog.Open(DurableStorageOptions.WalDirectory(dataDirectory), options.Wal, logger, snapshotIndex);
+            (wal, var recovery) = WriteAheadLog.Open(DurableStorageOptions.WalDirectory(dataDirectory), walOptions, logger, snapshotIndex);
 
             if (snapshot is not null && recovery.Snapshot.Index == snapshotIndex && snapshotIndex > 0 && recovery.Snapshot.Term != snapshot.Metadata.Term)
             {
@@ -84,7 +85,12 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
                 throw new WalCorruptedException(
                     $"the write-ahead log continues after index {wal.LastIndex} but the newest usable snapshot is at {snapshotIndex} and no entries connect them");
             }
-            cache.SetHardState(recovery.HardState);
+            // A snapshot holds applied, hence committed, entries; the commit index in the WAL may be older when the power
+            // failed after the snapshot was saved but before the commit-only hard state that preceded it (written without
+            // an fsync of its own, MustSync) reached the disk. The core refuses a commit behind its snapshot.
+            var hardState = recovery.HardState;
+            if (hardState.Commit < snapshotIndex) hardState = hardState with { Commit = snapshotIndex };
+            cache.SetHardState(hardState);
             cache.Append(recovery.Entries);
             logger.RaftStorageRecovered(snapshotIndex, cache.FirstIndex(), cache.LastIndex(), recovery.HardState.Term, recovery.HardState.Commit);
             return new DurableRaftStorage(wal, snapshots, cache, recovery, snapshot ?? Raft.Snapshot.Empty);

@@ -9,6 +9,9 @@ public sealed record DurableStorageOptions
 
     public SnapshotStoreOptions Snapshots { get; init; } = SnapshotStoreOptions.Default;
 
+    /// <summary>The one disk under the log and the snapshot store (it overrides theirs): the real one, or in tests a simulated one.</summary>
+    public FileSystem.IStorageFileSystem FileSystem { get; init; } = KvDirectory.Storage.FileSystem.PhysicalFileSystem.Instance;
+
     /// <summary>The WAL directory under the data directory (etcd's layout).</summary>
     public static string WalDirectory(string dataDirectory) => Path.Combine(dataDirectory, "member", "wal");
 

@@ -1,4 +1,5 @@
 using KvDirectory.Raft;
+using KvDirectory.Storage.FileSystem;
 using LiteDB;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,14 +19,16 @@ public sealed class SnapshotStore : IDisposable
     private const string ChunksCollection = "snapshot_chunks";
 
     private readonly LiteDatabase _database;
+    private readonly IDisposable _fileLock;
     private readonly ILiteCollection<BsonDocument> _snapshots;
     private readonly ILiteStorage<string> _files;
     private readonly SnapshotStoreOptions _options;
     private readonly ILogger _logger;
 
-    private SnapshotStore(LiteDatabase database, SnapshotStoreOptions options, ILogger logger)
+    private SnapshotStore(LiteDatabase database, IDisposable fileLock, SnapshotStoreOptions options, ILogger logger)
     {
         _database = database;
+        _fileLock = fileLock;
         _options = options;
         _logger = logger;
         _snapshots = database.GetCollection(MetadataCollection, BsonAutoId.Int64);
@@ -36,25 +39,39 @@ public sealed class SnapshotStore : IDisposable
     /// <summary>The database, for tests that damage it on purpose.</summary>
     internal LiteDatabase Database => _database;
 
-    /// <summary>Opens (or creates) the database file and removes the remains of any save a crash interrupted.</summary>
+    /// <summary>
+    /// Opens (or creates) the database file and removes the remains of any save a crash interrupted. The database
+    /// and LiteDB's own log file (<c>name-log.db</c>, beside it) are opened through <see cref="SnapshotStoreOptions.FileSystem"/>,
+    /// so LiteDB's commits and checkpoints are fsyncs of that file system (a simulated disk can cut the power under them).
+    /// </summary>
     public static SnapshotStore Open(string path, SnapshotStoreOptions? options = null, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= SnapshotStoreOptions.Default;
+        var fileSystem = options.FileSystem;
         path = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Direct: this process owns the file exclusively, which is also what keeps a second server off it.
-        var database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
-        var store = new SnapshotStore(database, options ?? SnapshotStoreOptions.Default, logger ?? NullLogger.Instance);
+        var directory = Path.GetDirectoryName(path)!;
+        fileSystem.CreateDirectory(directory);
+        // This process owns the files exclusively, which is also what keeps a second server off them.
+        var fileLock = LockFiles(fileSystem, path);
+        var opened = new List<IDisposable> { fileLock };
         try
         {
+            var data = new StorageFileStream(OpenOrCreate(fileSystem, path));
+            opened.Add(data);
+            var log = new StorageFileStream(OpenOrCreate(fileSystem, Path.Combine(directory, Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path))));
+            opened.Add(log);
+            var database = new LiteDatabase(data, logStream: log);
+            opened.Add(database);
+            var store = new SnapshotStore(database, fileLock, options, logger ?? NullLogger.Instance);
             store.RemoveIncomplete();
+            return store;
         }
         catch
         {
-            database.Dispose();
+            for (var i = opened.Count - 1; i >= 0; i--) opened[i].Dispose();
             throw;
         }
-        return store;
     }
 
     /// <summary>Stores a snapshot read from <paramref name="data"/>, then applies retention.</summary>
@@ -130,7 +147,11 @@ public sealed class SnapshotStore : IDisposable
     /// <summary>Complete snapshots, newest first (their data is not verified here).</summary>
     public IReadOnlyList<SnapshotInfo> List() => ListWithIds().Select(s => s.Info).ToArray();
 
-    public void Dispose() => _database.Dispose();
+    public void Dispose()
+    {
+        _database.Dispose();
+        _fileLock.Dispose();
+    }
 
     /// <summary>Step 1 of a save: the metadata document, not yet complete, so a crash after it is recognisable.</summary>
     internal long BeginSave(SnapshotMetadata metadata)
@@ -169,6 +190,31 @@ public sealed class SnapshotStore : IDisposable
     }
 
     private static string FileId(long id) => $"snap-{id:x16}";
+
+    private static IDisposable LockFiles(IStorageFileSystem fileSystem, string path)
+    {
+        try
+        {
+            return fileSystem.Lock(path + ".lock");
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"snapshot store {path} is in use by another process or instance", ex);
+        }
+    }
+
+    /// <summary>A file created here is made durable by name at once (its directory fsynced), as LiteDB cannot ask for it.</summary>
+    private static IStorageFile OpenOrCreate(IStorageFileSystem fileSystem, string path)
+    {
+        if (fileSystem.ListFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path)).Contains(path, StringComparer.Ordinal))
+        {
+            return fileSystem.Open(path, createNew: false);
+        }
+
+        var file = fileSystem.Open(path, createNew: true);
+        fileSystem.SyncDirectory(Path.GetDirectoryName(path)!);
+        return file;
+    }
 
     private List<(long Id, SnapshotInfo Info)> ListWithIds()
     {
@@ -219,21 +265,38 @@ public sealed class SnapshotStore : IDisposable
     private void Prune()
     {
         if (_options.MaxSnapshots <= 0) return;
+        var pruned = false;
         foreach (var (id, info) in ListWithIds().Skip(_options.MaxSnapshots))
         {
             TryRemove(id);
             _logger.SnapshotPruned(info.Index);
+            pruned = true;
         }
+
+        Quiesce(pruned);
+    }
+
+    /// <summary>
+    /// LiteDB writes a commit's log pages on a thread of its own; a checkpoint waits for them. Done before a save or
+    /// an open returns, so no write of ours is still under way when the caller goes on (or the process stops).
+    /// </summary>
+    private void Quiesce(bool wrote)
+    {
+        if (wrote) _database.Checkpoint();
     }
 
     private void RemoveIncomplete()
     {
+        var removed = false;
         foreach (var document in _snapshots.Find(Query.EQ("complete", false)).ToList())
         {
             var id = document["_id"].AsInt64;
             TryRemove(id);
             _logger.SnapshotIncompleteRemoved(unchecked((ulong)document["index"].AsInt64));
+            removed = true;
         }
+
+        Quiesce(removed);
     }
 
     private void TryRemove(long id)

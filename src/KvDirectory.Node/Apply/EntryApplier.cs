@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KvDirectory.Node.Membership;
 using KvDirectory.Node.Metrics;
 using KvDirectory.Node.Proposals;
@@ -20,6 +19,7 @@ internal sealed partial class EntryApplier(
     ProposalTracker proposals,
     MembershipChanges membership,
     NodeMetrics metrics,
+    TimeProvider time,
     ILogger logger)
 {
     private ulong _appliedIndex;
@@ -65,7 +65,7 @@ internal sealed partial class EntryApplier(
 
     private void ApplyCommand(Entry entry)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         if (!ProposalPayload.TryDecode(entry.Data, out var requestId, out var commandBytes))
         {
             LogBadEntry(logger, entry.Index, null);
@@ -102,7 +102,7 @@ internal sealed partial class EntryApplier(
         }
         finally
         {
-            metrics.EntryApplied(Stopwatch.GetElapsedTime(started));
+            metrics.EntryApplied(time.GetElapsedTime(started));
         }
     }
 

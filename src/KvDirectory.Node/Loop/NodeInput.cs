@@ -13,7 +13,7 @@ internal sealed class ProposalInput(ulong requestId, byte[] command, long enqueu
 
     public byte[] Command { get; } = command;
 
-    /// <summary>When it was queued (Stopwatch ticks): a proposal nobody waits for any more is dropped after the request timeout.</summary>
+    /// <summary>When it was queued (<see cref="NodeOptions.Time"/> timestamp): a proposal nobody waits for any more is dropped after the request timeout.</summary>
     public long EnqueuedAt { get; } = enqueuedAt;
 
     public TaskCompletionSource<EtcdEvent> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,7 +55,7 @@ internal sealed class MembershipInput(MembershipChange change, long enqueuedAt) 
 
     public long EnqueuedAt { get; } = enqueuedAt;
 
-    /// <summary>Removing the leader: when the leadership transfer was asked for (Stopwatch ticks), 0 before.</summary>
+    /// <summary>Removing the leader: when the leadership transfer was asked for (<see cref="NodeOptions.Time"/> timestamp), 0 before.</summary>
     public long TransferRequestedAt { get; set; }
 
     public TaskCompletionSource<ClusterState> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,23 +1,23 @@
-using System.Diagnostics;
 using KvDirectory.Node.Membership;
 using KvDirectory.Node.Proposals;
 using KvDirectory.Node.Reads;
 using KvDirectory.Node.Snapshots;
 using KvDirectory.Protocol;
 using KvDirectory.Raft;
-using Microsoft.Extensions.Logging;
 
 namespace KvDirectory.Node.Loop;
 
 /// <summary>
-/// The node's one thread, the only one that touches the Raft core: tick → take queued inputs → handle every Ready
-/// (<see cref="ReadyHandler"/>) → submit proposals, until stopped.
+/// One iteration of the node's loop, the only code that touches the Raft core: tick if due → take queued inputs →
+/// handle every Ready (<see cref="ReadyHandler"/>) → submit proposals. <see cref="NodeThread"/> repeats it in
+/// production; a simulation calls <see cref="RunOnce"/> itself, with its own clock (<see cref="NodeOptions.Time"/>).
 /// </summary>
-internal sealed partial class NodeLoop
+internal sealed class NodeLoop
 {
     private readonly RawNode _node;
     private readonly NodeInbox _inbox;
     private readonly NodeOptions _options;
+    private readonly TimeProvider _time;
     private readonly StatusTracker _status;
     private readonly ReadyHandler _ready;
     private readonly ProposalTracker _proposals;
@@ -25,8 +25,7 @@ internal sealed partial class NodeLoop
     private readonly MembershipChanges _membership;
     private readonly LeadershipHandOff _handOff;
     private readonly SnapshotScheduler _snapshots;
-    private readonly ILogger _logger;
-    private readonly Thread _thread;
+    private long _nextTick;
 
     public NodeLoop(
         RawNode node,
@@ -35,75 +34,52 @@ internal sealed partial class NodeLoop
         StatusTracker status,
         ReadyHandler ready,
         (ProposalTracker Proposals, ReadIndexTracker Reads, MembershipChanges Membership, LeadershipHandOff HandOff) requests,
-        SnapshotScheduler snapshots,
-        ILogger logger)
+        SnapshotScheduler snapshots)
     {
         _node = node;
         _inbox = inbox;
         _options = options;
+        _time = options.Time;
         _status = status;
         _ready = ready;
         (_proposals, _reads, _membership, _handOff) = requests;
         _snapshots = snapshots;
-        _logger = logger;
-        _thread = new Thread(Run) { IsBackground = true, Name = "raft-node" };
     }
 
-    public void Start() => _thread.Start();
+    /// <summary>Stopped, and everything queued before the stop handled: no iteration is due any more.</summary>
+    public bool IsDone => _inbox.IsStopped && _inbox.IsEmpty;
 
-    /// <summary>Waits until the thread has handled everything queued before the inbox stopped.</summary>
-    public void Join()
+    private TimeSpan TickInterval => TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMilliseconds);
+
+    /// <summary>Before the first iteration: the first tick is one interval away; a lone voter campaigns at once.</summary>
+    public void Begin()
     {
-        if (_thread.ThreadState != System.Threading.ThreadState.Unstarted)
-        {
-            _thread.Join();
-        }
+        _nextTick = _time.GetTimestamp() + ToTimestampTicks(TickInterval);
+        MaybeCampaignAlone();
     }
 
-    private void Run()
+    /// <summary>One iteration; returns how long until the next tick is due (what the thread may sleep, woken early by new input).</summary>
+    public TimeSpan RunOnce()
     {
-        var tickInterval = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMilliseconds);
-        var nextTick = Stopwatch.GetTimestamp() + (long)(tickInterval.TotalSeconds * Stopwatch.Frequency);
-        try
+        var now = _time.GetTimestamp();
+        if (now >= _nextTick)
         {
-            MaybeCampaignAlone();
-            while (true)
-            {
-                var now = Stopwatch.GetTimestamp();
-                if (now >= nextTick)
-                {
-                    _node.Tick();
-                    nextTick = now + (long)(tickInterval.TotalSeconds * Stopwatch.Frequency);
-                    DropAbandoned(now);
-                }
+            _node.Tick();
+            _nextTick = now + ToTimestampTicks(TickInterval);
+            DropAbandoned(now);
+        }
 
-                TakeInputs();
-                ProcessReadies();
-                _handOff.Check(Stopwatch.GetTimestamp(), _status.SoftState);
-                if (_inbox.IsStopped && _inbox.IsEmpty)
-                {
-                    break;
-                }
+        TakeInputs();
+        ProcessReadies();
+        _handOff.Check(_time.GetTimestamp(), _status.SoftState);
+        return _time.GetElapsedTime(_time.GetTimestamp(), _nextTick);
+    }
 
-                var wait = TimeSpan.FromSeconds((double)(nextTick - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
-                if (wait > TimeSpan.Zero)
-                {
-                    _inbox.Wait(wait);
-                }
-            }
-        }
-        catch (Exception error)
-        {
-            // A failed fsync or a corrupt log leaves the node unable to promise durability: stop serving writes loudly.
-            LogLoopFailed(_logger, error);
-            _status.MarkFailed();
-            _inbox.Stop();
-        }
-        finally
-        {
-            FailEverythingPending("etcdserver: server stopped");
-            _snapshots.WaitForSave();
-        }
+    /// <summary>After the last iteration (a stop, or a failure): nobody is left waiting, and a snapshot save in progress finishes.</summary>
+    public void End()
+    {
+        FailEverythingPending("etcdserver: server stopped");
+        _snapshots.WaitForSave();
     }
 
     /// <summary>A member that is the only voter need not wait an election timeout to lead.</summary>
@@ -156,7 +132,7 @@ internal sealed partial class NodeLoop
                     _membership.Enqueue(membership);
                     break;
                 case LeadershipHandOffInput handOff:
-                    _handOff.Start(handOff, Stopwatch.GetTimestamp(), _status.SoftState);
+                    _handOff.Start(handOff, _time.GetTimestamp(), _status.SoftState);
                     break;
                 case RemovedNoticeInput:
                     _membership.MarkRemoved();
@@ -170,14 +146,14 @@ internal sealed partial class NodeLoop
     /// <summary>Proposals wait while no leader is known, and go in as soon as one is.</summary>
     private void Submit()
     {
-        _membership.Submit(Stopwatch.GetTimestamp(), _status.SoftState);
+        _membership.Submit(_time.GetTimestamp(), _status.SoftState);
         _proposals.Submit(_status.SoftState);
     }
 
     /// <summary>A request nobody waits for any more (twice the request timeout) was lost in a leader change.</summary>
     private void DropAbandoned(long now)
     {
-        var limit = (long)(_options.RequestTimeout.TotalSeconds * 2 * Stopwatch.Frequency);
+        var limit = ToTimestampTicks(_options.RequestTimeout * 2);
         var timedOut = new EtcdException(EtcdErrorCode.RaftInternal, "etcdserver: request timed out");
         _proposals.DropAbandoned(now, limit, timedOut);
         _membership.DropAbandoned(now, limit, timedOut);
@@ -210,6 +186,5 @@ internal sealed partial class NodeLoop
         }
     }
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Critical, Message = "The Raft node loop stopped on an unrecoverable error; writes are refused until the node is restarted")]
-    private static partial void LogLoopFailed(ILogger logger, Exception error);
+    private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 }

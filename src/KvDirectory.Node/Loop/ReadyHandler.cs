@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KvDirectory.Node.Apply;
 using KvDirectory.Node.Metrics;
 using KvDirectory.Node.Reads;
@@ -22,7 +21,8 @@ internal sealed class ReadyHandler(
     ReadIndexTracker reads,
     SnapshotScheduler snapshots,
     NodeMetrics metrics,
-    RaftStatistics? statistics)
+    RaftStatistics? statistics,
+    TimeProvider time)
 {
     private IPeerNetwork? _network;
     private (ulong Term, ulong Vote) _persistedTermAndVote = (storage.InitialState().HardState.Term, storage.InitialState().HardState.Vote);
@@ -54,11 +54,11 @@ internal sealed class ReadyHandler(
 
         if (ready.Entries.Count > 0 || ready.HardState is not null)
         {
-            var started = Stopwatch.GetTimestamp();
+            var started = time.GetTimestamp();
             storage.Append(ready.HardState, ready.Entries, ready.MustSync);
             if (ready.MustSync)
             {
-                metrics.WalFsynced(Stopwatch.GetElapsedTime(started));
+                metrics.WalFsynced(time.GetElapsedTime(started));
             }
             if (ready.HardState is { } persisted)
             {

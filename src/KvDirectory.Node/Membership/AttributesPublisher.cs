@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KvDirectory.Node.Proposals;
 using KvDirectory.Raft;
 using Microsoft.Extensions.Logging;
@@ -11,7 +10,7 @@ namespace KvDirectory.Node.Membership;
 /// Proposed again after <paramref name="retryAfter"/> until applied (an entry can be lost in a leader change).
 /// Node thread only.
 /// </summary>
-internal sealed partial class AttributesPublisher(RawNode node, MemberList members, MemberAttributes mine, TimeSpan retryAfter, ILogger logger)
+internal sealed partial class AttributesPublisher(RawNode node, MemberList members, MemberAttributes mine, TimeSpan retryAfter, TimeProvider time, ILogger logger)
 {
     private long _proposedAt;
 
@@ -22,7 +21,7 @@ internal sealed partial class AttributesPublisher(RawNode node, MemberList membe
             return;
         }
 
-        if (_proposedAt != 0 && Stopwatch.GetElapsedTime(_proposedAt, now) < retryAfter)
+        if (_proposedAt != 0 && time.GetElapsedTime(_proposedAt, now) < retryAfter)
         {
             return;
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KvDirectory.Node.Loop;
 using KvDirectory.Raft;
 using Microsoft.Extensions.Logging;
@@ -9,10 +8,10 @@ namespace KvDirectory.Node.Membership;
 /// A graceful stop of the leader: leadership goes to the most up-to-date follower first, so the cluster need not
 /// wait an election timeout. Touched only by the node's thread.
 /// </summary>
-internal sealed partial class LeadershipHandOff(RawNode node, ulong localMemberId, int electionTimeoutMilliseconds, ILogger logger)
+internal sealed partial class LeadershipHandOff(RawNode node, ulong localMemberId, int electionTimeoutMilliseconds, TimeProvider time, ILogger logger)
 {
     private LeadershipHandOffInput? _pending;
-    private long _deadline;
+    private long _startedAt;
 
     public void Start(LeadershipHandOffInput input, long now, SoftState softState)
     {
@@ -26,7 +25,7 @@ internal sealed partial class LeadershipHandOff(RawNode node, ulong localMemberI
         LogHandingOverOnStop(logger, transferee);
         node.TransferLeadership(transferee);
         _pending = input;
-        _deadline = now + (long)(2.0 * electionTimeoutMilliseconds / 1000 * Stopwatch.Frequency);
+        _startedAt = now;
     }
 
     /// <summary>Answers the stop once this member is no longer leader, or the transfer took too long.</summary>
@@ -37,7 +36,7 @@ internal sealed partial class LeadershipHandOff(RawNode node, ulong localMemberI
             return;
         }
 
-        if (softState.Role != StateRole.Leader || now > _deadline)
+        if (softState.Role != StateRole.Leader || time.GetElapsedTime(_startedAt, now).TotalMilliseconds > 2.0 * electionTimeoutMilliseconds)
         {
             pending.Completion.TrySetResult(softState.Role != StateRole.Leader);
             _pending = null;

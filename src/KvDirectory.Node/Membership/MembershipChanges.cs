@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KvDirectory.Node.Loop;
 using KvDirectory.Protocol;
 using KvDirectory.Raft;
@@ -17,6 +16,7 @@ internal sealed partial class MembershipChanges(
     ulong localMemberId,
     int electionTimeoutMilliseconds,
     AttributesPublisher attributes,
+    TimeProvider time,
     Action? onRemoved,
     ILogger logger)
 {
@@ -72,7 +72,7 @@ internal sealed partial class MembershipChanges(
                 return;
             }
 
-            var waited = (now - input.TransferRequestedAt) / (double)Stopwatch.Frequency * 1000;
+            var waited = time.GetElapsedTime(input.TransferRequestedAt, now).TotalMilliseconds;
             if (waited < 2 * electionTimeoutMilliseconds)
             {
                 return;

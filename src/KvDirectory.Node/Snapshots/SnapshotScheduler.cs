@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KvDirectory.Node.Membership;
 using KvDirectory.Node.Metrics;
 using KvDirectory.Raft;
@@ -10,7 +9,7 @@ namespace KvDirectory.Node.Snapshots;
 
 /// <summary>
 /// Every <c>--snapshot-count</c> applied entries the store and member list are serialised on the node's thread (a
-/// consistent point, cheap next to writing it) and saved in the background: the LiteDB write, WAL marker, log
+/// consistent point, cheap next to writing it) and saved in the background (<see cref="NodeOptions.BackgroundScheduler"/>): the LiteDB write, WAL marker, log
 /// compaction and segment release never stall writes. Also installs a snapshot the leader sent.
 /// </summary>
 internal sealed partial class SnapshotScheduler(
@@ -34,10 +33,15 @@ internal sealed partial class SnapshotScheduler(
             return;
         }
 
-        var started = Stopwatch.GetTimestamp();
+        var started = options.Time.GetTimestamp();
         var data = ClusterSnapshotFormat.Write(members.Replicated, store.SaveSnapshot());
         _lastSnapshotIndex = applied;
-        _inFlight = Task.Run(() => Save(applied, confState, data, started));
+        // HideScheduler: what the save starts itself (LiteDB's writer task) goes to the default scheduler, never to a simulation's.
+        _inFlight = Task.Factory.StartNew(
+            () => Save(applied, confState, data, started),
+            CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach | TaskCreationOptions.HideScheduler,
+            options.BackgroundScheduler);
     }
 
     /// <summary>A snapshot from the leader replaces the store, the member list and the log before it.</summary>
@@ -70,7 +74,7 @@ internal sealed partial class SnapshotScheduler(
                 storage.Compact(compactTo);
             }
 
-            var elapsed = Stopwatch.GetElapsedTime(started);
+            var elapsed = options.Time.GetElapsedTime(started);
             metrics.SnapshotSaveDuration.Observe(elapsed);
             LogSnapshotSaved(logger, index, data.Length, (long)elapsed.TotalMilliseconds, compactTo);
         }

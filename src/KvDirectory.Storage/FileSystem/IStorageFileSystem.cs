@@ -1,7 +1,7 @@
 namespace KvDirectory.Storage.FileSystem;
 
 /// <summary>
-/// The file operations the write-ahead log makes, and only those: the seam through which tests put it on a disk
+/// The file operations the write-ahead log and the snapshot store make, and only those: the seam through which tests put them on a disk
 /// that can lose power (unsynced bytes and unsynced names may vanish or tear). <see cref="PhysicalFileSystem"/> is
 /// the real disk. What is durable follows POSIX: a file's bytes after <see cref="IStorageFile.Flush"/>, a created,
 /// renamed or deleted name after <see cref="SyncDirectory"/> of its directory.
@@ -32,9 +32,14 @@ public interface IStorageFileSystem
     IDisposable Lock(string path);
 }
 
-/// <summary>An open file: positional writes, a length, and fsync.</summary>
+/// <summary>An open file: positional reads and writes, a length, and fsync.</summary>
 public interface IStorageFile : IDisposable
 {
+    long Length { get; }
+
+    /// <summary>Reads up to <paramref name="buffer"/>'s length at <paramref name="offset"/>; returns how many bytes were read (0 at the end).</summary>
+    int Read(Span<byte> buffer, long offset);
+
     void Write(IReadOnlyList<ReadOnlyMemory<byte>> buffers, long offset);
 
     void SetLength(long length);

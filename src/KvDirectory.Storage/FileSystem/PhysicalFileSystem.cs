@@ -2,7 +2,7 @@ using Microsoft.Win32.SafeHandles;
 
 namespace KvDirectory.Storage.FileSystem;
 
-/// <summary>The real disk: the calls the write-ahead log has always made.</summary>
+/// <summary>The real disk: the calls the write-ahead log and the snapshot store have always made.</summary>
 public sealed class PhysicalFileSystem : IStorageFileSystem
 {
     public static PhysicalFileSystem Instance { get; } = new();
@@ -44,6 +44,10 @@ public sealed class PhysicalFileSystem : IStorageFileSystem
 
     private sealed class PhysicalFile(SafeFileHandle handle) : IStorageFile
     {
+        public long Length => RandomAccess.GetLength(handle);
+
+        public int Read(Span<byte> buffer, long offset) => RandomAccess.Read(handle, buffer, offset);
+
         public void Write(IReadOnlyList<ReadOnlyMemory<byte>> buffers, long offset) => RandomAccess.Write(handle, buffers, offset);
 
         public void SetLength(long length) => RandomAccess.SetLength(handle, length);

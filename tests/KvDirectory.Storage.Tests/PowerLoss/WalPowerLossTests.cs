@@ -1,4 +1,5 @@
 using KvDirectory.Storage.FileSystem;
+using KvDirectory.Testing.Disk;
 using Xunit.Abstractions;
 
 namespace KvDirectory.Storage.Tests.PowerLoss;

@@ -10,6 +10,9 @@ namespace KvDirectory.Testing.Disk;
 /// zeros, as a file extended without its data); each unsynced length change kept or lost; a prefix of the unsynced name
 /// changes kept, in order (a journaling file system's metadata). <see cref="FailAfter"/> cuts the power in the middle of
 /// a later operation. Directories are durable once created (the storage creates them once, before anything else).
+/// A disk made with <c>throwAfterPowerCut: false</c> does not throw at the cut: every operation from it on does nothing
+/// (the machine is dead; what runs on it is a ghost until its owner notices <see cref="PowerLost"/>). That is for code
+/// that cannot take an I/O error on a thread it does not own: LiteDB's writer thread dies and its waiters hang.
 /// </summary>
 public sealed class SimulatedDisk : IStorageFileSystem
 {
@@ -23,7 +26,28 @@ public sealed class SimulatedDisk : IStorageFileSystem
     private int? _operationsUntilPowerLoss;
     private bool _powerLost;
 
-    public SimulatedDisk(int seed) => _random = new Random(seed);
+    private readonly bool _throwAfterPowerCut;
+    private readonly bool _writesInOrder;
+
+    /// <param name="seed">Decides what survives each power loss.</param>
+    /// <param name="throwAfterPowerCut">False: past the cut, operations do nothing instead of throwing (see the type's remarks).</param>
+    /// <param name="sectorSize">
+    /// The unit a torn write keeps whole (1: any byte). Drives write a sector atomically; the WAL survives any byte-level
+    /// tear, but LiteDB does not survive a torn header page (seen in <c>SnapshotStorePowerLossTests</c>).
+    /// </param>
+    /// <param name="writesInOrder">
+    /// A file's unsynced writes reach the platter in the order they were made (a prefix survives a power loss), instead
+    /// of each independently. LiteDB needs it: with writes reordered it can be left unopenable (its pages carry no checksums).
+    /// </param>
+    public SimulatedDisk(int seed, bool throwAfterPowerCut = true, int sectorSize = 1, bool writesInOrder = false)
+    {
+        _writesInOrder = writesInOrder;
+        _random = new Random(seed);
+        _throwAfterPowerCut = throwAfterPowerCut;
+        SectorSize = sectorSize;
+    }
+
+    internal int SectorSize { get; }
 
     /// <summary>Every operation since the last restart, for failure messages.</summary>
     public int Operations { get; private set; }
@@ -32,6 +56,12 @@ public sealed class SimulatedDisk : IStorageFileSystem
     public void FailAfter(int operations)
     {
         lock (_gate) _operationsUntilPowerLoss = operations;
+    }
+
+    /// <summary>Calls off a cut set by <see cref="FailAfter"/> that has not happened yet.</summary>
+    public void KeepPower()
+    {
+        lock (_gate) _operationsUntilPowerLoss = null;
     }
 
     /// <summary>
@@ -45,7 +75,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
             var survivingChanges = _random.Next(_unsyncedNames.Count + 1);
             foreach (var change in _unsyncedNames.Take(survivingChanges)) change.ApplyTo(_durableNames);
             _unsyncedNames.Clear();
-            foreach (var inode in _durableNames.Values.Distinct()) inode.LosePower(_random);
+            foreach (var inode in _durableNames.Values.Distinct()) inode.LosePower(_random, SectorSize, _writesInOrder);
             _names = new Dictionary<string, SimulatedInode>(_durableNames, StringComparer.Ordinal);
             _durableNames = new Dictionary<string, SimulatedInode>(_durableNames, StringComparer.Ordinal);
             _locks.Clear();
@@ -56,15 +86,39 @@ public sealed class SimulatedDisk : IStorageFileSystem
         }
     }
 
-    /// <summary>Bumped by every power loss: files opened before one refuse to work after it.</summary>
+    /// <summary>
+    /// The process dies but the machine keeps running: everything written stays (the page cache survives a SIGKILL),
+    /// only open files and locks are gone. A later <see cref="LosePower"/> may still lose what was never fsynced.
+    /// </summary>
+    public void CrashProcess()
+    {
+        lock (_gate)
+        {
+            _locks.Clear();
+            Generation++;
+        }
+    }
+
+    /// <summary>Whether a <see cref="FailAfter"/> cut has happened (the disk refuses everything until <see cref="LosePower"/>).</summary>
+    public bool PowerLost
+    {
+        get
+        {
+            lock (_gate) return _powerLost;
+        }
+    }
+
+    /// <summary>The call stack of the operation the power failed in (the last <see cref="FailAfter"/> cut), for naming crash points.</summary>
+    public string? PowerFailedIn { get; private set; }
+
+    /// <summary>Bumped by every power loss or process crash: files opened before one refuse to work after it.</summary>
     internal int Generation { get; private set; }
 
     public void CreateDirectory(string directory)
     {
         lock (_gate)
         {
-            Mutate();
-            _directories.Add(Normalize(directory));
+            if (Mutate()) _directories.Add(Normalize(directory));
         }
     }
 
@@ -93,7 +147,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
         {
             path = Normalize(path);
             if (!createNew) return new SimulatedFile(this, Find(path));
-            Mutate();
+            if (!Mutate()) return new SimulatedFile(this, new SimulatedInode());
             if (_names.ContainsKey(path)) throw new IOException($"{path} exists");
             if (!_directories.Contains(Path.GetDirectoryName(path)!)) throw new DirectoryNotFoundException(path);
             var inode = new SimulatedInode();
@@ -108,7 +162,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
         {
             (from, to) = (Normalize(from), Normalize(to));
             var inode = Find(from);
-            Mutate();
+            if (!Mutate()) return;
             if (_names.ContainsKey(to)) throw new IOException($"{to} exists");
             Change(new NameChange(NameChangeKind.Rename, to, from, inode));
         }
@@ -119,8 +173,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
         lock (_gate)
         {
             path = Normalize(path);
-            if (!_names.TryGetValue(path, out var inode)) return;
-            Mutate();
+            if (!_names.TryGetValue(path, out var inode) || !Mutate()) return;
             Change(new NameChange(NameChangeKind.Delete, path, null, inode));
         }
     }
@@ -129,7 +182,7 @@ public sealed class SimulatedDisk : IStorageFileSystem
     {
         lock (_gate)
         {
-            Mutate();
+            if (!Mutate()) return;
             var dir = Normalize(directory);
             // The directory's changes become durable; other directories' stay pending, in their order.
             foreach (var change in _unsyncedNames.Where(c => c.Directory == dir)) change.ApplyTo(_durableNames);
@@ -155,21 +208,27 @@ public sealed class SimulatedDisk : IStorageFileSystem
         }
     }
 
-    /// <summary>Counts a mutating operation; throws (and stays dead) once the power is to fail.</summary>
-    internal void Mutate()
+    /// <summary>
+    /// Counts a mutating operation; once the power is to fail, throws (and stays dead), or with
+    /// <c>throwAfterPowerCut: false</c> returns false: the operation must then do nothing.
+    /// </summary>
+    internal bool Mutate()
     {
-        if (_powerLost) throw new PowerLossException();
+        if (_powerLost) return _throwAfterPowerCut ? throw new PowerLossException() : false;
         Operations++;
         if (_operationsUntilPowerLoss is { } left)
         {
             if (left <= 0)
             {
                 _powerLost = true;
-                throw new PowerLossException();
+                PowerFailedIn = Environment.StackTrace;
+                return _throwAfterPowerCut ? throw new PowerLossException() : false;
             }
 
             _operationsUntilPowerLoss = left - 1;
         }
+
+        return true;
     }
 
     internal Lock Gate => _gate;
@@ -178,8 +237,8 @@ public sealed class SimulatedDisk : IStorageFileSystem
     internal bool PowerFailsNow(out Random random)
     {
         random = _random;
-        if (_powerLost) throw new PowerLossException();
-        return _operationsUntilPowerLoss is <= 0;
+        if (_powerLost && _throwAfterPowerCut) throw new PowerLossException();
+        return !_powerLost && _operationsUntilPowerLoss is <= 0;
     }
 
     private void Change(NameChange change)

@@ -8,6 +8,27 @@ internal sealed class SimulatedFile(SimulatedDisk disk, SimulatedInode inode) : 
     private readonly int _generation = disk.Generation;
     private bool _closed;
 
+    public long Length
+    {
+        get
+        {
+            lock (disk.Gate)
+            {
+                CheckUsable();
+                return inode.Length;
+            }
+        }
+    }
+
+    public int Read(Span<byte> buffer, long offset)
+    {
+        lock (disk.Gate)
+        {
+            CheckUsable();
+            return inode.Read(buffer, offset);
+        }
+    }
+
     public void Write(IReadOnlyList<ReadOnlyMemory<byte>> buffers, long offset)
     {
         lock (disk.Gate)
@@ -17,11 +38,10 @@ internal sealed class SimulatedFile(SimulatedDisk disk, SimulatedInode inode) : 
             if (disk.PowerFailsNow(out var random))
             {
                 // The power fails mid-write: some of it reached the page cache first.
-                inode.Write(offset, bytes.AsSpan(0, random.Next(bytes.Length + 1)));
+                inode.Write(offset, bytes.AsSpan(0, SimulatedInode.TornLength(offset, bytes.Length, random, disk.SectorSize)));
             }
 
-            disk.Mutate();
-            inode.Write(offset, bytes);
+            if (disk.Mutate()) inode.Write(offset, bytes);
         }
     }
 
@@ -30,8 +50,7 @@ internal sealed class SimulatedFile(SimulatedDisk disk, SimulatedInode inode) : 
         lock (disk.Gate)
         {
             CheckUsable();
-            disk.Mutate();
-            inode.SetLength(length);
+            if (disk.Mutate()) inode.SetLength(length);
         }
     }
 
@@ -40,8 +59,7 @@ internal sealed class SimulatedFile(SimulatedDisk disk, SimulatedInode inode) : 
         lock (disk.Gate)
         {
             CheckUsable();
-            disk.Mutate();
-            inode.Flush();
+            if (disk.Mutate()) inode.Flush();
         }
     }
 

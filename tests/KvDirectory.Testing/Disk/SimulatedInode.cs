@@ -9,6 +9,19 @@ internal sealed class SimulatedInode
 
     public byte[] Read() => (byte[])_current.Clone();
 
+    public long Length => _current.Length;
+
+    public int Read(Span<byte> buffer, long offset)
+    {
+        if (offset >= _current.Length) return 0;
+        var count = (int)Math.Min(buffer.Length, _current.Length - offset);
+        _current.AsSpan((int)offset, count).CopyTo(buffer);
+        return count;
+    }
+
+    /// <summary>Whether some write or length change has not been fsynced yet.</summary>
+    public bool HasUnsynced => _unsynced.Count > 0;
+
     public void Write(long offset, ReadOnlySpan<byte> bytes)
     {
         _current = WriteInto(_current, offset, bytes);
@@ -28,8 +41,16 @@ internal sealed class SimulatedInode
     }
 
     /// <summary>Back to the durable bytes plus a seeded share of the unsynced changes, some torn or zeroed.</summary>
-    public void LosePower(Random random)
+    /// <param name="sectorSize">Tears fall on multiples of it, counted from the file's start (1: any byte).</param>
+    /// <param name="inOrder">The unsynced changes reach the disk in the order they were made: a prefix survives, the next one maybe torn.</param>
+    public void LosePower(Random random, int sectorSize, bool inOrder)
     {
+        if (inOrder)
+        {
+            LosePowerInOrder(random, sectorSize);
+            return;
+        }
+
         var content = _durable;
         foreach (var (offset, bytes, length) in _unsynced)
         {
@@ -47,7 +68,7 @@ internal sealed class SimulatedInode
                     content = WriteInto(content, offset, bytes);
                     break;
                 case 2:
-                    content = WriteInto(content, offset, bytes.AsSpan(0, random.Next(bytes.Length + 1)));
+                    content = WriteInto(content, offset, bytes.AsSpan(0, TornLength(offset, bytes.Length, random, sectorSize)));
                     break;
                 default:
                     // The size reached the disk, the data did not: what lies beyond the old end reads as zeros.
@@ -59,6 +80,34 @@ internal sealed class SimulatedInode
         _durable = content;
         _current = (byte[])content.Clone();
         _unsynced.Clear();
+    }
+
+    private void LosePowerInOrder(Random random, int sectorSize)
+    {
+        var content = _durable;
+        var surviving = random.Next(_unsynced.Count + 1);
+        for (var i = 0; i < surviving; i++)
+        {
+            var (offset, bytes, length) = _unsynced[i];
+            content = bytes is null ? Resize(content, length) : WriteInto(content, offset, bytes);
+        }
+
+        if (surviving < _unsynced.Count && _unsynced[surviving] is (var tornAt, { } torn, _))
+        {
+            content = WriteInto(content, tornAt, torn.AsSpan(0, TornLength(tornAt, torn.Length, random, sectorSize)));
+        }
+
+        _durable = content;
+        _current = (byte[])content.Clone();
+        _unsynced.Clear();
+    }
+
+    /// <summary>How much of a write of <paramref name="length"/> bytes at <paramref name="offset"/> a tear keeps: whole sectors only.</summary>
+    public static int TornLength(long offset, int length, Random random, int sectorSize)
+    {
+        var kept = random.Next(length + 1);
+        var end = (offset + kept) / sectorSize * sectorSize;
+        return (int)Math.Clamp(end - offset, 0, kept);
     }
 
     private static byte[] WriteInto(byte[] content, long offset, ReadOnlySpan<byte> bytes)

@@ -1,20 +1,24 @@
 using KvDirectory.Storage.FileSystem;
 
-namespace KvDirectory.Storage.Tests.PowerLoss;
+namespace KvDirectory.Testing.Disk;
 
 /// <summary>
-/// Broken builds of the log's file I/O, as seam decorators: each drops one kind of durability step. The power-cut
-/// check must catch every one of them, or it proves nothing.
+/// Broken builds of the storage's file I/O, as seam decorators: each drops one kind of durability step. The power-cut
+/// checks (the WAL's, and the node simulation's) must catch every one of them, or they prove nothing.
 /// </summary>
-internal static class FsyncMutations
+public static class FsyncMutations
 {
     /// <summary>File fsyncs do nothing: appends are acknowledged with their bytes still in the page cache.</summary>
-    public static IStorageFileSystem SkipFileFsync(IStorageFileSystem disk) => new Decorated(disk, skipFileFsync: true, skipDirectorySync: false);
+    public static IStorageFileSystem SkipFileFsync(IStorageFileSystem disk) => new Decorated(disk, _ => true, skipDirectorySync: false);
+
+    /// <summary>The write-ahead log's file fsyncs do nothing (the snapshot store's still work): a node acknowledges writes it can lose.</summary>
+    public static IStorageFileSystem SkipWalFsync(IStorageFileSystem disk) =>
+        new Decorated(disk, path => path.Contains($"{Path.DirectorySeparatorChar}wal{Path.DirectorySeparatorChar}", StringComparison.Ordinal), skipDirectorySync: false);
 
     /// <summary>Directory fsyncs do nothing: a new segment's name may vanish with everything appended to it.</summary>
-    public static IStorageFileSystem SkipDirectorySync(IStorageFileSystem disk) => new Decorated(disk, skipFileFsync: false, skipDirectorySync: true);
+    public static IStorageFileSystem SkipDirectorySync(IStorageFileSystem disk) => new Decorated(disk, _ => false, skipDirectorySync: true);
 
-    private sealed class Decorated(IStorageFileSystem inner, bool skipFileFsync, bool skipDirectorySync) : IStorageFileSystem
+    private sealed class Decorated(IStorageFileSystem inner, Func<string, bool> skipFileFsync, bool skipDirectorySync) : IStorageFileSystem
     {
         public void CreateDirectory(string directory) => inner.CreateDirectory(directory);
 
@@ -25,7 +29,7 @@ internal static class FsyncMutations
         public byte[] ReadAllBytes(string path) => inner.ReadAllBytes(path);
 
         public IStorageFile Open(string path, bool createNew) =>
-            skipFileFsync ? new NoFsyncFile(inner.Open(path, createNew)) : inner.Open(path, createNew);
+            skipFileFsync(path) ? new NoFsyncFile(inner.Open(path, createNew)) : inner.Open(path, createNew);
 
         public void Rename(string from, string to) => inner.Rename(from, to);
 
@@ -41,6 +45,10 @@ internal static class FsyncMutations
 
     private sealed class NoFsyncFile(IStorageFile inner) : IStorageFile
     {
+        public long Length => inner.Length;
+
+        public int Read(Span<byte> buffer, long offset) => inner.Read(buffer, offset);
+
         public void Write(IReadOnlyList<ReadOnlyMemory<byte>> buffers, long offset) => inner.Write(buffers, offset);
 
         public void SetLength(long length) => inner.SetLength(length);

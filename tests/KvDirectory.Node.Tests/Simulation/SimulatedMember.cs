@@ -1,0 +1,99 @@
+using KvDirectory.Node.Membership;
+using KvDirectory.Node.Metrics;
+using KvDirectory.Store;
+using KvDirectory.Testing.Disk;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KvDirectory.Node.Tests.Simulation;
+
+/// <summary>
+/// One member of the simulated cluster: a real node built by the production composition (<see cref="NodeOpener"/>)
+/// over its own <see cref="SimulatedDisk"/>, the shared clock, the in-memory transport and a background scheduler the
+/// simulation steps. Only its disk survives a crash; a restart opens the data dir from what the disk kept.
+/// </summary>
+internal sealed class SimulatedMember
+{
+    private const string DataDir = "/sim/member";
+
+    private readonly ClusterState _initialCluster;
+    private readonly StepClock _clock;
+    private readonly PeerEndpoint _endpoint;
+    private readonly NodeSimulationOptions _options;
+
+    public SimulatedMember(ClusterState initialCluster, StepClock clock, PeerEndpoint endpoint, NodeSimulationOptions options)
+    {
+        _initialCluster = initialCluster;
+        _clock = clock;
+        _endpoint = endpoint;
+        _options = options;
+        // Past a power cut the disk ignores everything rather than throwing: LiteDB's writer thread cannot take an error.
+        Disk = new SimulatedDisk(unchecked(options.Seed * 31 + (int)initialCluster.LocalMemberId), throwAfterPowerCut: false, sectorSize: 512, writesInOrder: true);
+        _endpoint.Muted = () => Disk.PowerLost;
+    }
+
+    public ulong Id => _initialCluster.LocalMemberId;
+
+    public SimulatedDisk Disk { get; }
+
+    public StepScheduler Background { get; } = new();
+
+    /// <summary>Null while the member is down.</summary>
+    public ReplicatedNode? Node { get; private set; }
+
+    public V2Store? Store { get; private set; }
+
+    /// <summary>Bumped by every start: what one incarnation saw says nothing about the next one's memory.</summary>
+    public int Incarnation { get; private set; }
+
+    public bool IsUp => Node is not null;
+
+    public PeerEndpoint Endpoint => _endpoint;
+
+    /// <summary>Opens the data dir as the server does and runs the loop's first step (a lone voter campaigns).</summary>
+    public void Start()
+    {
+        Incarnation++;
+        var store = new V2Store(new StoreOptions(), _clock);
+        var options = new NodeOptions
+        {
+            DataDir = DataDir,
+            InitialCluster = _initialCluster,
+            HeartbeatIntervalMilliseconds = _options.HeartbeatMilliseconds,
+            ElectionTimeoutMilliseconds = _options.ElectionMilliseconds,
+            SnapshotCount = _options.SnapshotCount,
+            SnapshotCatchUpEntries = _options.SnapshotCatchUpEntries,
+            MaxSnapshots = 2,
+            MaxWals = 1,
+            WalSegmentSizeBytes = _options.WalSegmentSizeBytes,
+            Time = _clock,
+            FileSystem = _options.Mutation?.Invoke(Disk) ?? Disk,
+            BackgroundScheduler = Background,
+        };
+        var node = NodeOpener.Open(store, options, new ClusterStateHolder(_initialCluster), new NodeMetrics(), NullLogger.Instance);
+        node.Attach(_endpoint);
+        _endpoint.Sink = node.PeerSink;
+        (Node, Store) = (node, store);
+        node.Loop.Begin();
+    }
+
+    /// <summary>
+    /// The process dies where it stands: its memory, queued background work and pending requests are gone. With
+    /// <paramref name="powerLoss"/> the machine loses power too, and the disk keeps only what the seed lets survive
+    /// of what was not fsynced.
+    /// </summary>
+    public void Crash(bool powerLoss)
+    {
+        (Node, Store) = (null, null);
+        _endpoint.Sink = null;
+        _endpoint.BeforeSend = null;
+        Background.Forget();
+        if (powerLoss || Disk.PowerLost)
+        {
+            Disk.LosePower();
+        }
+        else
+        {
+            Disk.CrashProcess();
+        }
+    }
+}
