@@ -9,9 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace KvDirectory.Node.Snapshots;
 
 /// <summary>
-/// Every <c>--snapshot-count</c> applied entries the store and member list are serialised on the node's thread (a
-/// consistent point, cheap next to writing it) and saved in the background: the LiteDB write, WAL marker, log
-/// compaction and segment release never stall writes. Also installs a snapshot the leader sent.
+/// Every <c>--snapshot-count</c> applied entries the store is captured on the node's thread in O(1) (a copy-on-write
+/// view, <see cref="V2Store.CaptureSnapshot"/>) and everything else happens in the background: serialising the tree
+/// and the member list, the LiteDB write, WAL marker, log compaction and segment release. Serialising a million keys
+/// on the node's thread stalled every write for the whole time. Also installs a snapshot the leader sent.
 /// </summary>
 internal sealed partial class SnapshotScheduler(
     DurableRaftStorage storage,
@@ -35,9 +36,11 @@ internal sealed partial class SnapshotScheduler(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var data = ClusterSnapshotFormat.Write(members.Replicated, store.SaveSnapshot());
+        var tree = store.CaptureSnapshot();
+        var replicated = members.Replicated;
+        metrics.SnapshotCaptureDuration.Observe(Stopwatch.GetElapsedTime(started));
         _lastSnapshotIndex = applied;
-        _inFlight = Task.Run(() => Save(applied, confState, data, started));
+        _inFlight = Task.Run(() => Save(applied, confState, replicated, tree, started));
     }
 
     /// <summary>A snapshot from the leader replaces the store, the member list and the log before it.</summary>
@@ -58,10 +61,11 @@ internal sealed partial class SnapshotScheduler(
     /// <summary>Waits for a save in progress (before the files close).</summary>
     public void WaitForSave() => _inFlight.Wait();
 
-    private void Save(ulong index, ConfState confState, byte[] data, long started)
+    private void Save(ulong index, ConfState confState, ClusterState replicated, TreeCapture tree, long started)
     {
         try
         {
+            var data = ClusterSnapshotFormat.Write(replicated, tree.Write());
             storage.CreateSnapshot(index, confState, data);
             var keep = (ulong)options.SnapshotCatchUpEntries;
             var compactTo = index > keep ? index - keep : 0;
