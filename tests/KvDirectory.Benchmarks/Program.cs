@@ -18,6 +18,11 @@ if (args.Contains("--snapshot-stall"))
 }
 
 var options = BenchmarkOptions.Parse(args);
+if (options.Million)
+{
+    return await MillionKeysBenchmark.RunAsync(options);
+}
+
 if (options.Cluster)
 {
     return await ClusterBenchmark.RunAsync(options);
