@@ -14,12 +14,13 @@ internal static class TreeSnapshotFormat
     /// <summary>Deeper trees than this are rejected as damaged rather than risking the stack.</summary>
     private const int MaxDepth = 1_000;
 
-    public static byte[] Write(TreeNode root, long currentIndex)
+    /// <param name="capture">The capture the tree is read as (on a thread other than the applier); null: the tree as it is, read under the store's lock.</param>
+    public static byte[] Write(TreeNode root, long currentIndex, TreeCapture? capture)
     {
         var w = new WireWriter();
         w.Byte(FormatVersion);
         w.SignedVarint(currentIndex);
-        WriteNode(w, root);
+        WriteNode(w, root, capture);
         return w.ToArray();
     }
 
@@ -49,26 +50,27 @@ internal static class TreeSnapshotFormat
         return (root, currentIndex);
     }
 
-    private static void WriteNode(WireWriter w, TreeNode node)
+    private static void WriteNode(WireWriter w, TreeNode node, TreeCapture? capture)
     {
+        var state = node.Read(capture);
         w.String(node.Name);
         w.Byte(node.IsDir ? DirKind : FileKind);
         w.SignedVarint(node.CreatedIndex);
-        w.SignedVarint(node.ModifiedIndex);
-        w.SignedVarint(node.ChangedIndex);
-        w.OptionalTime(node.ExpireTime);
-        if (!node.IsDir)
+        w.SignedVarint(state.ModifiedIndex);
+        w.SignedVarint(state.ChangedIndex);
+        w.OptionalTime(state.ExpireTime);
+        if (state.Children is not { } children)
         {
-            w.String(node.Value);
+            w.String(state.Value);
             return;
         }
 
-        var children = node.Children!.Values.ToArray();
+        // The array is the node's own copy (Read copies or preserved it), so sorting it in place is safe.
         Array.Sort(children, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         w.UnsignedVarint((ulong)children.Length);
         foreach (var child in children)
         {
-            WriteNode(w, child);
+            WriteNode(w, child, capture);
         }
     }
 
@@ -114,8 +116,7 @@ internal static class TreeSnapshotFormat
                 throw new FormatException($"Unknown node kind {kind}.");
         }
 
-        node.ModifiedIndex = modifiedIndex;
-        node.ChangedIndex = changedIndex;
+        node.RestoreIndexes(modifiedIndex, changedIndex);
         return node;
     }
 }

@@ -51,6 +51,7 @@ public sealed partial class V2Store
         _lock.EnterWriteLock();
         try
         {
+            ReleaseWrittenCapture();
             while (_expirations.Peek() is { } node && node.ExpireTime!.Value <= now)
             {
                 Commit(RemoveNode(node, EtcdActions.Expire), refresh: false);
@@ -70,7 +71,7 @@ public sealed partial class V2Store
         var prevNode = NodeRendering.Render(node, false, false, Now);
         var parent = node.Parent!;
         Detach(node);
-        parent.MarkChanged(next);
+        parent.MarkChanged(next, _capture);
         return new EtcdEvent
         {
             Action = action,
@@ -89,7 +90,7 @@ public sealed partial class V2Store
     /// <summary>Unlinks a node from its parent and drops it and its descendants from the expiration heap.</summary>
     private void Detach(TreeNode node)
     {
-        node.Parent?.Children!.Remove(node.Name);
+        node.Parent?.RemoveChild(node.Name, _capture);
         ForgetExpirations(node);
     }
 

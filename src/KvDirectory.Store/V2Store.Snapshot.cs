@@ -4,17 +4,47 @@ namespace KvDirectory.Store;
 
 public sealed partial class V2Store
 {
+    /// <summary>The capture being written, or written and not yet released; only the applier thread changes it.</summary>
+    private TreeCapture? _capture;
+    private int _captureEpoch;
+
     /// <summary>The whole tree and the current index; history, watchers and counters are not part of it.</summary>
     public byte[] SaveSnapshot()
     {
         _lock.EnterReadLock();
         try
         {
-            return TreeSnapshotFormat.Write(_root, _currentIndex);
+            return TreeSnapshotFormat.Write(_root, _currentIndex, capture: null);
         }
         finally
         {
             _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// The tree as it is now, in O(1): call on the applier thread (the one that applies commands), then
+    /// <see cref="TreeCapture.Write"/> it on any thread while writes go on. Until it is written each write preserves
+    /// the old state of the nodes it changes (once per node; a directory's child list costs O(children) once).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The previous capture has not been written yet.</exception>
+    public TreeCapture CaptureSnapshot()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_capture is { IsWritten: false })
+            {
+                throw new InvalidOperationException("The previous snapshot capture is still being written.");
+            }
+
+            ReleaseWrittenCapture();
+            _capture = new TreeCapture(++_captureEpoch, _root, _currentIndex);
+            return _capture;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
         }
     }
 
@@ -29,6 +59,12 @@ public sealed partial class V2Store
         _lock.EnterWriteLock();
         try
         {
+            if (_capture is { IsWritten: false })
+            {
+                throw new InvalidOperationException("A snapshot capture of the old tree is still being written.");
+            }
+
+            ReleaseWrittenCapture();
             _root = root;
             Interlocked.Exchange(ref _currentIndex, currentIndex);
             _expirations.Clear();
@@ -51,11 +87,21 @@ public sealed partial class V2Store
         _lock.EnterReadLock();
         try
         {
-            return (_currentIndex, Convert.ToHexStringLower(SHA256.HashData(TreeSnapshotFormat.Write(_root, _currentIndex))));
+            return (_currentIndex, Convert.ToHexStringLower(SHA256.HashData(TreeSnapshotFormat.Write(_root, _currentIndex, capture: null))));
         }
         finally
         {
             _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Applier thread, under the write lock: once a capture is written its preserved copies can go.</summary>
+    private void ReleaseWrittenCapture()
+    {
+        if (_capture is { IsWritten: true } written)
+        {
+            written.Release();
+            _capture = null;
         }
     }
 

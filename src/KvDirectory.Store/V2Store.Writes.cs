@@ -77,12 +77,11 @@ public sealed partial class V2Store
         var prevNode = NodeRendering.Render(node, false, false, now);
         if (!node.IsDir)
         {
-            node.Value = value;
-            node.ModifiedIndex = next;
+            node.SetValue(value, next, _capture);
         }
 
         UpdateExpiration(node, expireTime);
-        node.MarkChanged(next);
+        node.MarkChanged(next, _capture);
         var (expiration, ttl) = NodeRendering.ExpirationAndTtl(node, now);
         var e = new EtcdEvent
         {
@@ -163,20 +162,20 @@ public sealed partial class V2Store
         for (; existingDepth < components.Length - 1; existingDepth++)
         {
             var missing = TreeNode.NewDir(StorePath.Join(parent.Path, components[existingDepth]), parent, next, null);
-            parent.Children!.Add(missing.Name, missing);
+            parent.AddChild(missing, _capture);
             parent = missing;
         }
 
         var node = dir
             ? TreeNode.NewDir(path, parent, next, expireTime)
             : TreeNode.NewFile(path, parent, next, value ?? string.Empty, expireTime);
-        parent.Children!.Add(node.Name, node);
+        parent.AddChild(node, _capture);
         if (!node.IsPermanent)
         {
             _expirations.Push(node);
         }
 
-        node.MarkChanged(next);
+        node.MarkChanged(next, _capture);
         var (expiration, ttl) = NodeRendering.ExpirationAndTtl(node, now);
         return new EtcdEvent
         {
@@ -226,7 +225,7 @@ public sealed partial class V2Store
     /// <summary>No expiration makes the node permanent, as any etcd write without a TTL does.</summary>
     private void UpdateExpiration(TreeNode node, DateTimeOffset? expireTime)
     {
-        node.ExpireTime = expireTime;
+        node.SetExpireTime(expireTime, _capture);
         if (expireTime is null)
         {
             _expirations.Remove(node);
@@ -243,6 +242,7 @@ public sealed partial class V2Store
         _lock.EnterWriteLock();
         try
         {
+            ReleaseWrittenCapture();
             var e = write();
             count(true);
             return e;

@@ -11,11 +11,15 @@ namespace KvDirectory.Benchmarks;
 /// --duration seconds, --warmup seconds, --connections N, --keys N, --seed N, --server-only etcd|kvdirectory,
 /// --target URL (an already running server, e.g. to profile it); --cluster (three members of each server instead of one;
 /// then the duration defaults to 5 s and the warmup to 1 s), --json PATH (where the cluster mode writes its report),
-/// --heartbeat-interval ms, --election-timeout ms (both clusters; etcd's defaults 100 and 1000).
+/// --heartbeat-interval ms, --election-timeout ms (both clusters; etcd's defaults 100 and 1000); --million (load a million
+/// 64-byte keys into each server, restart it, report RSS and restart time; --keys and --value-bytes change the size).
 /// </summary>
 public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Connections, int Keys, int ValueBytes, int Seed, IReadOnlyList<string> Servers, Uri? Target = null)
 {
     public bool Cluster { get; init; }
+
+    /// <summary>--million: RSS after loading a million keys, and restart time and RSS after a restart (<see cref="Single.MillionKeysBenchmark"/>).</summary>
+    public bool Million { get; init; }
 
     /// <summary>Where <see cref="Cluster"/> mode writes its JSON report; null: a file named after the start time in the temp dir.</summary>
     public string? JsonPath { get; init; }
@@ -70,6 +74,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                 "--server-only" => options with { Servers = [ServerKind(Next())] },
                 "--target" => options with { Target = new Uri(Next()), Servers = ["target"] },
                 "--cluster" => options with { Cluster = true },
+                "--million" => options with { Million = true },
                 "--json" => options with { JsonPath = Next() },
                 "--heartbeat-interval" => options with { Timings = options.Timings with { HeartbeatMilliseconds = NextInt() } },
                 "--election-timeout" => options with { Timings = options.Timings with { ElectionMilliseconds = NextInt() } },
@@ -86,7 +91,17 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                     Duration = GivenSeconds(ref durationGiven, 1), Warmup = GivenSeconds(ref warmupGiven, 0.5), ColdWarmup = TimeSpan.FromSeconds(0.5),
                     Rounds = 1, Connections = 8, Keys = 500, Watchers = 200, CpuTail = TimeSpan.FromSeconds(1),
                 },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke"),
+                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --million --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke"),
+            };
+        }
+
+        if (options.Million)
+        {
+            // A million 64-byte keys unless told otherwise (issue 15's restart and RSS figures).
+            options = options with
+            {
+                Keys = args.Contains("--keys") ? options.Keys : 1_000_000,
+                ValueBytes = args.Contains("--value-bytes") ? options.ValueBytes : 64,
             };
         }
 

@@ -53,8 +53,16 @@ public sealed class LoadGenerator : IDisposable
             int key;
             while ((key = Interlocked.Increment(ref next)) < _options.Keys && !cancellationToken.IsCancellationRequested)
             {
-                using var response = await _client.SendAsync(Put(key), cancellationToken);
-                response.EnsureSuccessStatusCode();
+                // A write the server timed out on an overloaded machine (etcd's 300, a 500) is tried again, up to 5 times.
+                for (var attempt = 1; ; attempt++)
+                {
+                    using var response = await _client.SendAsync(Put(key), cancellationToken);
+                    if (response.StatusCode != HttpStatusCode.InternalServerError || attempt == 5)
+                    {
+                        response.EnsureSuccessStatusCode();
+                        break;
+                    }
+                }
             }
         });
         await Task.WhenAll(workers);

@@ -8,9 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace KvDirectory.Node.Snapshots;
 
 /// <summary>
-/// Every <c>--snapshot-count</c> applied entries the store and member list are serialised on the node's thread (a
-/// consistent point, cheap next to writing it) and saved in the background (<see cref="NodeOptions.BackgroundScheduler"/>): the LiteDB write, WAL marker, log
-/// compaction and segment release never stall writes. Also installs a snapshot the leader sent.
+/// Every <c>--snapshot-count</c> applied entries the store is captured on the node's thread in O(1) (a copy-on-write
+/// view, <see cref="V2Store.CaptureSnapshot"/>) and everything else happens in the background
+/// (<see cref="NodeOptions.BackgroundScheduler"/>): serialising the tree and the member list, the LiteDB write, WAL
+/// marker, log compaction and segment release. Serialising a million keys on the node's thread stalled every write for
+/// the whole time. Also installs a snapshot the leader sent.
 /// </summary>
 internal sealed partial class SnapshotScheduler(
     DurableRaftStorage storage,
@@ -34,11 +36,13 @@ internal sealed partial class SnapshotScheduler(
         }
 
         var started = options.Time.GetTimestamp();
-        var data = ClusterSnapshotFormat.Write(members.Replicated, store.SaveSnapshot());
+        var tree = store.CaptureSnapshot();
+        var replicated = members.Replicated;
+        metrics.SnapshotCaptureDuration.Observe(options.Time.GetElapsedTime(started));
         _lastSnapshotIndex = applied;
         // HideScheduler: what the save starts itself (LiteDB's writer task) goes to the default scheduler, never to a simulation's.
         _inFlight = Task.Factory.StartNew(
-            () => Save(applied, confState, data, started),
+            () => Save(applied, confState, replicated, tree, started),
             CancellationToken.None,
             TaskCreationOptions.DenyChildAttach | TaskCreationOptions.HideScheduler,
             options.BackgroundScheduler);
@@ -62,10 +66,11 @@ internal sealed partial class SnapshotScheduler(
     /// <summary>Waits for a save in progress (before the files close).</summary>
     public void WaitForSave() => _inFlight.Wait();
 
-    private void Save(ulong index, ConfState confState, byte[] data, long started)
+    private void Save(ulong index, ConfState confState, ClusterState replicated, TreeCapture tree, long started)
     {
         try
         {
+            var data = ClusterSnapshotFormat.Write(replicated, tree.Write());
             storage.CreateSnapshot(index, confState, data);
             var keep = (ulong)options.SnapshotCatchUpEntries;
             var compactTo = index > keep ? index - keep : 0;

@@ -43,6 +43,7 @@ public static class MetricsEndpoints
         writer.Histogram(node.WalFsyncDuration);
         writer.Histogram(node.ApplyDuration);
         writer.Histogram(node.SnapshotSaveDuration);
+        writer.Histogram(node.SnapshotCaptureDuration);
         writer.LabelledCounter(
             "etcd_http_requests_total",
             "HTTP requests answered, by method and status code.",

@@ -88,7 +88,7 @@ public static class EtcdResponses
     /// </summary>
     public static async Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        using var buffer = new PooledBufferWriter(4096);
         using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
         {
             JsonSerializer.Serialize(writer, value, typeInfo);
@@ -102,7 +102,7 @@ public static class EtcdResponses
     /// <summary>Writes one event of a watch (no Content-Length: a stream goes on).</summary>
     public static async Task WriteWatchEventAsync(HttpResponse response, EtcdEvent etcdEvent, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        using var buffer = new PooledBufferWriter(4096);
         using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
         {
             JsonSerializer.Serialize(writer, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);

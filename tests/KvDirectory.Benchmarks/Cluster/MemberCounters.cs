@@ -43,6 +43,26 @@ public sealed record MemberCounters(double CpuSeconds, double WalFsyncs, double 
         }
     }
 
+    /// <summary>VmRSS of the process from /proc/PID/status, in megabytes; NaN once it is gone.</summary>
+    public static double ReadRssMegabytes(int processId)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return double.NaN;
+    }
+
     /// <summary>The first sample of an unlabelled metric in the Prometheus text format; NaN when absent.</summary>
     private static double Metric(string text, string name)
     {

@@ -8,7 +8,12 @@ namespace KvDirectory.Benchmarks.Single;
 /// <param name="CpuSeconds">The server's CPU from the window's start until the tail (default 2 s) after the load stopped.</param>
 /// <param name="IdleCores">CPU seconds per second in the first second after the load stopped.</param>
 /// <param name="LoadAverage">The machine's 1-minute load average when the window started.</param>
-public sealed record SingleMeasurement(string Variant, string Mode, int Round, WorkloadResult Result, double CpuSeconds, double IdleCores, double LoadAverage)
+/// <param name="StartSeconds">The process's start to its first /health answer (cold: on the preloaded data dir).</param>
+/// <param name="StartCpuSeconds">The CPU the process used until that answer.</param>
+/// <param name="RssMegabytes">The server's resident set after the CPU tail.</param>
+public sealed record SingleMeasurement(
+    string Variant, string Mode, int Round, WorkloadResult Result, double CpuSeconds, double IdleCores, double LoadAverage,
+    double StartSeconds, double StartCpuSeconds, double RssMegabytes)
 {
     public double CpuSecondsPerThousandRequests => Result.Requests == 0 ? double.NaN : CpuSeconds * 1000 / Result.Requests;
 }

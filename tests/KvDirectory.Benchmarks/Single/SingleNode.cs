@@ -26,6 +26,12 @@ public sealed class SingleNode : IAsyncDisposable
 
     public Uri ClientUrl { get; }
 
+    /// <summary>From the process start to its first successful /health answer; NaN for a server the benchmark did not start.</summary>
+    public double StartSeconds { get; private set; } = double.NaN;
+
+    /// <summary>The CPU the process burnt until its first /health answer (less sensitive to a busy machine than the wall time).</summary>
+    public double StartCpuSeconds { get; private set; } = double.NaN;
+
     /// <summary>The node's data dir; null for a server the benchmark did not start.</summary>
     public string? DataDir => _root is null ? null : Path.Combine(_root, "data");
 
@@ -47,11 +53,14 @@ public sealed class SingleNode : IAsyncDisposable
             }
 
             var (client, peer) = BenchmarkMember.AllocateUrls();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var member = BenchmarkMember.Start(variant.Kind, "m1", client, peer, $"m1={peer}", dataDir, new ClusterTimings(), variant.Environment, variant.ServerDll);
             var node = new SingleNode(member, client, root);
             try
             {
                 await node.WaitUntilHealthyAsync(cancellationToken);
+                node.StartSeconds = clock.Elapsed.TotalSeconds;
+                node.StartCpuSeconds = node.CpuSeconds();
                 return node;
             }
             catch (MemberExitedException error) when (attempt < 3)
@@ -70,6 +79,9 @@ public sealed class SingleNode : IAsyncDisposable
 
     /// <summary>utime + stime of the server process so far; NaN for a server the benchmark did not start.</summary>
     public double CpuSeconds() => _member is null ? double.NaN : MemberCounters.ReadCpuSeconds(_member.ProcessId);
+
+    /// <summary>The server's resident set (VmRSS) in megabytes; NaN for a server the benchmark did not start.</summary>
+    public double RssMegabytes() => _member is null ? double.NaN : MemberCounters.ReadRssMegabytes(_member.ProcessId);
 
     /// <summary>The live watchers the server reports in <c>/v2/stats/store</c> (etcd and ours both count them).</summary>
     public async Task<long> WatchersAsync(HttpClient http, CancellationToken cancellationToken)

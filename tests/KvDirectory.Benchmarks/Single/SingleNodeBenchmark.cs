@@ -164,7 +164,8 @@ public static class SingleNodeBenchmark
                 await Task.Delay(rest, cancellation);
             }
 
-            var measurement = new SingleMeasurement(variant.Name, mode, round, result, node.CpuSeconds() - cpuBefore, idle, loadAverage);
+            var measurement = new SingleMeasurement(
+                variant.Name, mode, round, result, node.CpuSeconds() - cpuBefore, idle, loadAverage, node.StartSeconds, node.StartCpuSeconds, node.RssMegabytes());
             measurements.Add(measurement);
             Console.WriteLine(SingleReport.Row(measurement));
         }

@@ -4,7 +4,7 @@ namespace KvDirectory.Benchmarks.Single;
 public sealed record SingleSummary(
     string Variant, string Mode, string Workload, int Rounds, long Errors,
     double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds,
-    double CpuSecondsPerThousandRequests, double IdleCores, double LoadAverage)
+    double CpuSecondsPerThousandRequests, double IdleCores, double LoadAverage, double StartSeconds, double StartCpuSeconds, double RssMegabytes)
 {
     public static IReadOnlyList<SingleSummary> Of(IReadOnlyList<SingleMeasurement> measurements) =>
         measurements
@@ -17,7 +17,10 @@ public sealed record SingleSummary(
                 Median(g.Select(m => m.Result.MaxMilliseconds)),
                 Median(g.Select(m => m.CpuSecondsPerThousandRequests)),
                 Median(g.Select(m => m.IdleCores)),
-                Median(g.Select(m => m.LoadAverage))))
+                Median(g.Select(m => m.LoadAverage)),
+                Median(g.Select(m => m.StartSeconds)),
+                Median(g.Select(m => m.StartCpuSeconds)),
+                Median(g.Select(m => m.RssMegabytes))))
             .ToList();
 
     /// <summary>The middle value (the mean of the two middle ones for an even count); NaN for none.</summary>

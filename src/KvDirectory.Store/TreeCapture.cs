@@ -1,0 +1,62 @@
+namespace KvDirectory.Store;
+
+/// <summary>
+/// A snapshot of the tree taken in O(1) on the applier thread (<see cref="V2Store.CaptureSnapshot"/>) and serialised
+/// later on another thread. While it is open, the applier preserves a node's fields and children (once per capture,
+/// before the first change) so the serialiser still sees the tree as it was at the capture; see
+/// <see cref="TreeNode.Read"/>. The nodes preserved are remembered so the copies can be dropped once it is written.
+/// </summary>
+public sealed class TreeCapture
+{
+    private readonly TreeNode _root;
+    private readonly List<TreeNode> _preserved = [];
+    private volatile bool _written;
+    private int _writes;
+
+    internal TreeCapture(int epoch, TreeNode root, long currentIndex)
+    {
+        Epoch = epoch;
+        _root = root;
+        CurrentIndex = currentIndex;
+    }
+
+    /// <summary>The store index the capture was taken at.</summary>
+    public long CurrentIndex { get; }
+
+    internal int Epoch { get; }
+
+    /// <summary>True once <see cref="Write"/> finished: the applier no longer needs to preserve anything for it.</summary>
+    internal bool IsWritten => _written;
+
+    /// <summary>The snapshot bytes (the same as <see cref="V2Store.SaveSnapshot"/> at the capture); once, on any thread.</summary>
+    public byte[] Write()
+    {
+        if (Interlocked.Exchange(ref _writes, 1) != 0)
+        {
+            throw new InvalidOperationException("A tree capture is written once.");
+        }
+
+        try
+        {
+            return TreeSnapshotFormat.Write(_root, CurrentIndex, this);
+        }
+        finally
+        {
+            _written = true;
+        }
+    }
+
+    /// <summary>Applier thread: a node now holds a copy for this capture.</summary>
+    internal void Preserved(TreeNode node) => _preserved.Add(node);
+
+    /// <summary>Applier thread, once the capture is written (or abandoned): drops the copies it made the nodes keep.</summary>
+    internal void Release()
+    {
+        foreach (var node in _preserved)
+        {
+            node.DropPreserved(Epoch);
+        }
+
+        _preserved.Clear();
+    }
+}
