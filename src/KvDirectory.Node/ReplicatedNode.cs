@@ -93,7 +93,8 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
 
     public async Task<EtcdEvent> ProposeAsync(StoreCommand command, CancellationToken cancellationToken)
     {
-        var proposal = new ProposalInput(_requestIds.Next(), StoreCommandCodec.Encode(command), Stopwatch.GetTimestamp());
+        var requestId = _requestIds.Next();
+        var proposal = new ProposalInput(requestId, ProposalPayload.Encode(requestId, command), Stopwatch.GetTimestamp());
         _inbox.Enqueue(proposal);
         _metrics.ProposalStarted();
         var failed = true;

@@ -87,8 +87,8 @@ public static class GoldenSamples
         samples.Add(new("member attributes", attributes, () => attributes.Encode(), bytes => MemberAttributes.Decode(bytes)));
         var identity = new MemberIdentity(0x8e9e_05c5_2164_694d, 0xcdf8_18194_e3a8c32);
         samples.Add(new("member identity", identity, () => identity.Encode(), bytes => MemberIdentity.TryDecode(bytes)!));
-        samples.Add(new("proposal", (0x1234_5678_9abc_def0UL, new byte[] { 1, 9, 9 }), () => ProposalPayload.Encode(0x1234_5678_9abc_def0, [1, 9, 9]),
-            bytes => ProposalPayload.TryDecode(bytes, out var id, out var body) ? (id, body.ToArray()) : default));
+        samples.Add(new("proposal", (0x1234_5678_9abc_def0UL, commands[0]), () => ProposalPayload.Encode(0x1234_5678_9abc_def0, commands[0]),
+            bytes => ProposalPayload.TryDecode(bytes, out var id, out var body) ? (id, StoreCommandCodec.Decode(body.Span)) : default));
         samples.Add(new("proposal attributes", attributes, () => ProposalPayload.EncodeAttributes(attributes),
             bytes => ProposalPayload.TryDecode(bytes, out _, out var body) && ProposalPayload.IsMemberAttributes(body.Span) ? MemberAttributes.Decode(body.Span[1..]) : null!));
 
