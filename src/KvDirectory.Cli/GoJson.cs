@@ -1,110 +1,101 @@
-using System.Globalization;
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using KvDirectory.Protocol;
 
 namespace KvDirectory.Cli;
 
 /// <summary>
-/// Writes responses as etcdctl's <c>-o json</c> does: Go's encoding/json of the Go client's structs, which
-/// always writes <c>value</c> and <c>nodes</c> (as null when absent), escapes &lt; &gt; &amp; and keeps other
-/// characters as they are — System.Text.Json cannot be told to produce exactly that.
+/// Writes responses as etcdctl's <c>-o json</c> does: Go's encoding/json of the Go client's structs, which always writes
+/// <c>value</c> and <c>nodes</c> (as null when absent) in that struct's field order — so written field by field, with
+/// strings escaped by the server's own <see cref="GoJsonEncoder"/>.
 /// </summary>
 public static class GoJson
 {
-    public static string Event(EtcdEvent response)
+    public static string Event(EtcdEvent response) => Write(writer =>
     {
-        var builder = new StringBuilder();
-        builder.Append("{\"action\":");
-        AppendString(builder, response.Action);
-        builder.Append(",\"node\":");
-        AppendNode(builder, response.Node);
-        builder.Append(",\"prevNode\":");
-        AppendNode(builder, response.PrevNode);
-        return builder.Append('}').ToString();
+        writer.WriteStartObject();
+        writer.WriteString("action", response.Action);
+        writer.WritePropertyName("node");
+        WriteNode(writer, response.Node);
+        writer.WritePropertyName("prevNode");
+        WriteNode(writer, response.PrevNode);
+        writer.WriteEndObject();
+    });
+
+    /// <summary>Rows as an array of objects, each cell a string named by its header (spaces as underscores).</summary>
+    public static string Table(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows) => Write(writer =>
+    {
+        writer.WriteStartArray();
+        foreach (var row in rows)
+        {
+            writer.WriteStartObject();
+            for (var c = 0; c < headers.Count; c++)
+            {
+                writer.WriteString(headers[c].Replace(' ', '_'), row[c]);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    });
+
+    private static string Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
+        {
+            write(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void AppendNode(StringBuilder builder, EtcdNode? node)
+    private static void WriteNode(Utf8JsonWriter writer, EtcdNode? node)
     {
         if (node is null)
         {
-            builder.Append("null");
+            writer.WriteNullValue();
             return;
         }
 
-        builder.Append("{\"key\":");
-        AppendString(builder, node.Key ?? string.Empty);
+        writer.WriteStartObject();
+        writer.WriteString("key", node.Key ?? string.Empty);
         if (node.Dir)
         {
-            builder.Append(",\"dir\":true");
+            writer.WriteBoolean("dir", true);
         }
 
-        builder.Append(",\"value\":");
-        AppendString(builder, node.Value ?? string.Empty);
-        builder.Append(",\"nodes\":");
+        writer.WriteString("value", node.Value ?? string.Empty);
+        writer.WritePropertyName("nodes");
         if (node.Nodes is null)
         {
-            builder.Append("null");
+            writer.WriteNullValue();
         }
         else
         {
-            builder.Append('[');
-            for (var i = 0; i < node.Nodes.Count; i++)
+            writer.WriteStartArray();
+            foreach (var child in node.Nodes)
             {
-                if (i > 0)
-                {
-                    builder.Append(',');
-                }
-
-                AppendNode(builder, node.Nodes[i]);
+                WriteNode(writer, child);
             }
 
-            builder.Append(']');
+            writer.WriteEndArray();
         }
 
-        builder.Append(CultureInfo.InvariantCulture, $",\"createdIndex\":{node.CreatedIndex},\"modifiedIndex\":{node.ModifiedIndex}");
+        writer.WriteNumber("createdIndex", node.CreatedIndex);
+        writer.WriteNumber("modifiedIndex", node.ModifiedIndex);
         if (node.Expiration is { } expiration)
         {
-            builder.Append(",\"expiration\":");
-            AppendString(builder, GoTimeJsonConverter.Format(expiration));
+            writer.WriteString("expiration", GoTimeJsonConverter.Format(expiration));
         }
 
         if (node.Ttl != 0)
         {
-            builder.Append(CultureInfo.InvariantCulture, $",\"ttl\":{node.Ttl}");
+            writer.WriteNumber("ttl", node.Ttl);
         }
 
-        builder.Append('}');
-    }
-
-    public static void AppendString(StringBuilder builder, string value)
-    {
-        builder.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                case '<' or '>' or '&' or '\u2028' or '\u2029':
-                    builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-                    break;
-                default:
-                    if (c < 0x20)
-                    {
-                        builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        builder.Append('"');
+        writer.WriteEndObject();
     }
 }

@@ -128,7 +128,8 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
     /// <summary>Queues a command for the loop; its completion is the answer (a simulation reads it right after each iteration).</summary>
     internal ProposalInput Submit(StoreCommand command)
     {
-        var proposal = new ProposalInput(_requestIds.Next(), StoreCommandCodec.Encode(command), _time.GetTimestamp());
+        var requestId = _requestIds.Next();
+        var proposal = new ProposalInput(requestId, ProposalPayload.Encode(requestId, command), _time.GetTimestamp());
         _inbox.Enqueue(proposal);
         return proposal;
     }

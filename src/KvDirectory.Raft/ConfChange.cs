@@ -1,3 +1,5 @@
+using KvDirectory.Wire;
+
 namespace KvDirectory.Raft;
 
 public enum ConfChangeType : byte
@@ -13,24 +15,25 @@ public enum ConfChangeType : byte
 /// <summary>A single membership change; carried in a <see cref="EntryType.ConfChange"/> entry.</summary>
 public sealed record ConfChange(ConfChangeType Type, ulong NodeId, ReadOnlyMemory<byte> Context = default)
 {
+    /// <summary><c>u8 type | u64 node id (little-endian) | i32 context length (little-endian) | context</c>.</summary>
     public byte[] Encode()
     {
-        var buffer = new byte[1 + 8 + 4 + Context.Length];
-        buffer[0] = (byte)Type;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(1), NodeId);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(9), Context.Length);
-        Context.Span.CopyTo(buffer.AsSpan(13));
-        return buffer;
+        var bytes = new byte[1 + 8 + 4 + Context.Length];
+        var writer = new WireWriter(bytes);
+        writer.Byte((byte)Type);
+        writer.UInt64LittleEndian(NodeId);
+        writer.Chunk(Context.Span, LengthPrefix.Int32LittleEndian);
+        return bytes;
     }
 
+    /// <exception cref="WireFormatException">Not a conf change.</exception>
     public static ConfChange Decode(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 13) throw new FormatException("conf change too short");
-        var type = (ConfChangeType)data[0];
-        if (type > ConfChangeType.UpdateNode) throw new FormatException($"unknown conf change type {data[0]}");
-        var id = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(data[1..]);
-        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(data[9..]);
-        if (length < 0 || length > data.Length - 13) throw new FormatException("conf change context length out of range");
-        return new ConfChange(type, id, data.Slice(13, length).ToArray());
+        var reader = new WireReader(data);
+        var type = reader.Byte();
+        if (type > (byte)ConfChangeType.UpdateNode) throw new WireFormatException($"unknown conf change type {type}");
+        var id = reader.UInt64LittleEndian();
+        var context = reader.ChunkArray(LengthPrefix.Int32LittleEndian);
+        return new ConfChange((ConfChangeType)type, id, context);
     }
 }

@@ -1,49 +1,73 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Raft;
 
 /// <summary>
 /// Binary encoding of the Raft types for the peer transport and the write-ahead log. Little-endian,
-/// fixed-width integers, length-prefixed byte strings; a leading version byte on top-level records
-/// so the format can evolve.
+/// fixed-width integers, byte strings and counts prefixed with a 32-bit length; a leading version byte on
+/// top-level records so the format can evolve. Malformed input raises <see cref="WireFormatException"/>.
 /// </summary>
 public static class RaftCodec
 {
     private const byte FormatVersion = 1;
+    private const LengthPrefix Prefix = LengthPrefix.Int32LittleEndian;
+
+    /// <summary>term, index, type, data length: the smallest an entry can be (and how a hostile count is bounded).</summary>
+    private const int EntryFixedSize = 8 + 8 + 1 + 4;
 
     public static byte[] EncodeEntry(in Entry entry)
     {
-        var writer = new ArrayBufferWriter<byte>(32 + entry.Data.Length);
-        writer.WriteByte(FormatVersion);
-        WriteEntry(writer, entry);
-        return writer.WrittenSpan.ToArray();
+        var bytes = new byte[EncodedEntrySize(entry)];
+        var writer = new WireWriter(bytes);
+        WriteEntry(ref writer, entry);
+        return bytes;
+    }
+
+    /// <summary>The exact size <see cref="WriteEntry"/> writes, so the WAL can frame an entry in place.</summary>
+    public static int EncodedEntrySize(in Entry entry) => 1 + EntryFixedSize + entry.Data.Length;
+
+    /// <summary>Writes an entry record (version byte and entry), what <see cref="DecodeEntry"/> reads.</summary>
+    public static void WriteEntry(ref WireWriter writer, in Entry entry)
+    {
+        writer.Byte(FormatVersion);
+        WriteEntryFields(ref writer, entry);
     }
 
     public static Entry DecodeEntry(ReadOnlySpan<byte> data)
     {
-        var reader = new Reader(data);
-        reader.ExpectVersion();
+        var reader = new WireReader(data);
+        reader.Version(FormatVersion, "raft entry");
         var entry = ReadEntry(ref reader);
         reader.ExpectEnd();
         return entry;
     }
 
+    /// <summary>The size of every hard state record.</summary>
+    public const int EncodedHardStateSize = 1 + (3 * 8);
+
     public static byte[] EncodeHardState(in HardState state)
     {
-        var buffer = new byte[25];
-        buffer[0] = FormatVersion;
-        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(1), state.Term);
-        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(9), state.Vote);
-        BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(17), state.Commit);
-        return buffer;
+        var bytes = new byte[EncodedHardStateSize];
+        var writer = new WireWriter(bytes);
+        WriteHardState(ref writer, state);
+        return bytes;
+    }
+
+    /// <summary>Writes a hard state record (version byte and state), what <see cref="DecodeHardState"/> reads.</summary>
+    public static void WriteHardState(ref WireWriter writer, in HardState state)
+    {
+        writer.Byte(FormatVersion);
+        writer.UInt64LittleEndian(state.Term);
+        writer.UInt64LittleEndian(state.Vote);
+        writer.UInt64LittleEndian(state.Commit);
     }
 
     public static HardState DecodeHardState(ReadOnlySpan<byte> data)
     {
-        var reader = new Reader(data);
-        reader.ExpectVersion();
-        var state = new HardState(reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64());
+        var reader = new WireReader(data);
+        reader.Version(FormatVersion, "raft hard state");
+        var state = new HardState(reader.UInt64LittleEndian(), reader.UInt64LittleEndian(), reader.UInt64LittleEndian());
         reader.ExpectEnd();
         return state;
     }
@@ -51,16 +75,17 @@ public static class RaftCodec
     public static byte[] EncodeConfState(ConfState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var writer = new ArrayBufferWriter<byte>();
-        writer.WriteByte(FormatVersion);
-        WriteConfState(writer, state);
-        return writer.WrittenSpan.ToArray();
+        return Encode(state, 64, static (ref WireWriter writer, ConfState s) =>
+        {
+            writer.Byte(FormatVersion);
+            WriteConfState(ref writer, s);
+        });
     }
 
     public static ConfState DecodeConfState(ReadOnlySpan<byte> data)
     {
-        var reader = new Reader(data);
-        reader.ExpectVersion();
+        var reader = new WireReader(data);
+        reader.Version(FormatVersion, "raft conf state");
         var state = ReadConfState(ref reader);
         reader.ExpectEnd();
         return state;
@@ -69,16 +94,17 @@ public static class RaftCodec
     public static byte[] EncodeSnapshot(Snapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var writer = new ArrayBufferWriter<byte>(64 + snapshot.Data.Length);
-        writer.WriteByte(FormatVersion);
-        WriteSnapshot(writer, snapshot);
-        return writer.WrittenSpan.ToArray();
+        return Encode(snapshot, 64 + snapshot.Data.Length, static (ref WireWriter writer, Snapshot s) =>
+        {
+            writer.Byte(FormatVersion);
+            WriteSnapshot(ref writer, s);
+        });
     }
 
     public static Snapshot DecodeSnapshot(ReadOnlySpan<byte> data)
     {
-        var reader = new Reader(data);
-        reader.ExpectVersion();
+        var reader = new WireReader(data);
+        reader.Version(FormatVersion, "raft snapshot");
         var snapshot = ReadSnapshot(ref reader);
         reader.ExpectEnd();
         return snapshot;
@@ -86,59 +112,62 @@ public static class RaftCodec
 
     public static byte[] EncodeMessage(Message message)
     {
-        var writer = new ArrayBufferWriter<byte>(128);
-        WriteMessage(writer, message);
-        return writer.WrittenSpan.ToArray();
+        ArgumentNullException.ThrowIfNull(message);
+        var buffer = new ArrayBufferWriter<byte>(128);
+        WriteMessage(buffer, message);
+        return buffer.WrittenSpan.ToArray();
     }
 
-    public static void WriteMessage(IBufferWriter<byte> writer, Message message)
+    public static void WriteMessage(IBufferWriter<byte> output, Message message)
     {
-        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(message);
-        writer.WriteByte(FormatVersion);
-        writer.WriteByte((byte)message.Type);
-        writer.WriteUInt64(message.To);
-        writer.WriteUInt64(message.From);
-        writer.WriteUInt64(message.Term);
-        writer.WriteUInt64(message.LogTerm);
-        writer.WriteUInt64(message.Index);
-        writer.WriteUInt64(message.Commit);
-        writer.WriteByte(message.Reject ? (byte)1 : (byte)0);
-        writer.WriteUInt64(message.RejectHint);
-        writer.WriteBytes(message.Context.Span);
-        writer.WriteInt32(message.Entries.Count);
-        foreach (var entry in message.Entries) WriteEntry(writer, entry);
+        var writer = new WireWriter(output);
+        writer.Byte(FormatVersion);
+        writer.Byte((byte)message.Type);
+        writer.UInt64LittleEndian(message.To);
+        writer.UInt64LittleEndian(message.From);
+        writer.UInt64LittleEndian(message.Term);
+        writer.UInt64LittleEndian(message.LogTerm);
+        writer.UInt64LittleEndian(message.Index);
+        writer.UInt64LittleEndian(message.Commit);
+        writer.Bool(message.Reject);
+        writer.UInt64LittleEndian(message.RejectHint);
+        writer.Chunk(message.Context.Span, Prefix);
+        writer.Length(message.Entries.Count, Prefix);
+        foreach (var entry in message.Entries)
+        {
+            WriteEntryFields(ref writer, entry);
+        }
+
+        writer.Bool(message.Snapshot is not null);
         if (message.Snapshot is { } snapshot)
         {
-            writer.WriteByte(1);
-            WriteSnapshot(writer, snapshot);
+            WriteSnapshot(ref writer, snapshot);
         }
-        else
-        {
-            writer.WriteByte(0);
-        }
+
+        writer.Flush();
     }
 
     public static Message DecodeMessage(ReadOnlySpan<byte> data)
     {
-        var reader = new Reader(data);
-        reader.ExpectVersion();
-        var type = reader.ReadByte();
-        if (type > (byte)MessageType.MsgPreVoteResp) throw new FormatException($"unknown message type {type}");
-        var to = reader.ReadUInt64();
-        var from = reader.ReadUInt64();
-        var term = reader.ReadUInt64();
-        var logTerm = reader.ReadUInt64();
-        var index = reader.ReadUInt64();
-        var commit = reader.ReadUInt64();
-        var reject = reader.ReadByte() != 0;
-        var hint = reader.ReadUInt64();
-        var context = reader.ReadBytes();
-        var count = reader.ReadInt32();
-        if (count < 0 || count > data.Length) throw new FormatException("entry count out of range");
+        var reader = new WireReader(data);
+        reader.Version(FormatVersion, "raft message");
+        var type = reader.Byte();
+        if (type > (byte)MessageType.MsgPreVoteResp) throw new WireFormatException($"unknown message type {type}");
+        var to = reader.UInt64LittleEndian();
+        var from = reader.UInt64LittleEndian();
+        var term = reader.UInt64LittleEndian();
+        var logTerm = reader.UInt64LittleEndian();
+        var index = reader.UInt64LittleEndian();
+        var commit = reader.UInt64LittleEndian();
+        var reject = reader.Bool();
+        var hint = reader.UInt64LittleEndian();
+        var context = reader.ChunkArray(Prefix);
+        var count = reader.Count(Prefix, EntryFixedSize);
         var entries = count == 0 ? [] : new Entry[count];
         for (var i = 0; i < count; i++) entries[i] = ReadEntry(ref reader);
-        var snapshot = reader.ReadByte() != 0 ? ReadSnapshot(ref reader) : null;
+        var snapshot = reader.Bool() ? ReadSnapshot(ref reader) : null;
         reader.ExpectEnd();
         return new Message
         {
@@ -147,121 +176,67 @@ public static class RaftCodec
         };
     }
 
-    private static void WriteEntry(IBufferWriter<byte> writer, in Entry entry)
+    private delegate void Writer<T>(ref WireWriter writer, T value);
+
+    private static byte[] Encode<T>(T value, int sizeHint, Writer<T> write)
     {
-        writer.WriteUInt64(entry.Term);
-        writer.WriteUInt64(entry.Index);
-        writer.WriteByte((byte)entry.Type);
-        writer.WriteBytes(entry.Data.Span);
+        var buffer = new ArrayBufferWriter<byte>(sizeHint);
+        var writer = new WireWriter(buffer);
+        write(ref writer, value);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
-    private static Entry ReadEntry(ref Reader reader)
+    private static void WriteEntryFields(ref WireWriter writer, in Entry entry)
     {
-        var term = reader.ReadUInt64();
-        var index = reader.ReadUInt64();
-        var type = reader.ReadByte();
-        if (type > (byte)EntryType.ConfChange) throw new FormatException($"unknown entry type {type}");
-        return new Entry(term, index, (EntryType)type, reader.ReadBytes());
+        writer.UInt64LittleEndian(entry.Term);
+        writer.UInt64LittleEndian(entry.Index);
+        writer.Byte((byte)entry.Type);
+        writer.Chunk(entry.Data.Span, Prefix);
     }
 
-    private static void WriteConfState(IBufferWriter<byte> writer, ConfState state)
+    private static Entry ReadEntry(ref WireReader reader)
     {
-        writer.WriteInt32(state.Voters.Count);
-        foreach (var v in state.Voters) writer.WriteUInt64(v);
-        writer.WriteInt32(state.Learners.Count);
-        foreach (var l in state.Learners) writer.WriteUInt64(l);
+        var term = reader.UInt64LittleEndian();
+        var index = reader.UInt64LittleEndian();
+        var type = reader.Byte();
+        if (type > (byte)EntryType.ConfChange) throw new WireFormatException($"unknown entry type {type}");
+        return new Entry(term, index, (EntryType)type, reader.ChunkArray(Prefix));
     }
 
-    private static ConfState ReadConfState(ref Reader reader)
+    private static void WriteConfState(ref WireWriter writer, ConfState state)
     {
-        var voters = reader.ReadIds();
-        var learners = reader.ReadIds();
-        return new ConfState(voters, learners);
+        writer.UInt64List(state.Voters, Prefix, bigEndian: false);
+        writer.UInt64List(state.Learners, Prefix, bigEndian: false);
     }
 
-    private static void WriteSnapshot(IBufferWriter<byte> writer, Snapshot snapshot)
+    private static ConfState ReadConfState(ref WireReader reader)
     {
-        writer.WriteUInt64(snapshot.Metadata.Index);
-        writer.WriteUInt64(snapshot.Metadata.Term);
-        WriteConfState(writer, snapshot.Metadata.ConfState);
-        writer.WriteBytes(snapshot.Data.Span);
+        var voters = reader.UInt64List(Prefix, bigEndian: false);
+        var learners = reader.UInt64List(Prefix, bigEndian: false);
+        try
+        {
+            return new ConfState(voters, learners);
+        }
+        catch (ArgumentException error)
+        {
+            throw new WireFormatException($"invalid conf state: {error.Message}", error);
+        }
     }
 
-    private static Snapshot ReadSnapshot(ref Reader reader)
+    private static void WriteSnapshot(ref WireWriter writer, Snapshot snapshot)
     {
-        var index = reader.ReadUInt64();
-        var term = reader.ReadUInt64();
+        writer.UInt64LittleEndian(snapshot.Metadata.Index);
+        writer.UInt64LittleEndian(snapshot.Metadata.Term);
+        WriteConfState(ref writer, snapshot.Metadata.ConfState);
+        writer.Chunk(snapshot.Data.Span, Prefix);
+    }
+
+    private static Snapshot ReadSnapshot(ref WireReader reader)
+    {
+        var index = reader.UInt64LittleEndian();
+        var term = reader.UInt64LittleEndian();
         var conf = ReadConfState(ref reader);
-        return new Snapshot(new SnapshotMetadata(index, term, conf), reader.ReadBytes());
-    }
-
-    private static void WriteByte(this IBufferWriter<byte> writer, byte value)
-    {
-        writer.GetSpan(1)[0] = value;
-        writer.Advance(1);
-    }
-
-    private static void WriteInt32(this IBufferWriter<byte> writer, int value)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(writer.GetSpan(4), value);
-        writer.Advance(4);
-    }
-
-    private static void WriteUInt64(this IBufferWriter<byte> writer, ulong value)
-    {
-        BinaryPrimitives.WriteUInt64LittleEndian(writer.GetSpan(8), value);
-        writer.Advance(8);
-    }
-
-    private static void WriteBytes(this IBufferWriter<byte> writer, ReadOnlySpan<byte> value)
-    {
-        writer.WriteInt32(value.Length);
-        writer.Write(value);
-    }
-
-    private ref struct Reader(ReadOnlySpan<byte> data)
-    {
-        private ReadOnlySpan<byte> _rest = data;
-
-        public void ExpectVersion()
-        {
-            var version = ReadByte();
-            if (version != FormatVersion) throw new FormatException($"unsupported raft codec version {version}");
-        }
-
-        public readonly void ExpectEnd()
-        {
-            if (!_rest.IsEmpty) throw new FormatException($"{_rest.Length} trailing bytes");
-        }
-
-        public byte ReadByte() => Take(1)[0];
-
-        public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
-
-        public ulong ReadUInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
-
-        public byte[] ReadBytes()
-        {
-            var length = ReadInt32();
-            if (length < 0) throw new FormatException("negative length");
-            return length == 0 ? [] : Take(length).ToArray();
-        }
-
-        public ulong[] ReadIds()
-        {
-            var count = ReadInt32();
-            if (count < 0 || count > _rest.Length / 8) throw new FormatException("id count out of range");
-            var ids = new ulong[count];
-            for (var i = 0; i < count; i++) ids[i] = ReadUInt64();
-            return ids;
-        }
-
-        private ReadOnlySpan<byte> Take(int count)
-        {
-            if (count > _rest.Length) throw new FormatException("truncated raft record");
-            var slice = _rest[..count];
-            _rest = _rest[count..];
-            return slice;
-        }
+        return new Snapshot(new SnapshotMetadata(index, term, conf), reader.ChunkArray(Prefix));
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using KvDirectory.Raft;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Storage;
 
@@ -26,18 +27,50 @@ internal static class WalRecordFormat
     /// <summary>Appends one framed record to <paramref name="writer"/> and returns its CRC.</summary>
     public static uint Write(IBufferWriter<byte> writer, WalRecordType type, ReadOnlySpan<byte> payload)
     {
-        var padding = PaddingFor(payload.Length);
-        var total = HeaderSize + payload.Length + padding;
-        var span = writer.GetSpan(total)[..total];
-        BinaryPrimitives.WriteInt32LittleEndian(span, payload.Length);
-        span[4] = (byte)type;
-        span[5] = (byte)padding;
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], Magic);
-        payload.CopyTo(span[HeaderSize..]);
-        span[(HeaderSize + payload.Length)..].Clear();
-        var crc = Crc32C.Append(Crc32C.Compute(span[..8]), payload);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], crc);
-        writer.Advance(total);
+        var record = Begin(writer, payload.Length);
+        payload.CopyTo(record[HeaderSize..]);
+        return Finish(writer, record, type, payload.Length);
+    }
+
+    /// <summary>Appends an entry record, encoding the entry straight into the record (no intermediate array).</summary>
+    public static uint WriteEntry(IBufferWriter<byte> writer, in Entry entry)
+    {
+        var length = RaftCodec.EncodedEntrySize(entry);
+        var record = Begin(writer, length);
+        var payload = new WireWriter(record.Slice(HeaderSize, length));
+        RaftCodec.WriteEntry(ref payload, entry);
+        return Finish(writer, record, WalRecordType.Entry, length);
+    }
+
+    /// <summary>Appends a hard state record, encoded in place.</summary>
+    public static uint WriteHardState(IBufferWriter<byte> writer, in HardState state)
+    {
+        const int length = RaftCodec.EncodedHardStateSize;
+        var record = Begin(writer, length);
+        var payload = new WireWriter(record.Slice(HeaderSize, length));
+        RaftCodec.WriteHardState(ref payload, state);
+        return Finish(writer, record, WalRecordType.HardState, length);
+    }
+
+    /// <summary>The whole record's span; the caller puts the payload after the header, then calls <see cref="Finish"/>.</summary>
+    private static Span<byte> Begin(IBufferWriter<byte> writer, int payloadLength)
+    {
+        var total = TotalSize(payloadLength);
+        return writer.GetSpan(total)[..total];
+    }
+
+    private static uint Finish(IBufferWriter<byte> writer, Span<byte> record, WalRecordType type, int payloadLength)
+    {
+        var padding = PaddingFor(payloadLength);
+        var header = new WireWriter(record);
+        header.Int32LittleEndian(payloadLength);
+        header.Byte((byte)type);
+        header.Byte((byte)padding);
+        header.UInt16LittleEndian(Magic);
+        record[(HeaderSize + payloadLength)..].Clear();
+        var crc = Crc32C.Append(Crc32C.Compute(record[..8]), record.Slice(HeaderSize, payloadLength));
+        header.UInt32LittleEndian(crc);
+        writer.Advance(record.Length);
         return crc;
     }
 
@@ -50,16 +83,17 @@ internal static class WalRecordFormat
             return rest.IndexOfAnyExcept((byte)0) < 0 ? WalReadStatus.Zeroed : WalReadStatus.Truncated;
         var header = rest[..HeaderSize];
         if (header.IndexOfAnyExcept((byte)0) < 0) return WalReadStatus.Zeroed;
-        var length = BinaryPrimitives.ReadInt32LittleEndian(header);
-        var type = header[4];
-        var padding = header[5];
-        if (BinaryPrimitives.ReadUInt16LittleEndian(header[6..]) != Magic) return WalReadStatus.Invalid;
+        var fields = new WireReader(header);
+        var length = fields.Int32LittleEndian();
+        var type = fields.Byte();
+        var padding = fields.Byte();
+        if (fields.UInt16LittleEndian() != Magic) return WalReadStatus.Invalid;
         if (type is < (byte)WalRecordType.SegmentHeader or > (byte)WalRecordType.SnapshotMarker) return WalReadStatus.Invalid;
         if (length < 0 || length > MaxPayloadSize || padding != PaddingFor(length)) return WalReadStatus.Invalid;
         var total = HeaderSize + length + padding;
         if (total > rest.Length) return WalReadStatus.Truncated;
         var payload = rest.Slice(HeaderSize, length);
-        var stored = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        var stored = fields.UInt32LittleEndian();
         if (Crc32C.Append(Crc32C.Compute(header[..8]), payload) != stored) return WalReadStatus.Invalid;
         if (rest.Slice(HeaderSize + length, padding).IndexOfAnyExcept((byte)0) >= 0) return WalReadStatus.Invalid;
         record = new WalRecordView((WalRecordType)type, offset, HeaderSize, length, total, stored);

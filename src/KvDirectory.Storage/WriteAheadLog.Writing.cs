@@ -93,10 +93,10 @@ public sealed partial class WriteAheadLog
         {
             if (i > 0 && entries[i].Index != entries[i - 1].Index + 1)
                 throw new ArgumentException($"entries must be consecutive: {entries[i - 1].Index} is followed by {entries[i].Index}", nameof(entries));
-            crc = WalRecordFormat.Write(writer, WalRecordType.Entry, RaftCodec.EncodeEntry(entries[i]));
+            crc = WalRecordFormat.WriteEntry(writer, entries[i]);
         }
         // Entries first, then the state that may commit them, as etcd does.
-        if (hardState is { } state) crc = WalRecordFormat.Write(writer, WalRecordType.HardState, RaftCodec.EncodeHardState(state));
+        if (hardState is { } state) crc = WalRecordFormat.WriteHardState(writer, state);
         return new PendingWrite(writer.WrittenMemory, crc)
         {
             HardState = hardState,

@@ -1,3 +1,6 @@
+using System.Buffers;
+using KvDirectory.Wire;
+
 namespace KvDirectory.Store;
 
 /// <summary>
@@ -19,10 +22,19 @@ public static class StoreCommandCodec
         ExpireKeys = 7,
     }
 
-    public static byte[] Encode(StoreCommand c)
+    public static byte[] Encode(StoreCommand command)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        var writer = new WireWriter(buffer);
+        Write(ref writer, command);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Appends the command to <paramref name="w"/> (not flushed), so a caller can frame it without a copy.</summary>
+    public static void Write(ref WireWriter w, StoreCommand c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var w = new WireWriter();
         w.Byte(FormatVersion);
         switch (c)
         {
@@ -77,19 +89,13 @@ public static class StoreCommandCodec
             default:
                 throw new ArgumentException($"Unknown command type {c.GetType().Name}.", nameof(c));
         }
-
-        return w.ToArray();
     }
 
-    /// <exception cref="FormatException">The bytes are not a command this version understands.</exception>
+    /// <exception cref="WireFormatException">The bytes are not a command this version understands.</exception>
     public static StoreCommand Decode(ReadOnlySpan<byte> bytes)
     {
         var r = new WireReader(bytes);
-        var version = r.Byte();
-        if (version != FormatVersion)
-        {
-            throw new FormatException($"Unknown command format version {version}.");
-        }
+        r.Version(FormatVersion, "store command");
 
         StoreCommand command = (Tag)r.Byte() switch
         {
@@ -99,8 +105,8 @@ public static class StoreCommandCodec
             Tag.CompareAndSwap => new CompareAndSwapCommand(r.String(), r.String(), r.SignedVarint(), r.String(), r.OptionalTime(), r.Bool()),
             Tag.Delete => new DeleteCommand(r.String(), r.Bool(), r.Bool()),
             Tag.CompareAndDelete => new CompareAndDeleteCommand(r.String(), r.String(), r.SignedVarint()),
-            Tag.ExpireKeys => new ExpireKeysCommand(r.OptionalTime() ?? throw new FormatException("Expire command without a time.")),
-            var unknown => throw new FormatException($"Unknown command tag {(byte)unknown}."),
+            Tag.ExpireKeys => new ExpireKeysCommand(r.OptionalTime() ?? throw new WireFormatException("Expire command without a time.")),
+            var unknown => throw new WireFormatException($"Unknown command tag {(byte)unknown}."),
         };
         r.ExpectEnd();
         return command;

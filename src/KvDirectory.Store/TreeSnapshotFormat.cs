@@ -1,3 +1,6 @@
+using System.Buffers;
+using KvDirectory.Wire;
+
 namespace KvDirectory.Store;
 
 /// <summary>
@@ -17,40 +20,38 @@ internal static class TreeSnapshotFormat
     /// <param name="capture">The capture the tree is read as (on a thread other than the applier); null: the tree as it is, read under the store's lock.</param>
     public static byte[] Write(TreeNode root, long currentIndex, TreeCapture? capture)
     {
-        var w = new WireWriter();
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var w = new WireWriter(buffer);
         w.Byte(FormatVersion);
         w.SignedVarint(currentIndex);
-        WriteNode(w, root, capture);
-        return w.ToArray();
+        WriteNode(ref w, root, capture);
+        w.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
-    /// <exception cref="FormatException">The bytes are not a snapshot this version understands.</exception>
+    /// <exception cref="WireFormatException">The bytes are not a snapshot this version understands.</exception>
     public static (TreeNode Root, long CurrentIndex) Read(ReadOnlySpan<byte> bytes)
     {
         var r = new WireReader(bytes);
-        var version = r.Byte();
-        if (version != FormatVersion)
-        {
-            throw new FormatException($"Unknown snapshot format version {version}.");
-        }
+        r.Version(FormatVersion, "store snapshot");
 
         var currentIndex = r.SignedVarint();
         if (currentIndex < 0)
         {
-            throw new FormatException("Negative store index.");
+            throw new WireFormatException("Negative store index.");
         }
 
         var root = ReadNode(ref r, parent: null, depth: 0);
         if (!root.IsDir || root.Name.Length != 0)
         {
-            throw new FormatException("The snapshot root is not the root directory.");
+            throw new WireFormatException("The snapshot root is not the root directory.");
         }
 
         r.ExpectEnd();
         return (root, currentIndex);
     }
 
-    private static void WriteNode(WireWriter w, TreeNode node, TreeCapture? capture)
+    private static void WriteNode(ref WireWriter w, TreeNode node, TreeCapture? capture)
     {
         var state = node.Read(capture);
         w.String(node.Name);
@@ -70,7 +71,7 @@ internal static class TreeSnapshotFormat
         w.UnsignedVarint((ulong)children.Length);
         foreach (var child in children)
         {
-            WriteNode(w, child, capture);
+            WriteNode(ref w, child, capture);
         }
     }
 
@@ -78,13 +79,13 @@ internal static class TreeSnapshotFormat
     {
         if (depth > MaxDepth)
         {
-            throw new FormatException("The snapshot tree is implausibly deep.");
+            throw new WireFormatException("The snapshot tree is implausibly deep.");
         }
 
         var name = r.String();
         if (parent is not null && (name.Length == 0 || name.Contains('/') || name is "." or ".."))
         {
-            throw new FormatException($"Invalid node name '{name}'.");
+            throw new WireFormatException($"Invalid node name '{name}'.");
         }
 
         var kind = r.Byte();
@@ -107,13 +108,13 @@ internal static class TreeSnapshotFormat
                     var child = ReadNode(ref r, node, depth + 1);
                     if (!node.Children!.TryAdd(child.Name, child))
                     {
-                        throw new FormatException($"Duplicate child '{child.Name}' in {path}.");
+                        throw new WireFormatException($"Duplicate child '{child.Name}' in {path}.");
                     }
                 }
 
                 break;
             default:
-                throw new FormatException($"Unknown node kind {kind}.");
+                throw new WireFormatException($"Unknown node kind {kind}.");
         }
 
         node.RestoreIndexes(modifiedIndex, changedIndex);

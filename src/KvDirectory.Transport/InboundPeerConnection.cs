@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using KvDirectory.Raft;
+using KvDirectory.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace KvDirectory.Transport;
@@ -51,9 +51,7 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
             {
                 LogClusterMismatch(logger, remote, handshake.Name, handshake.MemberId, handshake.ClusterId, local.ClusterId);
                 var mismatch = new ArrayBufferWriter<byte>(PeerFrame.HeaderSize + 8);
-                var ours = new byte[8];
-                BinaryPrimitives.WriteUInt64BigEndian(ours, local.ClusterId);
-                PeerFrame.Write(mismatch, PeerFrameKind.ClusterMismatch, ours);
+                PeerFrame.Write(mismatch, PeerFrameKind.ClusterMismatch, PeerFrame.EncodeClusterId(local.ClusterId));
                 await stream.WriteAsync(mismatch.WrittenMemory, token);
                 await stream.FlushAsync(token);
                 return;
@@ -94,14 +92,14 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
                         await stream.FlushAsync(token);
                         break;
                     default:
-                        throw new InvalidDataException($"unexpected {frame.Kind} frame from a peer");
+                        throw new WireFormatException($"unexpected {frame.Kind} frame from a peer");
                 }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
-        catch (Exception error) when (error is IOException or SocketException or InvalidDataException or FormatException or ObjectDisposedException)
+        catch (Exception error) when (error is IOException or SocketException or FormatException or ObjectDisposedException)
         {
             if (from != 0)
             {

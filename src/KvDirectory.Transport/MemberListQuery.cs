@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Transport;
 
@@ -29,7 +30,7 @@ public static class MemberListQuery
         var reply = await PeerFrame.ReadAsync(stream, cancel.Token);
         if (reply is not { Kind: PeerFrameKind.MembershipReply } answer)
         {
-            throw new InvalidDataException("the member did not answer with its member list");
+            throw new WireFormatException("the member did not answer with its member list");
         }
 
         return answer.Payload;

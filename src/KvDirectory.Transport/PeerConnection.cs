@@ -174,10 +174,10 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             }
             else if (frame is { Kind: PeerFrameKind.ClusterMismatch, Payload.Length: 8 } mismatch)
             {
-                clusterMismatch(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(mismatch.Payload));
+                clusterMismatch(PeerFrame.DecodeClusterId(mismatch.Payload));
             }
         }
-        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidDataException)
+        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or ObjectDisposedException or FormatException)
         {
         }
 

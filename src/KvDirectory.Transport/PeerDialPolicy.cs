@@ -34,5 +34,5 @@ public static class PeerDialPolicy
 
     /// <summary>A failure that another dial may cure: refused, reset, timed out, or a peer that answered garbage.</summary>
     public static bool IsConnectionFailure(Exception error) =>
-        error is System.Net.Sockets.SocketException or IOException or OperationCanceledException or InvalidDataException;
+        error is System.Net.Sockets.SocketException or IOException or OperationCanceledException or FormatException;
 }

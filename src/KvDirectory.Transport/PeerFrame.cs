@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Transport;
 
@@ -45,16 +45,39 @@ public static class PeerFrame
     /// <summary>Larger frames are refused: a corrupt or hostile length must not make us allocate gigabytes.</summary>
     public const int MaxPayloadBytes = 512 * 1024 * 1024;
 
-    public static void Write(IBufferWriter<byte> writer, PeerFrameKind kind, ReadOnlySpan<byte> payload)
+    /// <summary>Payloads up to this size (every Raft message but large snapshots) are allocated at once.</summary>
+    private const int EagerPayloadBytes = 1024 * 1024;
+
+    public static void Write(IBufferWriter<byte> output, PeerFrameKind kind, ReadOnlySpan<byte> payload)
     {
-        var header = writer.GetSpan(HeaderSize);
-        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)payload.Length);
-        header[4] = (byte)kind;
-        writer.Advance(HeaderSize);
-        writer.Write(payload);
+        var writer = new WireWriter(output);
+        writer.UInt32BigEndian((uint)payload.Length);
+        writer.Byte((byte)kind);
+        writer.Bytes(payload);
+        writer.Flush();
+    }
+
+    /// <summary>The payload of a <see cref="PeerFrameKind.ClusterMismatch"/> frame.</summary>
+    public static byte[] EncodeClusterId(ulong clusterId)
+    {
+        var payload = new byte[8];
+        var writer = new WireWriter(payload);
+        writer.UInt64BigEndian(clusterId);
+        return payload;
+    }
+
+    /// <exception cref="WireFormatException">Not a cluster id.</exception>
+    public static ulong DecodeClusterId(ReadOnlySpan<byte> payload)
+    {
+        var reader = new WireReader(payload);
+        var clusterId = reader.UInt64BigEndian();
+        reader.ExpectEnd();
+        return clusterId;
     }
 
     /// <summary>Reads one frame; null when the stream ended cleanly before a new frame began.</summary>
+    /// <exception cref="WireFormatException">A header with an unknown kind or a length over the limit.</exception>
+    /// <exception cref="EndOfStreamException">The connection ended inside a frame.</exception>
     public static async ValueTask<(PeerFrameKind Kind, byte[] Payload)?> ReadAsync(Stream stream, CancellationToken cancellationToken)
     {
         var header = new byte[HeaderSize];
@@ -69,20 +92,59 @@ public static class PeerFrame
             throw new EndOfStreamException("the peer closed the connection in the middle of a frame header");
         }
 
-        var length = BinaryPrimitives.ReadUInt32BigEndian(header);
+        var (length, kind) = ReadHeader(header);
+        if (length <= EagerPayloadBytes)
+        {
+            var payload = new byte[length];
+            await stream.ReadExactlyAsync(payload, cancellationToken);
+            return (kind, payload);
+        }
+
+        return (kind, await ReadLargeAsync(stream, (int)length, cancellationToken));
+    }
+
+    /// <summary>
+    /// A large payload (a snapshot) grows with the bytes that actually arrive, so a damaged or hostile header that declares
+    /// hundreds of megabytes costs a megabyte until the peer really sends them.
+    /// </summary>
+    private static async ValueTask<byte[]> ReadLargeAsync(Stream stream, int length, CancellationToken cancellationToken)
+    {
+        var payload = new byte[EagerPayloadBytes];
+        var filled = 0;
+        while (filled < length)
+        {
+            if (filled == payload.Length)
+            {
+                Array.Resize(ref payload, (int)Math.Min(length, payload.Length * 2L));
+            }
+
+            var read = await stream.ReadAsync(payload.AsMemory(filled), cancellationToken);
+            if (read == 0)
+            {
+                throw new EndOfStreamException($"the peer closed the connection after {filled} of a {length}-byte frame");
+            }
+
+            filled += read;
+        }
+
+        return payload;
+    }
+
+    private static (uint Length, PeerFrameKind Kind) ReadHeader(ReadOnlySpan<byte> header)
+    {
+        var reader = new WireReader(header);
+        var length = reader.UInt32BigEndian();
         if (length > MaxPayloadBytes)
         {
-            throw new InvalidDataException($"peer frame of {length} bytes exceeds the {MaxPayloadBytes}-byte limit");
+            throw new WireFormatException($"peer frame of {length} bytes exceeds the {MaxPayloadBytes}-byte limit");
         }
 
-        var kind = (PeerFrameKind)header[4];
-        if (!Enum.IsDefined(kind))
+        var kind = reader.Byte();
+        if (!Enum.IsDefined((PeerFrameKind)kind))
         {
-            throw new InvalidDataException($"unknown peer frame kind {header[4]}");
+            throw new WireFormatException($"unknown peer frame kind {kind}");
         }
 
-        var payload = new byte[length];
-        await stream.ReadExactlyAsync(payload, cancellationToken);
-        return (kind, payload);
+        return (length, (PeerFrameKind)kind);
     }
 }

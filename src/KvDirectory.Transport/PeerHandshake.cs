@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using KvDirectory.Protocol.Binary;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Transport;
 
@@ -12,51 +11,32 @@ namespace KvDirectory.Transport;
 public sealed record PeerHandshake(ulong MemberId, ulong ClusterId, string Name, IReadOnlyList<string> ClientUrls)
 {
     private const byte Version = 1;
+    private const LengthPrefix Short = LengthPrefix.UInt16BigEndian;
 
+    /// <summary><c>u8 version | u64 member id | u64 cluster id | name | client URLs</c>: big-endian, u16 lengths and counts.</summary>
     public byte[] Encode()
     {
-        var writer = new ArrayBufferWriter<byte>(64);
-        var fixedPart = writer.GetSpan(17);
-        fixedPart[0] = Version;
-        BinaryPrimitives.WriteUInt64BigEndian(fixedPart[1..], MemberId);
-        BinaryPrimitives.WriteUInt64BigEndian(fixedPart[9..], ClusterId);
-        writer.Advance(17);
-        WireStrings.Write(writer, Name);
-        WireStrings.WriteList(writer, ClientUrls);
-
-        return writer.WrittenSpan.ToArray();
+        var buffer = new ArrayBufferWriter<byte>(64);
+        var writer = new WireWriter(buffer);
+        writer.Byte(Version);
+        writer.UInt64BigEndian(MemberId);
+        writer.UInt64BigEndian(ClusterId);
+        writer.String(Name, Short);
+        writer.StringList(ClientUrls, Short, Short);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
-    /// <exception cref="FormatException">The bytes are not a handshake of a version we understand.</exception>
+    /// <exception cref="WireFormatException">The bytes are not a handshake of a version we understand.</exception>
     public static PeerHandshake Decode(ReadOnlySpan<byte> bytes)
     {
-        try
-        {
-            if (bytes[0] != Version)
-            {
-                throw new FormatException($"peer handshake version {bytes[0]} is not supported (expected {Version})");
-            }
-
-            var memberId = BinaryPrimitives.ReadUInt64BigEndian(bytes[1..]);
-            var clusterId = BinaryPrimitives.ReadUInt64BigEndian(bytes[9..]);
-            var rest = bytes[17..];
-            var name = WireStrings.Read(ref rest);
-            var urls = WireStrings.ReadList(ref rest);
-
-            if (!rest.IsEmpty)
-            {
-                throw new FormatException("peer handshake has trailing bytes");
-            }
-
-            return new PeerHandshake(memberId, clusterId, name, urls);
-        }
-        catch (ArgumentOutOfRangeException error)
-        {
-            throw new FormatException("peer handshake is truncated", error);
-        }
-        catch (IndexOutOfRangeException error)
-        {
-            throw new FormatException("peer handshake is truncated", error);
-        }
+        var reader = new WireReader(bytes);
+        reader.Version(Version, "peer handshake");
+        var memberId = reader.UInt64BigEndian();
+        var clusterId = reader.UInt64BigEndian();
+        var name = reader.String(Short);
+        var urls = reader.StringList(Short, Short);
+        reader.ExpectEnd();
+        return new PeerHandshake(memberId, clusterId, name, urls);
     }
 }

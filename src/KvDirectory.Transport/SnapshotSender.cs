@@ -29,7 +29,7 @@ internal sealed partial class SnapshotSender(PeerTransportOptions options, Func<
             var reply = await PeerFrame.ReadAsync(stream, timeout.Token);
             succeeded = reply is { Kind: PeerFrameKind.SnapshotAck };
         }
-        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or InvalidDataException)
+        catch (Exception error) when (error is IOException or SocketException or OperationCanceledException or FormatException)
         {
             options.Traffic?.SendFailed(peer.MemberId);
             LogSnapshotSendFailed(logger, peer.Name, peer.MemberId, error.Message);

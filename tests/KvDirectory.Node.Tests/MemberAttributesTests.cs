@@ -44,7 +44,7 @@ public sealed class MemberAttributesTests
     [Fact]
     public void A_store_command_is_never_taken_for_attributes()
     {
-        var command = KvDirectory.Store.StoreCommandCodec.Encode(new KvDirectory.Store.DeleteCommand("/a", false, false));
+        var command = new KvDirectory.Store.DeleteCommand("/a", false, false);
 
         ProposalPayload.TryDecode(ProposalPayload.Encode(7, command), out _, out var body).Should().BeTrue();
 

@@ -28,6 +28,40 @@ public sealed class PeerFrameTests
     }
 
     [Fact]
+    public async Task A_snapshot_larger_than_the_eager_buffer_arrives_whole_through_a_trickling_stream()
+    {
+        var payload = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).NextBytes(payload);
+        var writer = new ArrayBufferWriter<byte>();
+        PeerFrame.Write(writer, PeerFrameKind.Snapshot, payload);
+        using var stream = new TricklingStream(writer.WrittenSpan.ToArray(), chunk: 100_003);
+
+        var frame = await PeerFrame.ReadAsync(stream, CancellationToken.None);
+
+        frame!.Value.Kind.Should().Be(PeerFrameKind.Snapshot);
+        frame.Value.Payload.AsSpan().SequenceEqual(payload).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_huge_declared_length_cut_short_allocates_about_a_megabyte_not_the_declared_size()
+    {
+        using var stream = new MemoryStream([0x1F, 0xFF, 0xFF, 0xFF, (byte)PeerFrameKind.Snapshot, 1, 2, 3]);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var read = async () => await PeerFrame.ReadAsync(stream, CancellationToken.None);
+
+        await read.Should().ThrowAsync<EndOfStreamException>();
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(4L * 1024 * 1024, "a 512 MB frame header alone must not reserve 512 MB");
+    }
+
+    /// <summary>Hands out at most <paramref name="chunk"/> bytes a read, as a socket does.</summary>
+    private sealed class TricklingStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+    }
+
+    [Fact]
     public void The_header_is_a_big_endian_u32_payload_length_then_the_kind_byte()
     {
         var writer = new ArrayBufferWriter<byte>();
@@ -55,7 +89,7 @@ public sealed class PeerFrameTests
 
         var read = async () => await PeerFrame.ReadAsync(stream, CancellationToken.None);
 
-        await read.Should().ThrowAsync<InvalidDataException>();
+        await read.Should().ThrowAsync<KvDirectory.Wire.WireFormatException>();
     }
 
     [Fact]
@@ -65,6 +99,6 @@ public sealed class PeerFrameTests
 
         var read = async () => await PeerFrame.ReadAsync(stream, CancellationToken.None);
 
-        await read.Should().ThrowAsync<InvalidDataException>();
+        await read.Should().ThrowAsync<KvDirectory.Wire.WireFormatException>();
     }
 }

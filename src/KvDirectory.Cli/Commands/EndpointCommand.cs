@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 
 namespace KvDirectory.Cli.Commands;
 
@@ -73,7 +72,7 @@ public static class EndpointCommand
                     session.Output.Write(TableWriter.Render(headers, rows));
                     break;
                 case "json":
-                    session.Output.WriteLine(ToJson(headers, rows));
+                    session.Output.WriteLine(GoJson.Table(headers, rows));
                     break;
                 default:
                     foreach (var row in rows)
@@ -87,30 +86,6 @@ public static class EndpointCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static string ToJson(string[] headers, List<IReadOnlyList<string>> rows)
-    {
-        var builder = new StringBuilder("[");
-        for (var r = 0; r < rows.Count; r++)
-        {
-            builder.Append(r == 0 ? "{" : ",{");
-            for (var c = 0; c < headers.Length; c++)
-            {
-                if (c > 0)
-                {
-                    builder.Append(',');
-                }
-
-                GoJson.AppendString(builder, headers[c].Replace(' ', '_'));
-                builder.Append(':');
-                GoJson.AppendString(builder, rows[r][c]);
-            }
-
-            builder.Append('}');
-        }
-
-        return builder.Append(']').ToString();
     }
 
     /// <summary>Go's Duration.String for sub-minute values ("1.234567ms", "2.5s").</summary>

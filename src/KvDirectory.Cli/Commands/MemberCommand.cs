@@ -122,8 +122,8 @@ public static class MemberCommand
                 var members = await client.Members.ListAsync(deadline.Token);
                 var initialCluster = members.SelectMany(m => m.PeerUrls.Select(u => $"{(m.Id == added.Id ? name : m.Name)}={u}"));
                 session.Output.WriteLine();
-                session.Output.WriteLine($"ETCD_NAME={Client.GoUrl.Quote(name)}");
-                session.Output.WriteLine($"ETCD_INITIAL_CLUSTER={Client.GoUrl.Quote(string.Join(',', initialCluster))}");
+                session.Output.WriteLine($"ETCD_NAME={GoUrl.Quote(name)}");
+                session.Output.WriteLine($"ETCD_INITIAL_CLUSTER={GoUrl.Quote(string.Join(',', initialCluster))}");
                 session.Output.WriteLine("ETCD_INITIAL_CLUSTER_STATE=\"existing\"");
             }
             catch (Exception exception) when (exception is MembersApiException or ClusterException)

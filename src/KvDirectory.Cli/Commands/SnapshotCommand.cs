@@ -64,7 +64,7 @@ public static class SnapshotCommand
                 using var file = File.OpenRead(path);
                 (index, tree) = BackupFile.Read(file);
             }
-            catch (InvalidDataException error)
+            catch (FormatException error)
             {
                 throw new CliException($"{path}: {error.Message}");
             }

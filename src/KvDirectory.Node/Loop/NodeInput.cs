@@ -7,11 +7,12 @@ namespace KvDirectory.Node.Loop;
 internal abstract class NodeInput;
 
 /// <summary>A store command to replicate; completed when this member applies it.</summary>
-internal sealed class ProposalInput(ulong requestId, byte[] command, long enqueuedAt) : NodeInput
+internal sealed class ProposalInput(ulong requestId, byte[] payload, long enqueuedAt) : NodeInput
 {
     public ulong RequestId { get; } = requestId;
 
-    public byte[] Command { get; } = command;
+    /// <summary>The entry data, request id and command encoded once (<c>ProposalPayload.Encode</c>).</summary>
+    public byte[] Payload { get; } = payload;
 
     /// <summary>When it was queued (<see cref="NodeOptions.Time"/> timestamp): a proposal nobody waits for any more is dropped after the request timeout.</summary>
     public long EnqueuedAt { get; } = enqueuedAt;

@@ -1,91 +1,60 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using KvDirectory.Protocol.Binary;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Node.Membership;
 
 /// <summary>
 /// The binary form of a member list (cluster id, members, removed ids) — kept in every Raft snapshot next to the
 /// store, and sent to a member that joins an existing cluster. The local member id is not part of it: each reader supplies its own.
+/// <c>u8 version | u64 cluster id | i32 count | (u64 id, name, peer URLs, client URLs)* | i32 count | u64 removed id*</c>, big-endian;
+/// names and URL lists prefixed with a u16 length or count, as in the other member records and the peer handshake.
 /// </summary>
 public static class ClusterStateCodec
 {
     private const byte Version = 1;
+    private const LengthPrefix Short = LengthPrefix.UInt16BigEndian;
+
+    /// <summary>id, empty name, two empty lists: the least a member takes.</summary>
+    private const int MinimumMemberSize = 8 + 2 + 2 + 2;
 
     public static byte[] Encode(ClusterState state)
     {
-        var writer = new ArrayBufferWriter<byte>(256);
-        var head = writer.GetSpan(13);
-        head[0] = Version;
-        BinaryPrimitives.WriteUInt64BigEndian(head[1..], state.ClusterId);
-        BinaryPrimitives.WriteInt32BigEndian(head[9..], state.Members.Count);
-        writer.Advance(13);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var writer = new WireWriter(buffer);
+        writer.Byte(Version);
+        writer.UInt64BigEndian(state.ClusterId);
+        writer.Length(state.Members.Count, LengthPrefix.Int32BigEndian);
         foreach (var member in state.Members)
         {
-            BinaryPrimitives.WriteUInt64BigEndian(writer.GetSpan(8), member.Id);
-            writer.Advance(8);
-            WireStrings.Write(writer, member.Name);
-            WireStrings.WriteList(writer, member.PeerUrls);
-            WireStrings.WriteList(writer, member.ClientUrls);
+            writer.UInt64BigEndian(member.Id);
+            writer.String(member.Name, Short);
+            writer.StringList(member.PeerUrls, Short, Short);
+            writer.StringList(member.ClientUrls, Short, Short);
         }
 
-        BinaryPrimitives.WriteInt32BigEndian(writer.GetSpan(4), state.RemovedIds.Count);
-        writer.Advance(4);
-        foreach (var id in state.RemovedIds.Order())
-        {
-            BinaryPrimitives.WriteUInt64BigEndian(writer.GetSpan(8), id);
-            writer.Advance(8);
-        }
-
-        return writer.WrittenSpan.ToArray();
+        writer.UInt64List([.. state.RemovedIds.Order()], LengthPrefix.Int32BigEndian, bigEndian: true);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
-    /// <exception cref="FormatException">The bytes are not a member list this version understands.</exception>
+    /// <exception cref="WireFormatException">The bytes are not a member list this version understands.</exception>
     public static ClusterState Decode(ReadOnlySpan<byte> bytes, ulong localMemberId)
     {
-        if (bytes.Length < 13 || bytes[0] != Version)
-        {
-            throw new FormatException("member list is not of a known version");
-        }
-
-        var clusterId = BinaryPrimitives.ReadUInt64BigEndian(bytes[1..]);
-        var count = BinaryPrimitives.ReadInt32BigEndian(bytes[9..]);
-        var rest = bytes[13..];
-        var members = new List<ClusterMember>();
+        var reader = new WireReader(bytes);
+        reader.Version(Version, "member list");
+        var clusterId = reader.UInt64BigEndian();
+        var count = reader.Count(LengthPrefix.Int32BigEndian, MinimumMemberSize);
+        var members = new List<ClusterMember>(count);
         for (var i = 0; i < count; i++)
         {
-            var id = ReadId(ref rest);
-            var name = WireStrings.Read(ref rest);
-            var peerUrls = WireStrings.ReadList(ref rest);
-            var clientUrls = WireStrings.ReadList(ref rest);
+            var id = reader.UInt64BigEndian();
+            var name = reader.String(Short);
+            var peerUrls = reader.StringList(Short, Short);
+            var clientUrls = reader.StringList(Short, Short);
             members.Add(new ClusterMember(id, name, peerUrls, clientUrls));
         }
 
-        if (rest.Length < 4)
-        {
-            throw new FormatException("member list is truncated");
-        }
-
-        var removedCount = BinaryPrimitives.ReadInt32BigEndian(rest);
-        rest = rest[4..];
-        var removed = new HashSet<ulong>();
-        for (var i = 0; i < removedCount; i++)
-        {
-            removed.Add(ReadId(ref rest));
-        }
-
+        var removed = reader.UInt64List(LengthPrefix.Int32BigEndian, bigEndian: true).ToHashSet();
         return new ClusterState(clusterId, localMemberId, members) { RemovedIds = removed };
-    }
-
-    private static ulong ReadId(ref ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length < 8)
-        {
-            throw new FormatException("member list is truncated");
-        }
-
-        var id = BinaryPrimitives.ReadUInt64BigEndian(bytes);
-        bytes = bytes[8..];
-        return id;
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using KvDirectory.Protocol.Binary;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Node.Membership;
 
@@ -12,31 +11,34 @@ namespace KvDirectory.Node.Membership;
 public sealed record MemberAttributes(ulong MemberId, string Name, IReadOnlyList<string> ClientUrls)
 {
     private const byte Version = 1;
+    private const LengthPrefix Short = LengthPrefix.UInt16BigEndian;
 
+    /// <summary><c>u8 version | u64 member id (big-endian) | name | client URLs</c>, with u16 big-endian lengths and counts.</summary>
     public byte[] Encode()
     {
-        var writer = new ArrayBufferWriter<byte>(64);
-        var head = writer.GetSpan(9);
-        head[0] = Version;
-        BinaryPrimitives.WriteUInt64BigEndian(head[1..], MemberId);
-        writer.Advance(9);
-        WireStrings.Write(writer, Name);
-        WireStrings.WriteList(writer, ClientUrls);
-        return writer.WrittenSpan.ToArray();
+        var buffer = new ArrayBufferWriter<byte>(64);
+        var writer = new WireWriter(buffer);
+        Write(ref writer);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
-    /// <exception cref="FormatException">Not attributes of a version this member understands.</exception>
+    public void Write(ref WireWriter writer)
+    {
+        writer.Byte(Version);
+        writer.UInt64BigEndian(MemberId);
+        writer.String(Name, Short);
+        writer.StringList(ClientUrls, Short, Short);
+    }
+
+    /// <exception cref="WireFormatException">Not attributes of a version this member understands.</exception>
     public static MemberAttributes Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 9 || bytes[0] != Version)
-        {
-            throw new FormatException("member attributes are not of a known version");
-        }
-
-        var memberId = BinaryPrimitives.ReadUInt64BigEndian(bytes[1..]);
-        var rest = bytes[9..];
-        var name = WireStrings.Read(ref rest);
-        var clientUrls = WireStrings.ReadList(ref rest);
+        var reader = new WireReader(bytes);
+        reader.Version(Version, "member attributes");
+        var memberId = reader.UInt64BigEndian();
+        var name = reader.String(Short);
+        var clientUrls = reader.StringList(Short, Short);
         return new MemberAttributes(memberId, name, clientUrls);
     }
 

@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Node.Membership;
 
@@ -15,20 +15,24 @@ public static class MemberId
     {
         var sorted = peerUrls.Order(StringComparer.Ordinal);
         var bytes = Encoding.UTF8.GetBytes(string.Concat(sorted) + clusterToken);
-        return BinaryPrimitives.ReadUInt64BigEndian(SHA1.HashData(bytes));
+        return FirstEightBytes(SHA1.HashData(bytes));
     }
 
     public static ulong ComputeClusterId(IEnumerable<ulong> memberIds)
     {
         var sorted = memberIds.Order().ToArray();
         var bytes = new byte[sorted.Length * 8];
-        for (var i = 0; i < sorted.Length; i++)
+        var writer = new WireWriter(bytes);
+        foreach (var id in sorted)
         {
-            BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(i * 8), sorted[i]);
+            writer.UInt64BigEndian(id);
         }
 
-        return BinaryPrimitives.ReadUInt64BigEndian(SHA1.HashData(bytes));
+        return FirstEightBytes(SHA1.HashData(bytes));
     }
+
+    /// <summary>etcd takes an id as the first eight bytes of the hash, big-endian.</summary>
+    private static ulong FirstEightBytes(ReadOnlySpan<byte> hash) => new WireReader(hash).UInt64BigEndian();
 
     /// <summary>etcd prints ids as lowercase hex without leading zeros.</summary>
     public static string Format(ulong id) => id.ToString("x", CultureInfo.InvariantCulture);

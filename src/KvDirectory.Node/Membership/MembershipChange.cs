@@ -1,7 +1,6 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using KvDirectory.Protocol.Binary;
 using KvDirectory.Raft;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Node.Membership;
 
@@ -25,6 +24,7 @@ public sealed record MembershipChange(
     ulong RequestId = 0)
 {
     private const byte Version = 1;
+    private const LengthPrefix Short = LengthPrefix.UInt16BigEndian;
 
     public ConfChange ToConfChange() => new(
         Kind switch
@@ -37,34 +37,37 @@ public sealed record MembershipChange(
         Encode());
 
     /// <summary>The change a conf change entry carries; null for an entry without one (a bare Raft change).</summary>
-    /// <exception cref="FormatException">The context is not a change this version understands.</exception>
+    /// <exception cref="WireFormatException">The context is not a change this version understands.</exception>
     public static MembershipChange? FromConfChange(ConfChange change) =>
         change.Context.IsEmpty ? null : Decode(change.Context.Span) with { MemberId = change.NodeId };
 
+    /// <summary><c>u8 version | u8 kind | u64 request id (big-endian) | name | peer URLs</c>, with u16 big-endian lengths and counts.</summary>
     public byte[] Encode()
     {
-        var writer = new ArrayBufferWriter<byte>(64);
-        var head = writer.GetSpan(10);
-        head[0] = Version;
-        head[1] = (byte)Kind;
-        BinaryPrimitives.WriteUInt64BigEndian(head[2..], RequestId);
-        writer.Advance(10);
-        WireStrings.Write(writer, Name);
-        WireStrings.WriteList(writer, PeerUrls);
-        return writer.WrittenSpan.ToArray();
+        var buffer = new ArrayBufferWriter<byte>(64);
+        var writer = new WireWriter(buffer);
+        writer.Byte(Version);
+        writer.Byte((byte)Kind);
+        writer.UInt64BigEndian(RequestId);
+        writer.String(Name, Short);
+        writer.StringList(PeerUrls, Short, Short);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static MembershipChange Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 10 || bytes[0] != Version || bytes[1] is < 1 or > 3)
+        var reader = new WireReader(bytes);
+        reader.Version(Version, "membership change");
+        var kind = reader.Byte();
+        if (kind is < (byte)MembershipChangeKind.Add or > (byte)MembershipChangeKind.Update)
         {
-            throw new FormatException("membership change context is not of a known version");
+            throw new WireFormatException($"unknown membership change kind {kind}");
         }
 
-        var requestId = BinaryPrimitives.ReadUInt64BigEndian(bytes[2..]);
-        var rest = bytes[10..];
-        var name = WireStrings.Read(ref rest);
-        var urls = WireStrings.ReadList(ref rest);
-        return new MembershipChange((MembershipChangeKind)bytes[1], 0, urls, name, requestId);
+        var requestId = reader.UInt64BigEndian();
+        var name = reader.String(Short);
+        var urls = reader.StringList(Short, Short);
+        return new MembershipChange((MembershipChangeKind)kind, 0, urls, name, requestId);
     }
 }

@@ -31,7 +31,7 @@ internal sealed class ProposalTracker(RawNode node)
             return;
         }
 
-        var payloads = batch.Select(p => (ReadOnlyMemory<byte>)ProposalPayload.Encode(p.RequestId, p.Command)).ToArray();
+        var payloads = batch.Select(p => (ReadOnlyMemory<byte>)p.Payload).ToArray();
         var accepted = node.TryPropose(payloads);
         foreach (var proposal in batch)
         {

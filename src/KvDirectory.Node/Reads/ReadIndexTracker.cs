@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using KvDirectory.Node.Loop;
 using KvDirectory.Protocol;
 using KvDirectory.Raft;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Node.Reads;
 
@@ -18,7 +18,8 @@ internal sealed class ReadIndexTracker(RawNode node)
     {
         _pending[read.RequestId] = read;
         var context = new byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(context, read.RequestId);
+        var writer = new WireWriter(context);
+        writer.UInt64BigEndian(read.RequestId);
         if (!node.ReadIndex(context))
         {
             _pending.Remove(read.RequestId);
@@ -36,7 +37,7 @@ internal sealed class ReadIndexTracker(RawNode node)
                 continue;
             }
 
-            var id = BinaryPrimitives.ReadUInt64BigEndian(readState.Context.Span);
+            var id = new WireReader(readState.Context.Span).UInt64BigEndian();
             if (_pending.Remove(id, out var read))
             {
                 _waitingForApply.Add((readState.Index, read));

@@ -95,7 +95,7 @@ public sealed class BackupRestoreTests
             var start = () => ServerHost.Build(["--listen-client-urls", $"http://127.0.0.1:{FreePort.Next()}", "--data-dir", dataDir, "--restore-from", backup])
                 .Services.GetService(typeof(KvDirectory.Node.ReplicatedNode));
 
-            start.Should().Throw<InvalidDataException>().WithMessage("*checksum*");
+            start.Should().Throw<FormatException>().WithMessage("*checksum*");
             Directory.Exists(Path.Combine(dataDir, "member")).Should().BeFalse();
         }
         finally

@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 
-namespace KvDirectory.Client;
+namespace KvDirectory.Protocol;
 
 /// <summary>Describes transport failures the way Go's net package does, since etcdctl users grep for those words.</summary>
-internal static class GoErrorText
+public static class GoErrorText
 {
     public static string Describe(Exception exception, Uri endpoint)
     {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KvDirectory.Client;
+namespace KvDirectory.Protocol;
 
 /// <summary>
 /// URL building exactly as Go's net/url does it, so the requests (and the curl lines printed by
