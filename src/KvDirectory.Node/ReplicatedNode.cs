@@ -32,6 +32,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
     private readonly MemberList _members;
     private readonly ReadyHandler _ready;
     private readonly NodeLoop _loop;
+    private readonly RemovalNotice _removal;
     private int _disposed;
 
     internal ReplicatedNode(RawNode node, DurableRaftStorage storage, V2Store store, NodeOptions options, RecoveredState recovered, NodeMetrics metrics, ILogger logger)
@@ -51,7 +52,8 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         var proposals = new ProposalTracker(node);
         var reads = new ReadIndexTracker(node);
         var attributes = new AttributesPublisher(node, _members, new MemberAttributes(local, self.Name, self.ClientUrls), options.RequestTimeout, logger);
-        var membership = new MembershipChanges(node, _members, local, options.ElectionTimeoutMilliseconds, attributes, options.OnRemoved, logger);
+        _removal = new RemovalNotice(options.OnRemoved, options.RemovalExitDelay, TimeProvider.System);
+        var membership = new MembershipChanges(node, _members, local, options.ElectionTimeoutMilliseconds, attributes, _removal, logger);
         _applier = new EntryApplier(store, storage, proposals, membership, metrics, logger);
         _applier.Reset(recovered.AppliedIndex, storage.InitialState().ConfState);
         var snapshots = new SnapshotScheduler(storage, store, _members, options, local, metrics, logger);
@@ -152,6 +154,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
             return;
         }
 
+        _removal.Dispose();
         _inbox.Stop();
         _loop.Join();
         _storage.Dispose();
