@@ -13,6 +13,7 @@ namespace KvDirectory.Cluster.Tests.Nemesis;
 /// cluster holds three or four members and one fault at a time never costs the majority. Each request goes to a
 /// random current member and is retried until its outcome is known (201/204, or 409/410 after an attempt that may
 /// have landed) or its deadline passes; an unknown outcome is settled from the member list once the cluster healed.
+/// An added member counts as down until it is healthy, so the <see cref="Nemesis"/> holds its next fault until then.
 /// </summary>
 public sealed class MembershipNemesis(ThreeNodeCluster cluster, Random random, Action<string> record) : IDisposable
 {
@@ -27,6 +28,9 @@ public sealed class MembershipNemesis(ThreeNodeCluster cluster, Random random, A
     private bool _addNext = true;
 
     public MembershipTally Tally => _tally;
+
+    /// <summary>A member added and started that does not serve yet: clients do not know of it until it does.</summary>
+    public ThreeNodeMember? Joining { get; private set; }
 
     public void Dispose() => _http.Dispose();
 
@@ -132,8 +136,15 @@ public sealed class MembershipNemesis(ThreeNodeCluster cluster, Random random, A
 
         _ids[spare] = id ?? listing.Members.Single(m => m.PeerUrls.Contains(spare.PeerUrl)).Id;
         _tally = _tally.Succeed(MembershipOperation.Add);
-        cluster.Join(spare, InitialClusterWith(listing, spare));
+        Joining = spare;
+        cluster.Join(spare, InitialClusterWith(listing, spare, first: via));
         record($"add {spare.Name} ({_ids[spare]}) accepted by {via!.Name}; started it with --initial-cluster-state existing");
+
+        // Until it serves, the new member counts as one more member down: the next fault waits for it (a process
+        // start takes seconds on a loaded machine), so a fault and a join never cost the majority together.
+        await cluster.WaitUntilHealthyAsync(spare, ThreeNodeCluster.StartDeadline);
+        Joining = null;
+        record($"{spare.Name} joined and is healthy");
     }
 
     private async Task RemoveAsync(ThreeNodeMember victim)
@@ -216,10 +227,15 @@ public sealed class MembershipNemesis(ThreeNodeCluster cluster, Random random, A
         return (ambiguous ? Outcome.Unknown : Outcome.Refused, null, null);
     }
 
-    private string InitialClusterWith(MemberCollection listing, ThreeNodeMember joining)
+    /// <summary>
+    /// <c>--initial-cluster</c> for <paramref name="joining"/>: the listed members, <paramref name="first"/> (which
+    /// accepted the add, so it surely lists the new member) ahead of the others a joining member asks in turn.
+    /// </summary>
+    private string InitialClusterWith(MemberCollection listing, ThreeNodeMember joining, ThreeNodeMember? first = null)
     {
         var names = cluster.Everyone.ToDictionary(m => m.PeerUrl, m => m.Name);
         return string.Join(',', listing.Members
+            .OrderBy(m => first is not null && m.PeerUrls.Contains(first.PeerUrl) ? 0 : 1)
             .SelectMany(m => m.PeerUrls.Select(url => $"{names.GetValueOrDefault(url, m.Name)}={url}"))
             .Where(entry => !entry.StartsWith($"{joining.Name}=", StringComparison.Ordinal))
             .Append($"{joining.Name}={joining.PeerUrl}"));

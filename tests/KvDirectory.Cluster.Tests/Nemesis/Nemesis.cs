@@ -72,8 +72,8 @@ public sealed class Nemesis : IDisposable
             await Membership.StartAsync();
         }
 
-        var changing = Task.CompletedTask;
-        while (end - _clock.Elapsed > MinimumHold)
+        // Every kind lands even when membership changes took the time they were given.
+        while (firsts.Count > 0 || end - _clock.Elapsed > MinimumHold)
         {
             var fault = firsts.Count > 0 ? firsts.Dequeue() : Faults[_random.Next(Faults.Length)];
             // Up to longer than the clients' 3 s timeout, so a pause also shows as requests that never answer.
@@ -90,19 +90,14 @@ public sealed class Nemesis : IDisposable
             var undo = await InjectAsync(fault);
             FaultsInjected++;
             _faultsByKind[fault.KindOf()] = _faultsByKind.GetValueOrDefault(fault.KindOf()) + 1;
-            if (Membership is { HasWork: true } && changing.IsCompleted)
-            {
-                await changing;
-                changing = Membership.ChangeAsync(LeaderOrRandomAsync);
-            }
+            var changing = Membership is { HasWork: true } ? Membership.ChangeAsync(LeaderOrRandomAsync) : Task.CompletedTask;
 
-            await Task.Delay(Min(hold, end - _clock.Elapsed));
+            await Task.Delay(Max(MinimumHold, Min(hold, end - _clock.Elapsed)));
             await undo();
+            // One change during one fault: the next fault waits until the change is done (an added member serving).
+            await changing;
             await Task.Delay(Min(quiet, end - _clock.Elapsed));
         }
-
-        // Bounded by the change's own deadline; its outcome, if still unknown, is settled after healing.
-        await changing;
     }
 
     /// <summary>Back to a whole cluster: every link healed, every paused member continued, every killed member started.</summary>

@@ -46,8 +46,10 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
         var recorder = new HistoryRecorder();
         using var client = new KeyOperationClient(ClientTimeout, clients);
         var nemesisRandom = new Random(random.Next());
-        var workload = new NemesisWorkload(() => [.. cluster.Members.Select(m => m.ClientUrl)], recorder, client, random.Next(), keys);
+        var workloadSeed = random.Next();
         using var nemesis = new Nemesis(cluster, nemesisRandom, clock, changeMembership ? new Random(random.Next()) : null);
+        var workload = new NemesisWorkload(
+            () => [.. cluster.Members.Where(m => m != nemesis.Membership?.Joining).Select(m => m.ClientUrl)], recorder, client, workloadSeed, keys);
         NemesisTally Count() => new()
         {
             Operations = workload.Completed,
@@ -96,7 +98,7 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
                 log($"members after the changes: {string.Join(' ', cluster.Members.Select(m => m.Name))}");
             }
 
-            await Task.WhenAll(cluster.Members.Select(cluster.WaitUntilHealthyAsync));
+            await Task.WhenAll(cluster.Members.Select(m => cluster.WaitUntilHealthyAsync(m, ThreeNodeCluster.StartDeadline)));
 
             var check = new ConvergenceCheck(cluster, recorder, client);
             var digest = await check.WaitForIdenticalStoresAsync();
