@@ -78,11 +78,15 @@ public sealed class MembershipNemesis(ThreeNodeCluster cluster, Random random, A
     }
 
     /// <summary>
-    /// After the cluster healed: every change whose outcome was unknown is read off the leader's member list (a spare
+    /// After the cluster healed: every change whose outcome was unknown is read off the leader's member list (the leader
+    /// the members agree on that were surely not removed) (a spare
     /// the cluster accepted is started, a member it removed is forgotten); every removed process is killed.
     /// </summary>
-    public async Task SettleAsync(ThreeNodeMember leader)
+    public async Task SettleAsync()
     {
+        // A member whose removal may have taken effect cannot agree on a leader with the others: leave it out.
+        var maybeRemoved = _unsettled.Where(u => u.Kind == MembershipOperation.Remove).Select(u => u.Member).ToHashSet();
+        var leader = await cluster.WaitForLeaderAsync(cluster.Members.Where(m => !maybeRemoved.Contains(m)));
         var listing = await ListAsync(leader);
         foreach (var (kind, member) in _unsettled)
         {

@@ -91,12 +91,13 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
             var healing = Stopwatch.StartNew();
 
             nemesis.HealAll();
-            var leader = await cluster.WaitForLeaderAsync();
             if (nemesis.Membership is { } membership)
             {
-                await membership.SettleAsync(leader);
+                await membership.SettleAsync();
                 log($"members after the changes: {string.Join(' ', cluster.Members.Select(m => m.Name))}");
             }
+
+            await cluster.WaitForLeaderAsync();
 
             await Task.WhenAll(cluster.Members.Select(m => cluster.WaitUntilHealthyAsync(m, ThreeNodeCluster.StartDeadline)));
 

@@ -149,8 +149,15 @@ public sealed class LaunchedServer : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGKILL of the whole process tree: nothing gets flushed or closed cleanly. A no-op once exited.</summary>
+    /// <summary>SIGKILL of the whole process tree and waits for the exit: nothing gets flushed or closed cleanly. A no-op once exited.</summary>
     public async Task KillAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGKILL of the whole process tree without waiting (for exit handlers, which cannot await).</summary>
+    public void Kill()
     {
         try
         {
@@ -161,10 +168,8 @@ public sealed class LaunchedServer : IAsyncDisposable
         }
         catch (InvalidOperationException)
         {
-            // Exited between the check and the kill.
+            // Exited between the check and the kill, or already disposed.
         }
-
-        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
