@@ -45,10 +45,7 @@ public sealed class PeerTlsCluster : IAsyncLifetime
             _processes.Add(Launch(member, InitialCluster, "new", member.PeerCertificate, Ca.CaFile));
         }
 
-        for (var i = 0; i < Members.Count; i++)
-        {
-            await _processes[i].WaitUntilHealthyAsync(Members[i].ClientUrl, TimeSpan.FromSeconds(90), Http);
-        }
+        await Task.WhenAll(Members.Select((member, i) => _processes[i].WaitUntilHealthyAsync(member.ClientUrl, TimeSpan.FromSeconds(90), Http)));
     }
 
     /// <summary>Starts a further member (the caller owns it) with the given peer certificate and trusted CA.</summary>
