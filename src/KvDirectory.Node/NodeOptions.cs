@@ -42,8 +42,14 @@ public sealed record NodeOptions
     /// <summary>Most proposals taken into one Ready: bounds the size of one fsync batch and one apply run.</summary>
     public int MaxProposalsPerBatch { get; init; } = 4_096;
 
-    /// <summary>Called (on the node's thread) once this member applied its own removal: the host shuts down.</summary>
+    /// <summary>
+    /// Called once this member is out of the cluster (a timer's thread after its own removal applied, the node's
+    /// thread when a peer said so): the host shuts down.
+    /// </summary>
     public Action? OnRemoved { get; init; }
+
+    /// <summary>How long a member that applied its own removal keeps running before <see cref="OnRemoved"/>, so the others hear the commit (etcd: 1 s).</summary>
+    public TimeSpan RemovalExitDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Where the node records traffic and leadership for the stats endpoints; none in bare tests.</summary>
     public RaftStatistics? Statistics { get; init; }

@@ -32,6 +32,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
     private readonly ReadyHandler _ready;
     private readonly TimeProvider _time;
     private readonly NodeThread _thread;
+    private readonly RemovalNotice _removal;
     private int _disposed;
 
     internal ReplicatedNode(RawNode node, DurableRaftStorage storage, V2Store store, NodeOptions options, RecoveredState recovered, NodeMetrics metrics, ILogger logger)
@@ -52,7 +53,8 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         var proposals = new ProposalTracker(node);
         var reads = new ReadIndexTracker(node);
         var attributes = new AttributesPublisher(node, _members, new MemberAttributes(local, self.Name, self.ClientUrls), options.RequestTimeout, _time, logger);
-        var membership = new MembershipChanges(node, _members, local, options.ElectionTimeoutMilliseconds, attributes, _time, options.OnRemoved, logger);
+        _removal = new RemovalNotice(options.OnRemoved, options.RemovalExitDelay, _time);
+        var membership = new MembershipChanges(node, _members, local, options.ElectionTimeoutMilliseconds, attributes, _time, _removal, logger);
         _applier = new EntryApplier(store, storage, proposals, membership, metrics, _time, logger);
         _applier.Reset(recovered.AppliedIndex, storage.InitialState().ConfState);
         var snapshots = new SnapshotScheduler(storage, store, _members, options, local, metrics, logger);
@@ -171,6 +173,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
             return;
         }
 
+        _removal.Dispose();
         _inbox.Stop();
         _thread.Join();
         _storage.Dispose();

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using KvDirectory.Testing.Processes;
 
 namespace KvDirectory.Cli.Tests;
 
@@ -11,66 +11,24 @@ public sealed class RestartableServer(string kind) : IAsyncDisposable
     private readonly int _clientPort = KvDirectory.Testing.FreePort.Next();
     private readonly int _peerPort = KvDirectory.Testing.FreePort.Next();
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"{kind}-restart-{Guid.NewGuid():N}");
-    private Process? _process;
+    private LaunchedServer? _process;
 
     public string Endpoint => $"http://127.0.0.1:{_clientPort}";
 
     public async Task StartAsync()
     {
         var peer = $"http://127.0.0.1:{_peerPort}";
-        var common = (string[])[
-            "--name", "default", "--data-dir", _dataDir,
-            "--listen-client-urls", Endpoint, "--advertise-client-urls", Endpoint,
-            "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-            "--initial-cluster", $"default={peer}"];
-        var (executable, arguments) = kind == "etcd"
-            ? ("/usr/bin/etcd", (string[])["--enable-v2=true", "--log-level", "error", .. common])
-            : ("dotnet", (string[])[KvDirectory.Testing.RepositoryPaths.ServerDll, .. common]);
-        var info = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        _process = Process.Start(info) ?? throw new InvalidOperationException($"{kind} did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(Endpoint + "/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline || _process.HasExited)
-            {
-                throw new InvalidOperationException($"{kind} did not become healthy");
-            }
-
-            await Task.Delay(50);
-        }
+        _process = LaunchedServer.Start(new ServerLaunch { Kind = kind, Arguments = ServerLaunch.SingleMemberFlags(_dataDir, Endpoint, peer) });
+        await _process.WaitUntilHealthyAsync(new Uri(Endpoint), TimeSpan.FromSeconds(30));
     }
 
     public async Task KillAsync()
     {
-        if (_process is { HasExited: false })
+        if (_process is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _process.DisposeAsync();
         }
 
-        _process?.Dispose();
         _process = null;
     }
 

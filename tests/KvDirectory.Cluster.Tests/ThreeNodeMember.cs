@@ -1,26 +1,21 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text;
 using KvDirectory.Testing;
+using KvDirectory.Testing.Processes;
 
 namespace KvDirectory.Cluster.Tests;
 
 /// <summary>One member of a <see cref="ThreeNodeCluster"/>: fixed name, ports and data dir; its process can be killed and started again.</summary>
 public sealed class ThreeNodeMember
 {
-    private const int SigTerm = 15;
-    private const int SigCont = 18;
-    private const int SigStop = 19;
-
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private readonly ProcessOutput _output;
+    private LaunchedServer? _process;
 
     public ThreeNodeMember(string name, string dataDir)
     {
         Name = name;
         DataDir = dataDir;
-        ClientUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        PeerUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        ClientUrl = new Uri(ServerLaunch.FreeLoopbackUrl());
+        PeerUrl = ServerLaunch.FreeLoopbackUrl();
+        _output = new ProcessOutput($"[{name}] ");
     }
 
     public string Name { get; }
@@ -37,48 +32,16 @@ public sealed class ThreeNodeMember
     public bool IsPaused { get; private set; }
 
     /// <summary>Everything every run of this member printed (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     public void Start(string initialCluster, IReadOnlyList<string> extraArguments)
     {
-        var info = new ProcessStartInfo("dotnet")
+        _process = LaunchedServer.Start(new ServerLaunch
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        string[] arguments =
-        [
-            RepositoryPaths.ServerDll,
-            "--name", Name,
-            "--data-dir", DataDir,
-            "--listen-client-urls", ClientUrl.ToString().TrimEnd('/'),
-            "--advertise-client-urls", ClientUrl.ToString().TrimEnd('/'),
-            "--listen-peer-urls", PeerUrl,
-            "--initial-advertise-peer-urls", PeerUrl,
-            "--initial-cluster", initialCluster,
-            .. extraArguments,
-        ];
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
+            Kind = ServerLaunch.KvDirectory,
+            Arguments = [.. ServerLaunch.MemberFlags(Name, DataDir, ClientUrl.ToString().TrimEnd('/'), PeerUrl, initialCluster), .. extraArguments],
+            Output = _output,
+        });
     }
 
     /// <summary>SIGSTOP: the process freezes mid-flight (a GC pause or a stalled VM as its peers see it).</summary>
@@ -89,7 +52,7 @@ public sealed class ThreeNodeMember
             throw new InvalidOperationException($"{Name} is not running unpaused");
         }
 
-        Signal(SigStop);
+        _process!.Signal(LaunchedServer.SigStop);
         IsPaused = true;
     }
 
@@ -103,7 +66,7 @@ public sealed class ThreeNodeMember
 
         if (IsRunning)
         {
-            Signal(SigCont);
+            _process!.Signal(LaunchedServer.SigCont);
         }
 
         IsPaused = false;
@@ -117,11 +80,14 @@ public sealed class ThreeNodeMember
             throw new InvalidOperationException($"{Name} is not running unpaused");
         }
 
-        Signal(SigTerm);
-        using var deadline = new CancellationTokenSource(timeout);
-        await _process!.WaitForExitAsync(deadline.Token);
+        _process!.Signal(LaunchedServer.SigTerm);
+        if (!await _process.WaitForExitAsync(timeout))
+        {
+            throw new TimeoutException($"{Name} still runs {timeout} after SIGTERM");
+        }
+
         var code = _process.ExitCode;
-        _process.Dispose();
+        await _process.DisposeAsync();
         _process = null;
         return code;
     }
@@ -136,37 +102,7 @@ public sealed class ThreeNodeMember
 
         // A stopped process dies on SIGKILL too, but continue it first so nothing is left stopped if the kill fails.
         Resume();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-        _process.Dispose();
+        await _process.DisposeAsync();
         _process = null;
-    }
-
-    private void Signal(int signal)
-    {
-        if (SendSignal(_process!.Id, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed for {Name}: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Append('[').Append(Name).Append("] ").AppendLine(line);
-        }
     }
 }

@@ -40,6 +40,19 @@ public sealed class ClusterJoinerTests
     }
 
     [Fact]
+    public async Task A_member_that_has_not_applied_the_add_yet_is_passed_over_for_one_that_has()
+    {
+        var lagging = Existing with { Members = [Existing.Members[0]] };
+        using var behind = ServeMembership(lagging, out var behindUrl);
+        using var current = ServeMembership(Existing, out var currentUrl);
+
+        var joined = await Task.Run(() => ClusterJoiner.Join(
+            [behindUrl, currentUrl], ["http://127.0.0.1:7002", "http://10.0.0.2:7002"], TimeSpan.FromSeconds(10), NullLogger.Instance));
+
+        joined.LocalMemberId.Should().Be(0xbUL);
+    }
+
+    [Fact]
     public async Task Nobody_answering_gives_up_at_the_deadline_with_what_to_check()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";

@@ -33,6 +33,9 @@ public static partial class ClusterJoiner
             return retry.ExecuteAsync(
                 async token =>
                 {
+                    // A member that has not applied the add yet (it lags, or was cut off) answers a list without this
+                    // one: another listed member may well have it, so only when none has is the add missing.
+                    InvalidOperationException? notListed = null;
                     foreach (var url in otherMembersPeerUrls)
                     {
                         try
@@ -44,9 +47,14 @@ public static partial class ClusterJoiner
                             failures.Add($"{url}: {error.Message}");
                             LogQueryFailed(logger, url, error.Message);
                         }
+                        catch (NotListedException error)
+                        {
+                            notListed ??= new InvalidOperationException(error.Message);
+                            LogQueryFailed(logger, url, error.Message);
+                        }
                     }
 
-                    throw new IOException("no listed member answered");
+                    throw notListed ?? (Exception)new IOException("no listed member answered");
                 },
                 giveUp.Token).AsTask().GetAwaiter().GetResult();
         }
@@ -73,7 +81,7 @@ public static partial class ClusterJoiner
         var self = known.Members.FirstOrDefault(m => m.PeerUrls.Order(StringComparer.Ordinal).SequenceEqual(mine));
         if (self is null)
         {
-            throw new InvalidOperationException(
+            throw new NotListedException(
                 $"the cluster at {askedUrl} has no member with peer URLs {string.Join(",", advertisedPeerUrls)}; " +
                 "add this member first (kvctl member add <name> <peer url>, or POST /v2/members), then start it with the same --initial-advertise-peer-urls");
         }
@@ -83,4 +91,7 @@ public static partial class ClusterJoiner
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Asking {PeerUrl} for the member list failed: {Reason}")]
     private static partial void LogQueryFailed(ILogger logger, string peerUrl, string reason);
+
+    /// <summary>A member answered a list without this one.</summary>
+    private sealed class NotListedException(string message) : Exception(message);
 }

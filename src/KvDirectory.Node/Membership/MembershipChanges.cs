@@ -17,14 +17,11 @@ internal sealed partial class MembershipChanges(
     int electionTimeoutMilliseconds,
     AttributesPublisher attributes,
     TimeProvider time,
-    Action? onRemoved,
+    RemovalNotice removal,
     ILogger logger)
 {
     private readonly Queue<MembershipInput> _queue = new();
     private MembershipInput? _inFlight;
-
-    /// <summary>Set once this member applied its own removal (or a peer told it so).</summary>
-    public bool Removed { get; private set; }
 
     public void Enqueue(MembershipInput input) => _queue.Enqueue(input);
 
@@ -134,9 +131,9 @@ internal sealed partial class MembershipChanges(
         LogMembershipChanged(logger, membershipChange.Kind, membershipChange.MemberId, string.Join(",", membershipChange.PeerUrls), entry.Index, next.Members.Count);
         var published = members.Replace(next);
         waiting?.Completion.TrySetResult(published);
-        if (membershipChange.Kind == MembershipChangeKind.Remove && membershipChange.MemberId == localMemberId)
+        if (membershipChange.Kind == MembershipChangeKind.Remove && membershipChange.MemberId == localMemberId && removal.AppliedOwnRemoval())
         {
-            MarkRemoved();
+            LogRemoved(logger, localMemberId, removal.Delay.TotalMilliseconds);
         }
 
         return confState;
@@ -163,17 +160,13 @@ internal sealed partial class MembershipChanges(
         }
     }
 
-    /// <summary>This member was removed (its own removal applied, or a peer said so): the host is told once, and shuts down.</summary>
+    /// <summary>A peer said this member was removed: the host is told (once), and shuts down.</summary>
     public void MarkRemoved()
     {
-        if (Removed)
+        if (removal.ToldByPeer())
         {
-            return;
+            LogRemoved(logger, localMemberId, 0);
         }
-
-        Removed = true;
-        LogRemoved(logger, localMemberId);
-        onRemoved?.Invoke();
     }
 
     /// <summary>A change whose entry was lost in a leader change times out, and lets the next queued change go.</summary>
@@ -201,8 +194,8 @@ internal sealed partial class MembershipChanges(
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Membership change refused: {Kind} member {MemberId:x} at index {Index}: {Reason}")]
     private static partial void LogMembershipChangeRefused(ILogger logger, MembershipChangeKind kind, ulong memberId, ulong index, string reason);
 
-    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "This member ({MemberId:x}) was removed from the cluster; shutting down")]
-    private static partial void LogRemoved(ILogger logger, ulong memberId);
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "This member ({MemberId:x}) was removed from the cluster; shutting down in {DelayMilliseconds} ms")]
+    private static partial void LogRemoved(ILogger logger, ulong memberId, double delayMilliseconds);
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Removing leader {Leader:x}: handing leadership to {Transferee:x} first")]
     private static partial void LogHandingOverBeforeRemoval(ILogger logger, ulong leader, ulong transferee);

@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text;
 using KvDirectory.Testing;
+using KvDirectory.Testing.Processes;
 
 namespace KvDirectory.Benchmarks.Cluster;
 
@@ -10,19 +9,17 @@ namespace KvDirectory.Benchmarks.Cluster;
 /// </summary>
 public sealed class BenchmarkMember : IAsyncDisposable
 {
-    private readonly StringBuilder _output = new();
-    private readonly Process _process;
+    private readonly LaunchedServer _process;
 
-    private BenchmarkMember(string kind, string name, Uri clientUrl, Process process)
+    private BenchmarkMember(string name, Uri clientUrl, LaunchedServer process)
     {
-        Kind = kind;
         Name = name;
         ClientUrl = clientUrl;
         _process = process;
     }
 
     /// <summary>"etcd" or "kvdirectory".</summary>
-    public string Kind { get; }
+    public string Kind => _process.Kind;
 
     public string Name { get; }
 
@@ -30,19 +27,10 @@ public sealed class BenchmarkMember : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.ProcessId;
 
     /// <summary>The last lines the process printed (for failure messages).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     /// <summary>Picks the two ports a member listens on; they must be known for every member before any starts.</summary>
     public static (Uri Client, string Peer) AllocateUrls() =>
@@ -55,93 +43,32 @@ public sealed class BenchmarkMember : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null, string? serverDll = null)
     {
         var client = clientUrl.ToString().TrimEnd('/');
-        var common = new List<string>
+        var process = LaunchedServer.Start(new ServerLaunch
         {
-            "--name", name,
-            "--data-dir", dataDir,
-            "--listen-client-urls", client,
-            "--advertise-client-urls", client,
-            "--listen-peer-urls", peerUrl,
-            "--initial-advertise-peer-urls", peerUrl,
-            "--initial-cluster", initialCluster,
-            "--heartbeat-interval", timings.HeartbeatMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--election-timeout", timings.ElectionMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        var (executable, arguments) = kind switch
-        {
-            "etcd" => (File.Exists("/usr/bin/etcd") ? "/usr/bin/etcd" : "etcd", (List<string>)
+            Kind = kind,
+            Arguments =
             [
-                "--enable-v2=true",
-                "--initial-cluster-token", "kvdirectory-benchmark",
-                "--initial-cluster-state", "new",
-                "--log-level", "warn",
-                .. common,
-            ]),
-            "kvdirectory" => ("dotnet", (List<string>)[serverDll ?? RepositoryPaths.ServerDll, .. common]),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "expected etcd or kvdirectory"),
-        };
-
-        var info = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[variable] = value;
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {executable}");
+                .. kind == ServerLaunch.Etcd ? ["--initial-cluster-token", "kvdirectory-benchmark", "--initial-cluster-state", "new"] : Array.Empty<string>(),
+                .. ServerLaunch.MemberFlags(name, dataDir, client, peerUrl, initialCluster),
+                "--heartbeat-interval", timings.HeartbeatMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--election-timeout", timings.ElectionMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ],
+            Environment = environment ?? new Dictionary<string, string>(),
+            ServerDll = serverDll,
+            // A benchmark prints a lot of nothing; keep the tail for an error message, not the whole run.
+            Output = new ProcessOutput(limit: 64 * 1024),
+        });
         ChildProcessReaper.Track(process);
-        var member = new BenchmarkMember(kind, name, clientUrl, process);
-        process.OutputDataReceived += (_, e) => member.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => member.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return member;
+        return new BenchmarkMember(name, clientUrl, process);
     }
+
+    /// <summary>Until <c>/health</c> answers 200; <see cref="ServerExitedException"/> if the process exits first.</summary>
+    public Task WaitUntilHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _process.WaitUntilHealthyAsync(ClientUrl, timeout, pollInterval: TimeSpan.FromMilliseconds(20), cancellationToken: cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            await _process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
+        await _process.DisposeAsync();
         ChildProcessReaper.Forget(_process);
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            // A benchmark prints a lot of nothing; keep the tail for an error message, not the whole run.
-            if (_output.Length > 64 * 1024)
-            {
-                _output.Remove(0, _output.Length - 32 * 1024);
-            }
-
-            _output.AppendLine(line);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using KvDirectory.Testing.Processes;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -11,7 +12,7 @@ namespace KvDirectory.Benchmarks.Cluster;
 /// </summary>
 public static class ChildProcessReaper
 {
-    private static readonly HashSet<Process> Processes = [];
+    private static readonly HashSet<LaunchedServer> Processes = [];
     private static readonly HashSet<string> Directories = [];
     private static readonly CancellationTokenSource CancellationSource = new();
     private static readonly List<PosixSignalRegistration> Signals = [];
@@ -45,7 +46,7 @@ public static class ChildProcessReaper
         }
     }
 
-    public static void Track(Process process)
+    public static void Track(LaunchedServer process)
     {
         lock (Processes)
         {
@@ -53,7 +54,7 @@ public static class ChildProcessReaper
         }
     }
 
-    public static void Forget(Process process)
+    public static void Forget(LaunchedServer process)
     {
         lock (Processes)
         {
@@ -81,7 +82,7 @@ public static class ChildProcessReaper
     /// <summary>SIGKILLs every tracked process tree that is still running, then deletes the tracked temp dirs.</summary>
     public static void KillAll()
     {
-        Process[] remaining;
+        LaunchedServer[] remaining;
         string[] directories;
         lock (Processes)
         {
@@ -93,18 +94,9 @@ public static class ChildProcessReaper
 
         foreach (var process in remaining)
         {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit(5_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
+            // Exit handlers cannot await: kill, then block for the exit a little while.
+            process.Kill();
+            process.WaitForExitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
         }
 
         foreach (var directory in directories)

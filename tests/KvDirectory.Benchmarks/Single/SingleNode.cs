@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KvDirectory.Benchmarks.Cluster;
 using KvDirectory.Testing;
+using KvDirectory.Testing.Processes;
 
 namespace KvDirectory.Benchmarks.Single;
 
@@ -58,12 +59,12 @@ public sealed class SingleNode : IAsyncDisposable
             var node = new SingleNode(member, client, root);
             try
             {
-                await node.WaitUntilHealthyAsync(cancellationToken);
+                await member.WaitUntilHealthyAsync(StartDeadline, cancellationToken);
                 node.StartSeconds = clock.Elapsed.TotalSeconds;
                 node.StartCpuSeconds = node.CpuSeconds();
                 return node;
             }
-            catch (MemberExitedException error) when (attempt < 3)
+            catch (ServerExitedException error) when (attempt < 3)
             {
                 // A port picked free can be taken by someone else before the server binds it.
                 Console.Error.WriteLine($"{variant.Name} exited while starting (attempt {attempt}), trying again on new ports: {error.Message}");
@@ -121,42 +122,6 @@ public sealed class SingleNode : IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"could not delete {root}: {e.Message}");
-        }
-    }
-
-    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + StartDeadline;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_member!.HasExited)
-            {
-                throw new MemberExitedException($"{_member.Kind} exited before it was healthy", _member.Output);
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri(ClientUrl, "/health"), cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{_member.Kind} was not healthy after {StartDeadline}:\n{_member.Output}");
-            }
-
-            await Task.Delay(20, cancellationToken);
         }
     }
 

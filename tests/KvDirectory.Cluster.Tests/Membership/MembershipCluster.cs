@@ -100,11 +100,8 @@ public sealed class MembershipCluster : IAsyncDisposable
                 member.Start(server, initialCluster, "new", cluster.Token, extraArguments);
             }
 
-            foreach (var member in members)
-            {
-                await cluster.WaitUntilHealthyAsync(member);
-            }
-
+            // In parallel: the members come up together, and each wait is only a poll.
+            await Task.WhenAll(members.Select(cluster.WaitUntilHealthyAsync));
             await cluster.WaitForLeaderAsync();
             await cluster.LearnIdsAsync(members);
         }

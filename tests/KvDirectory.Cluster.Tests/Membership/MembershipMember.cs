@@ -1,6 +1,4 @@
-using System.Diagnostics;
-using System.Text;
-using KvDirectory.Testing;
+using KvDirectory.Testing.Processes;
 
 namespace KvDirectory.Cluster.Tests.Membership;
 
@@ -11,8 +9,8 @@ namespace KvDirectory.Cluster.Tests.Membership;
 /// </summary>
 public sealed class MembershipMember
 {
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private readonly ProcessOutput _output;
+    private LaunchedServer? _process;
 
     public MembershipMember(string name, string dataDir)
     {
@@ -20,6 +18,7 @@ public sealed class MembershipMember
         DataDir = dataDir;
         ClientUrl = $"http://127.0.0.1:{MemberPorts.Next()}";
         PeerUrl = $"http://127.0.0.1:{MemberPorts.Next()}";
+        _output = new ProcessOutput($"[{name}] ");
     }
 
     public string Name { get; }
@@ -40,16 +39,7 @@ public sealed class MembershipMember
 
     public int? ExitCode => _process is { HasExited: true } ? _process.ExitCode : null;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     public Uri Url(string pathAndQuery) => new(ClientUrl + pathAndQuery);
 
@@ -62,106 +52,38 @@ public sealed class MembershipMember
             throw new InvalidOperationException($"{Name} is already running");
         }
 
-        string[] flags =
-        [
-            "--name", Name,
-            "--data-dir", DataDir,
-            "--listen-client-urls", ClientUrl,
-            "--advertise-client-urls", ClientUrl,
-            "--listen-peer-urls", PeerUrl,
-            "--initial-advertise-peer-urls", PeerUrl,
-            "--initial-cluster", initialCluster,
-            "--initial-cluster-state", state,
-            "--initial-cluster-token", token,
-            "--heartbeat-interval", MembershipCluster.HeartbeatMilliseconds,
-            "--election-timeout", MembershipCluster.ElectionTimeoutMilliseconds,
-            .. extraArguments,
-        ];
-        var info = server switch
+        var launch = new ServerLaunch
         {
-            Server.Etcd => new ProcessStartInfo(File.Exists("/usr/bin/etcd") ? "/usr/bin/etcd" : "etcd"),
-            Server.KvDirectory => new ProcessStartInfo("dotnet"),
-            _ => throw new ArgumentOutOfRangeException(nameof(server), server, null),
+            Kind = server == Server.Etcd ? ServerLaunch.Etcd : ServerLaunch.KvDirectory,
+            Arguments =
+            [
+                .. ServerLaunch.MemberFlags(Name, DataDir, ClientUrl, PeerUrl, initialCluster),
+                "--initial-cluster-state", state,
+                "--initial-cluster-token", token,
+                "--heartbeat-interval", MembershipCluster.HeartbeatMilliseconds,
+                "--election-timeout", MembershipCluster.ElectionTimeoutMilliseconds,
+                .. extraArguments,
+            ],
+            Output = _output,
         };
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.UseShellExecute = false;
-        string[] prefix = server == Server.Etcd ? ["--enable-v2=true", "--log-level", "warn"] : [RepositoryPaths.ServerDll];
-        foreach (var argument in prefix.Concat(flags))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Append($"starting: {string.Join(' ', info.ArgumentList)}");
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
+        _output.Append($"starting: {launch.Kind} {string.Join(' ', launch.Arguments)}");
+        _process = LaunchedServer.Start(launch);
     }
 
     /// <summary>SIGKILL (the whole process tree); nothing gets flushed or closed cleanly. A no-op once exited.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Exited between the check and the kill.
-        }
-
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
 
     /// <summary>Waits for the process to exit by itself; false if it still runs at the deadline.</summary>
-    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
-    {
-        if (_process is null)
-        {
-            return true;
-        }
-
-        using var deadline = new CancellationTokenSource(timeout);
-        try
-        {
-            await _process.WaitForExitAsync(deadline.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process?.WaitForExitAsync(timeout) ?? Task.FromResult(true);
 
     /// <summary>Kills the process if it still runs and releases it.</summary>
     public async Task DisposeAsync()
     {
-        await KillAsync();
-        _process?.Dispose();
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
         _process = null;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Append('[').Append(Name).Append("] ").AppendLine(line);
-        }
     }
 }

@@ -11,6 +11,8 @@ namespace KvDirectory.Cluster.Tests.Nemesis;
 /// down or paused and a majority can always form again. The first faults cover every <see cref="NemesisFaultKind"/>
 /// in a seeded order (their holds shortened if the run would otherwise end before all have landed); then any fault.
 /// The pauses between faults are the workload's clock (how long a fault lasts), not synchronisation.
+/// With a <see cref="MembershipNemesis"/>, each fault that finds no membership change in flight starts the next one
+/// (add, remove, add …) while it is active.
 /// </summary>
 public sealed class Nemesis : IDisposable
 {
@@ -25,12 +27,16 @@ public sealed class Nemesis : IDisposable
     private readonly Dictionary<NemesisFaultKind, int> _faultsByKind = [];
 
     /// <param name="clock">Started when the cluster was up; the timeline's times are read from it.</param>
-    public Nemesis(ThreeNodeCluster cluster, Random random, Stopwatch clock)
+    /// <param name="membership">Given, membership changes happen during the faults (a seeded <see cref="Random"/> of their own).</param>
+    public Nemesis(ThreeNodeCluster cluster, Random random, Stopwatch clock, Random? membership = null)
     {
         _cluster = cluster;
         _random = random;
         _clock = clock;
+        Membership = membership is null ? null : new MembershipNemesis(cluster, membership, Record);
     }
+
+    public MembershipNemesis? Membership { get; }
 
     /// <summary>What was done when, for the failure message.</summary>
     public IReadOnlyList<NemesisEvent> Events
@@ -61,7 +67,13 @@ public sealed class Nemesis : IDisposable
             .Select(kind => Faults.Where(f => f.KindOf() == kind).ToArray())
             .Select(variants => variants[_random.Next(variants.Length)])
             .OrderBy(_ => _random.Next()));
-        while (end - _clock.Elapsed > MinimumHold)
+        if (Membership is not null)
+        {
+            await Membership.StartAsync();
+        }
+
+        // Every kind lands even when membership changes took the time they were given.
+        while (firsts.Count > 0 || end - _clock.Elapsed > MinimumHold)
         {
             var fault = firsts.Count > 0 ? firsts.Dequeue() : Faults[_random.Next(Faults.Length)];
             // Up to longer than the clients' 3 s timeout, so a pause also shows as requests that never answer.
@@ -78,8 +90,12 @@ public sealed class Nemesis : IDisposable
             var undo = await InjectAsync(fault);
             FaultsInjected++;
             _faultsByKind[fault.KindOf()] = _faultsByKind.GetValueOrDefault(fault.KindOf()) + 1;
-            await Task.Delay(Min(hold, end - _clock.Elapsed));
+            var changing = Membership is { HasWork: true } ? Membership.ChangeAsync(LeaderOrRandomAsync) : Task.CompletedTask;
+
+            await Task.Delay(Max(MinimumHold, Min(hold, end - _clock.Elapsed)));
             await undo();
+            // One change during one fault: the next fault waits until the change is done (an added member serving).
+            await changing;
             await Task.Delay(Min(quiet, end - _clock.Elapsed));
         }
     }
@@ -88,19 +104,24 @@ public sealed class Nemesis : IDisposable
     public void HealAll()
     {
         _cluster.Mesh.HealAll();
-        foreach (var member in _cluster.Members)
+        foreach (var member in _cluster.Everyone)
         {
             member.Resume();
-            if (!member.IsRunning)
-            {
-                _cluster.Launch(member);
-            }
+        }
+
+        foreach (var member in _cluster.Members.Where(m => !m.IsRunning))
+        {
+            _cluster.Launch(member);
         }
 
         Record("heal all: links healed, members continued and started");
     }
 
-    public void Dispose() => _probe.Dispose();
+    public void Dispose()
+    {
+        _probe.Dispose();
+        Membership?.Dispose();
+    }
 
     /// <summary>Applies <paramref name="fault"/> and answers how to undo it.</summary>
     private async Task<Func<Task>> InjectAsync(NemesisFault fault)
@@ -111,13 +132,18 @@ public sealed class Nemesis : IDisposable
             case NemesisFault.KillMember:
             case NemesisFault.KillLeader:
             {
-                var victim = fault == NemesisFault.KillLeader ? await LeaderOrRandomAsync() : RandomMember();
+                var victim = fault == NemesisFault.KillLeader ? await LeaderOrRandomAsync(_random) : RandomMember();
                 await victim.KillAsync();
                 Record($"{fault}: SIGKILL {victim.Name}");
                 return () =>
                 {
-                    _cluster.Launch(victim);
-                    Record($"restart {victim.Name}");
+                    // A member removed meanwhile stays down: it would only learn it was removed and exit.
+                    if (_cluster.Members.Contains(victim))
+                    {
+                        _cluster.Launch(victim);
+                        Record($"restart {victim.Name}");
+                    }
+
                     return Task.CompletedTask;
                 };
             }
@@ -125,7 +151,7 @@ public sealed class Nemesis : IDisposable
             case NemesisFault.PauseMember:
             case NemesisFault.PauseLeader:
             {
-                var victim = fault == NemesisFault.PauseLeader ? await LeaderOrRandomAsync() : RandomMember();
+                var victim = fault == NemesisFault.PauseLeader ? await LeaderOrRandomAsync(_random) : RandomMember();
                 victim.Pause();
                 Record($"{fault}: SIGSTOP {victim.Name}");
                 return () =>
@@ -139,7 +165,7 @@ public sealed class Nemesis : IDisposable
             case NemesisFault.PartitionMinority:
             case NemesisFault.IsolateLeader:
             {
-                var alone = fault == NemesisFault.IsolateLeader ? await LeaderOrRandomAsync() : RandomMember();
+                var alone = fault == NemesisFault.IsolateLeader ? await LeaderOrRandomAsync(_random) : RandomMember();
                 _cluster.Mesh.Isolate(alone.Name, mode);
                 Record($"{fault}: {alone.Name} | {string.Join(',', Others(alone).Select(m => m.Name))} ({mode})");
                 return HealLinks;
@@ -148,7 +174,7 @@ public sealed class Nemesis : IDisposable
             case NemesisFault.CutOneWay:
             case NemesisFault.CutLeaderOneWay:
             {
-                var from = fault == NemesisFault.CutLeaderOneWay ? await LeaderOrRandomAsync() : RandomMember();
+                var from = fault == NemesisFault.CutLeaderOneWay ? await LeaderOrRandomAsync(_random) : RandomMember();
                 var others = Others(from).ToArray();
                 var to = others[_random.Next(others.Length)];
                 if (fault == NemesisFault.CutLeaderOneWay && _random.Next(2) == 0)
@@ -178,18 +204,24 @@ public sealed class Nemesis : IDisposable
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private ThreeNodeMember RandomMember() => _cluster.Members[_random.Next(_cluster.Members.Count)];
+    private ThreeNodeMember RandomMember() => RandomMember(_random);
+
+    private ThreeNodeMember RandomMember(Random random)
+    {
+        var members = _cluster.Members;
+        return members[random.Next(members.Count)];
+    }
 
     private IEnumerable<ThreeNodeMember> Others(ThreeNodeMember member) => _cluster.Members.Where(m => m != member);
 
     /// <summary>
     /// The member that calls itself leader in <c>/v2/stats/self</c>; a random one while an election is on.
     /// Members are asked in a seeded order and the random draw happens either way, so the choices that follow do
-    /// not depend on how the election went.
+    /// not depend on how the election went. The membership changes draw from their own <paramref name="random"/>.
     /// </summary>
-    private async Task<ThreeNodeMember> LeaderOrRandomAsync()
+    private async Task<ThreeNodeMember> LeaderOrRandomAsync(Random random)
     {
-        var fallback = RandomMember();
+        var fallback = RandomMember(random);
         foreach (var member in _cluster.Members.Where(m => m.IsRunning && !m.IsPaused))
         {
             try

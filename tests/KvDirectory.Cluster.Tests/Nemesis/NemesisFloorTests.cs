@@ -58,7 +58,7 @@ public sealed class NemesisFloorTests
             : (500, """{"errorCode":300,"message":"Raft Internal Error","cause":"etcdserver: request timed out","index":0}"""));
         var recorder = new HistoryRecorder();
         using var client = new KeyOperationClient(NemesisRun.ClientTimeout, 2);
-        var workload = new NemesisWorkload([broken.ClientUrl], recorder, client, seed: 7, ["/nemesis-0", "/nemesis-1"]);
+        var workload = new NemesisWorkload(() => [broken.ClientUrl], recorder, client, seed: 7, ["/nemesis-0", "/nemesis-1"]);
         using var stop = new CancellationTokenSource();
 
         var running = workload.RunAsync(2, stop.Token);

@@ -22,6 +22,9 @@ public sealed record NemesisFloors
 
     public IReadOnlyCollection<NemesisFaultKind> RequiredFaults { get; init; } = Enum.GetValues<NemesisFaultKind>();
 
+    /// <summary>Membership changes that must have succeeded (a run that changes membership asks for at least one).</summary>
+    public int MinMembershipChanges { get; init; }
+
     /// <summary>Every floor <paramref name="tally"/> falls short of, in words; empty when the run counts.</summary>
     public IReadOnlyList<string> Violations(NemesisTally tally)
     {
@@ -40,6 +43,11 @@ public sealed record NemesisFloors
         if (tally.Operations == 0 || tally.UnknownShare > MaxUnknownShare)
         {
             violations.Add(string.Create(CultureInfo.InvariantCulture, $"{tally.Unknown} of {tally.Operations} outcomes unknown, more than {MaxUnknownShare:P0}"));
+        }
+
+        if (tally.Membership.Succeeded < MinMembershipChanges)
+        {
+            violations.Add($"{tally.Membership.Succeeded} membership changes succeeded, fewer than {MinMembershipChanges}");
         }
 
         violations.AddRange(RequiredFaults.Where(k => tally.Faults.GetValueOrDefault(k) == 0).Select(k => $"no {k} fault injected"));

@@ -17,6 +17,9 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
 {
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>What the fault phase did, once it is over (null if the run failed before).</summary>
+    public NemesisTally? Tally { get; private set; }
+
     /// <summary>Runs everything; throws with the seed, the fault timeline and (for an anomaly) the minimal history on any failure.</summary>
     public async Task ExecuteAsync(string repro)
     {
@@ -33,16 +36,21 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
         ];
         log($"seed {seed}: {clients} clients, keys {string.Join(' ', keys)}, flags {string.Join(' ', flags)}; {repro}");
 
+        // Even seeds add and remove members during the faults (two spares: add, remove, add, remove at most).
+        var changeMembership = seed % 2 == 0;
         var startup = Stopwatch.StartNew();
-        await using var cluster = await StartClusterAsync(flags);
+        await using var cluster = await StartClusterAsync(flags, spares: changeMembership ? 2 : 0);
         await cluster.WaitForLeaderAsync();
         log($"cluster up with a leader in {startup.Elapsed.TotalSeconds:F1} s");
         var clock = Stopwatch.StartNew();
         var recorder = new HistoryRecorder();
         using var client = new KeyOperationClient(ClientTimeout, clients);
-        using var nemesis = new Nemesis(cluster, new Random(random.Next()), clock);
-        var workload = new NemesisWorkload([.. cluster.Members.Select(m => m.ClientUrl)], recorder, client, random.Next(), keys);
-        NemesisTally Tally() => new()
+        var nemesisRandom = new Random(random.Next());
+        var workloadSeed = random.Next();
+        using var nemesis = new Nemesis(cluster, nemesisRandom, clock, changeMembership ? new Random(random.Next()) : null);
+        var workload = new NemesisWorkload(
+            () => [.. cluster.Members.Where(m => m != nemesis.Membership?.Joining).Select(m => m.ClientUrl)], recorder, client, workloadSeed, keys);
+        NemesisTally Count() => new()
         {
             Operations = workload.Completed,
             AcknowledgedWrites = workload.AcknowledgedWrites,
@@ -50,11 +58,12 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
             Unknown = workload.Unknown,
             ServerErrors = workload.ServerErrors,
             Faults = nemesis.FaultsByKind,
+            Membership = nemesis.Membership?.Tally ?? MembershipTally.None,
         };
 
         string Context() => new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"seed {seed}; {repro}")
-            .AppendLine(CultureInfo.InvariantCulture, $"{Tally()}")
+            .AppendLine(CultureInfo.InvariantCulture, $"{Count()}")
             .AppendLine("nemesis timeline:")
             .AppendJoin(Environment.NewLine, nemesis.Events)
             .ToString();
@@ -74,18 +83,23 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
                 await working;
             }
 
-            var tally = Tally();
+            var tally = Count();
+            Tally = tally;
             log($"fault phase: {(clock.Elapsed - started).TotalSeconds:F1} s, {tally}");
             log($"unknown outcomes: {workload.UnknownCauses}");
             log(string.Join(Environment.NewLine, nemesis.Events));
             var healing = Stopwatch.StartNew();
 
             nemesis.HealAll();
-            await cluster.WaitForLeaderAsync();
-            foreach (var member in cluster.Members)
+            if (nemesis.Membership is { } membership)
             {
-                await cluster.WaitUntilHealthyAsync(member);
+                await membership.SettleAsync();
+                log($"members after the changes: {string.Join(' ', cluster.Members.Select(m => m.Name))}");
             }
+
+            await cluster.WaitForLeaderAsync();
+
+            await Task.WhenAll(cluster.Members.Select(m => cluster.WaitUntilHealthyAsync(m, ThreeNodeCluster.StartDeadline)));
 
             var check = new ConvergenceCheck(cluster, recorder, client);
             var digest = await check.WaitForIdenticalStoresAsync();
@@ -102,7 +116,7 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
             }
 
             // Only now: an anomaly says more than a thin run, and is reported first.
-            var violations = (floors ?? NemesisFloors.Default).Violations(tally);
+            var violations = ((floors ?? NemesisFloors.Default) with { MinMembershipChanges = changeMembership ? 1 : 0 }).Violations(tally);
             if (violations.Count > 0)
             {
                 throw new NemesisFloorException($"the run is too thin to count as evidence: {string.Join("; ", violations)}");
@@ -119,13 +133,13 @@ public sealed class NemesisRun(int seed, TimeSpan faultPhase, Action<string> log
     /// binding to port 0 and releasing it, so a parallel process can take one in between. Infrastructure, not the
     /// system under test; anything else fails at once.
     /// </summary>
-    private async Task<ThreeNodeCluster> StartClusterAsync(string[] flags)
+    private async Task<ThreeNodeCluster> StartClusterAsync(string[] flags, int spares)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ThreeNodeCluster.StartAsync(dialThroughProxies: true, flags);
+                return await ThreeNodeCluster.StartAsync(dialThroughProxies: true, spares, flags);
             }
             catch (InvalidOperationException error) when (attempt < 3 && error.Message.Contains("address already in use", StringComparison.Ordinal))
             {

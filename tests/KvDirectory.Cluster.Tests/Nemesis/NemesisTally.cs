@@ -24,6 +24,9 @@ public sealed record NemesisTally
 
     public required IReadOnlyDictionary<NemesisFaultKind, int> Faults { get; init; }
 
+    /// <summary>Members added and removed during the faults (none in a run without membership changes).</summary>
+    public MembershipTally Membership { get; init; } = MembershipTally.None;
+
     public double UnknownShare => Operations == 0 ? 0 : (double)Unknown / Operations;
 
     /// <summary>The error class of an answer, or null for one that is no server error (success, 404, 412 …).</summary>
@@ -41,6 +44,6 @@ public sealed record NemesisTally
             .Select(e => $"{e}×{ServerErrors.GetValueOrDefault(e)}");
         var faults = Enum.GetValues<NemesisFaultKind>().Select(k => $"{k}×{Faults.GetValueOrDefault(k)}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Operations} operations, {AcknowledgedWrites} acknowledged writes ({SuccessfulSwaps} successful swaps), {Unknown} unknown ({UnknownShare:P1}); server errors {string.Join(", ", errors)}; faults {string.Join(", ", faults)}");
+            $"{Operations} operations, {AcknowledgedWrites} acknowledged writes ({SuccessfulSwaps} successful swaps), {Unknown} unknown ({UnknownShare:P1}); server errors {string.Join(", ", errors)}; faults {string.Join(", ", faults)}; {Membership}");
     }
 }

@@ -9,9 +9,10 @@ namespace KvDirectory.Cluster.Tests.Nemesis;
 /// no acknowledged write lost, identical stores on every member once healed — and enough evidence to count:
 /// every run meets the <see cref="NemesisFloors"/> (acknowledged writes, successful swaps, every fault kind, few
 /// unknown outcomes) and prints its tally (server errors 300/301/5xx included).
-/// Seeds 1–10 by default (each run about 20 s: start-up, 12 s of faults, healing, checking); KVDIR_LONG=1 runs seeds 1–200; KVDIR_SEED=n runs seed n alone.
+/// Even seeds also add and remove members while the faults are active (<see cref="MembershipNemesis"/>).
+/// Seeds 1–8 by default (four with membership changes) (each run about 20 s: start-up, 12 s of faults, healing, checking); KVDIR_LONG=1 runs seeds 1–200 (each seed's output ends with the totals so far, so the last one holds the overall totals); KVDIR_SEED=n runs seed n alone.
 /// </summary>
-public sealed class NemesisTests(ITestOutputHelper output)
+public sealed class NemesisTests(ITestOutputHelper output, NemesisTotals totals) : IClassFixture<NemesisTotals>
 {
     private static readonly TimeSpan FaultPhase = TimeSpan.FromSeconds(12);
 
@@ -25,7 +26,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
             return data;
         }
 
-        foreach (var s in Enumerable.Range(1, TestSeed.IsLong ? 200 : 10))
+        foreach (var s in Enumerable.Range(1, TestSeed.IsLong ? 200 : 8))
         {
             data.Add(s);
         }
@@ -39,7 +40,21 @@ public sealed class NemesisTests(ITestOutputHelper output)
     {
         var repro = $"repro: KVDIR_SEED={seed} dotnet test tests/KvDirectory.Cluster.Tests -c Release --filter \"FullyQualifiedName~{nameof(NemesisTests)}\"";
         var run = new NemesisRun(seed, FaultPhase, output.WriteLine);
-
-        await run.ExecuteAsync(repro);
+        var (anomaly, failed) = (false, true);
+        try
+        {
+            await run.ExecuteAsync(repro);
+            failed = false;
+        }
+        catch (NemesisAnomalyException)
+        {
+            anomaly = true;
+            throw;
+        }
+        finally
+        {
+            totals.Add(seed, run.Tally, anomaly, failed);
+            output.WriteLine(totals.ToString());
+        }
     }
 }

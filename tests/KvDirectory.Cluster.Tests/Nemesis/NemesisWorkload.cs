@@ -16,7 +16,7 @@ public sealed class NemesisWorkload
 {
     private static readonly TimeSpan AvoidDownMemberFor = TimeSpan.FromSeconds(1);
 
-    private readonly IReadOnlyList<Uri> _members;
+    private readonly Func<IReadOnlyList<Uri>> _members;
     private readonly HistoryRecorder _recorder;
     private readonly KeyOperationClient _client;
     private readonly int _seed;
@@ -27,8 +27,8 @@ public sealed class NemesisWorkload
     private readonly Dictionary<string, int> _unknownCauses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _serverErrors = new(StringComparer.Ordinal);
 
-    /// <param name="members">The members' client URLs.</param>
-    public NemesisWorkload(IReadOnlyList<Uri> members, HistoryRecorder recorder, KeyOperationClient client, int seed, IReadOnlyList<string> keys)
+    /// <param name="members">The current members' client URLs (membership may change during the run).</param>
+    public NemesisWorkload(Func<IReadOnlyList<Uri>> members, HistoryRecorder recorder, KeyOperationClient client, int seed, IReadOnlyList<string> keys)
     {
         _members = members;
         _recorder = recorder;
@@ -79,15 +79,18 @@ public sealed class NemesisWorkload
     {
         var random = new Random(HashCode.Combine(_seed, clientId));
         var lastSeen = new Dictionary<string, string>(StringComparer.Ordinal);
-        var avoidUntil = new DateTime[_members.Count];
+        var avoidUntil = new Dictionary<Uri, DateTime>();
         var written = 0;
         while (!stop.IsCancellationRequested)
         {
-            var memberIndex = random.Next(_members.Count);
-            if (avoidUntil[memberIndex] > DateTime.UtcNow && _members.Count > 1)
+            var members = _members();
+            var memberIndex = random.Next(members.Count);
+            if (avoidUntil.GetValueOrDefault(members[memberIndex]) > DateTime.UtcNow && members.Count > 1)
             {
-                memberIndex = (memberIndex + 1 + random.Next(_members.Count - 1)) % _members.Count;
+                memberIndex = (memberIndex + 1 + random.Next(members.Count - 1)) % members.Count;
             }
+
+            var member = members[memberIndex];
 
             var key = Keys[random.Next(Keys.Count)];
             var value = string.Create(CultureInfo.InvariantCulture, $"c{clientId}.{written}");
@@ -110,7 +113,7 @@ public sealed class NemesisWorkload
             string? comparedAgainst = null;
             try
             {
-                var answered = await _client.ExecuteAsync(_members[memberIndex], input);
+                var answered = await _client.ExecuteAsync(member, input);
                 (output, answer, comparedAgainst) = (answered.Output, answered.ToString(), answered.ComparedAgainst);
                 if (NemesisTally.ErrorClass(answered) is { } error)
                 {
@@ -125,7 +128,7 @@ public sealed class NemesisWorkload
                 var refused = KeyOperationClient.IsRefused(error);
                 if (refused)
                 {
-                    avoidUntil[memberIndex] = DateTime.UtcNow + AvoidDownMemberFor;
+                    avoidUntil[member] = DateTime.UtcNow + AvoidDownMemberFor;
                 }
 
                 (output, answer) = (OperationOutput.Unknown(), refused ? "refused" : $"{error.HttpRequestError}");

@@ -1,3 +1,4 @@
+using KvDirectory.Testing.Processes;
 using KvDirectory.Testing;
 
 namespace KvDirectory.Cluster.Tests.Tls;
@@ -10,7 +11,7 @@ public sealed class ClientTlsServer : IAsyncDisposable
 {
     private readonly string _root;
 
-    private ClientTlsServer(string root, TestCa ca, TestCa foreign, CertFiles serverCertificate, CertFiles clientCertificate, Uri clientUrl, TlsProcess process)
+    private ClientTlsServer(string root, TestCa ca, TestCa foreign, CertFiles serverCertificate, CertFiles clientCertificate, Uri clientUrl, LaunchedServer process)
     {
         _root = root;
         Ca = ca;
@@ -31,7 +32,7 @@ public sealed class ClientTlsServer : IAsyncDisposable
 
     public Uri ClientUrl { get; }
 
-    public TlsProcess Process { get; }
+    public LaunchedServer Process { get; }
 
     /// <param name="throughEnvironment">Give the TLS settings as ETCD_* environment variables instead of flags.</param>
     public static async Task<ClientTlsServer> StartAsync(string kind, bool throughEnvironment = false)
@@ -43,33 +44,31 @@ public sealed class ClientTlsServer : IAsyncDisposable
         var clientCertificate = ca.Issue("client");
         var clientUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
         var peerUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        var process = TlsProcess.Launch(kind,
-        [
-            "--name", "default",
-            "--data-dir", Path.Combine(root, "data"),
-            "--listen-client-urls", clientUrl.ToString().TrimEnd('/'),
-            "--advertise-client-urls", clientUrl.ToString().TrimEnd('/'),
-            "--listen-peer-urls", peerUrl,
-            "--initial-advertise-peer-urls", peerUrl,
-            "--initial-cluster", $"default={peerUrl}",
-            .. throughEnvironment
-                ? Array.Empty<string>()
-                : ["--cert-file", serverCertificate.CertFile, "--key-file", serverCertificate.KeyFile, "--trusted-ca-file", ca.CaFile, "--client-cert-auth"],
-        ],
-        throughEnvironment
-            ? new Dictionary<string, string>
-            {
-                ["ETCD_CERT_FILE"] = serverCertificate.CertFile,
-                ["ETCD_KEY_FILE"] = serverCertificate.KeyFile,
-                ["ETCD_TRUSTED_CA_FILE"] = ca.CaFile,
-                ["ETCD_CLIENT_CERT_AUTH"] = "true",
-            }
-            : null);
+        var process = LaunchedServer.Start(new ServerLaunch
+        {
+            Kind = kind,
+            Arguments =
+            [
+                .. ServerLaunch.SingleMemberFlags(Path.Combine(root, "data"), clientUrl.ToString().TrimEnd('/'), peerUrl),
+                .. throughEnvironment
+                    ? Array.Empty<string>()
+                    : ["--cert-file", serverCertificate.CertFile, "--key-file", serverCertificate.KeyFile, "--trusted-ca-file", ca.CaFile, "--client-cert-auth"],
+            ],
+            Environment = throughEnvironment
+                ? new Dictionary<string, string>
+                {
+                    ["ETCD_CERT_FILE"] = serverCertificate.CertFile,
+                    ["ETCD_KEY_FILE"] = serverCertificate.KeyFile,
+                    ["ETCD_TRUSTED_CA_FILE"] = ca.CaFile,
+                    ["ETCD_CLIENT_CERT_AUTH"] = "true",
+                }
+                : new Dictionary<string, string>(),
+        });
         var server = new ClientTlsServer(root, ca, foreign, serverCertificate, clientCertificate, clientUrl, process);
         try
         {
             using var http = TlsClients.Http(ca.CaFile, clientCertificate);
-            await process.WaitUntilHealthyAsync(http, clientUrl, TimeSpan.FromSeconds(60));
+            await process.WaitUntilHealthyAsync(clientUrl, TimeSpan.FromSeconds(60), http);
         }
         catch
         {

@@ -1,3 +1,4 @@
+using KvDirectory.Testing.Processes;
 using System.Net;
 using KvDirectory.Testing;
 
@@ -11,7 +12,7 @@ namespace KvDirectory.Cluster.Tests.Tls;
 public sealed class PeerTlsCluster : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"kvdirectory-peer-tls-{Guid.NewGuid():N}");
-    private readonly List<TlsProcess> _processes = [];
+    private readonly List<LaunchedServer> _processes = [];
 
     public PeerTlsCluster()
     {
@@ -44,30 +45,25 @@ public sealed class PeerTlsCluster : IAsyncLifetime
             _processes.Add(Launch(member, InitialCluster, "new", member.PeerCertificate, Ca.CaFile));
         }
 
-        for (var i = 0; i < Members.Count; i++)
-        {
-            await _processes[i].WaitUntilHealthyAsync(Http, Members[i].ClientUrl, TimeSpan.FromSeconds(90));
-        }
+        await Task.WhenAll(Members.Select((member, i) => _processes[i].WaitUntilHealthyAsync(member.ClientUrl, TimeSpan.FromSeconds(90), Http)));
     }
 
     /// <summary>Starts a further member (the caller owns it) with the given peer certificate and trusted CA.</summary>
-    public TlsProcess Launch(PeerTlsMember member, string initialCluster, string state, CertFiles peerCertificate, string trustedCaFile)
+    public LaunchedServer Launch(PeerTlsMember member, string initialCluster, string state, CertFiles peerCertificate, string trustedCaFile)
     {
-        var process = TlsProcess.Launch("kvdirectory",
-        [
-            "--name", member.Name,
-            "--data-dir", Path.Combine(_root, member.Name),
-            "--listen-client-urls", Trim(member.ClientUrl),
-            "--advertise-client-urls", Trim(member.ClientUrl),
-            "--listen-peer-urls", Trim(member.PeerUrl),
-            "--initial-advertise-peer-urls", Trim(member.PeerUrl),
-            "--initial-cluster", initialCluster,
-            "--initial-cluster-state", state,
-            "--peer-cert-file", peerCertificate.CertFile,
-            "--peer-key-file", peerCertificate.KeyFile,
-            "--peer-trusted-ca-file", trustedCaFile,
-            "--peer-client-cert-auth",
-        ]);
+        var process = LaunchedServer.Start(new ServerLaunch
+        {
+            Kind = ServerLaunch.KvDirectory,
+            Arguments =
+            [
+                .. ServerLaunch.MemberFlags(member.Name, Path.Combine(_root, member.Name), Trim(member.ClientUrl), Trim(member.PeerUrl), initialCluster),
+                "--initial-cluster-state", state,
+                "--peer-cert-file", peerCertificate.CertFile,
+                "--peer-key-file", peerCertificate.KeyFile,
+                "--peer-trusted-ca-file", trustedCaFile,
+                "--peer-client-cert-auth",
+            ],
+        });
         return process;
     }
 

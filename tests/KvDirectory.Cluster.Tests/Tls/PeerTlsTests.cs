@@ -1,3 +1,4 @@
+using KvDirectory.Testing.Processes;
 using System.Buffers;
 using System.Net;
 using System.Net.Security;
@@ -58,7 +59,7 @@ public sealed class PeerTlsTests(PeerTlsCluster cluster) : IClassFixture<PeerTls
         await using var process = cluster.Launch(
             intruder, $"{cluster.InitialCluster},intruder={PeerTlsCluster.Trim(intruder.PeerUrl)}", "existing", intruder.PeerCertificate, cluster.Ca.CaFile);
 
-        (await process.ExitsWithinAsync(TimeSpan.FromSeconds(90))).Should().BeTrue("a member refused by every peer must give up:\n" + process.Output);
+        (await process.WaitForExitAsync(TimeSpan.FromSeconds(90))).Should().BeTrue("a member refused by every peer must give up:\n" + process.Output);
         process.ExitCode.Should().NotBe(0);
         process.Output.Should().Contain("could not get the member list");
         using var response = await cluster.Http.GetAsync(new Uri(intruder.ClientUrl, "/health")).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null);

@@ -1,3 +1,4 @@
+using KvDirectory.Testing.Processes;
 using KvDirectory.Testing;
 
 namespace KvDirectory.Cluster.Tests.Tls;
@@ -65,17 +66,21 @@ public sealed class TlsStartupTests : IDisposable
     {
         var client = $"https://127.0.0.1:{FreePort.Next()}";
         var peer = $"http://127.0.0.1:{FreePort.Next()}";
-        await using var process = TlsProcess.Launch("kvdirectory",
-        [
-            "--name", "default",
-            "--data-dir", Path.Combine(_root, "data"),
-            "--listen-client-urls", client,
-            "--listen-peer-urls", peer,
-            "--initial-advertise-peer-urls", peer,
-            "--initial-cluster", $"default={peer}",
-            .. tlsArguments,
-        ]);
-        (await process.ExitsWithinAsync(TimeSpan.FromSeconds(60))).Should().BeTrue("the server must refuse to start:\n" + process.Output);
+        await using var process = LaunchedServer.Start(new ServerLaunch
+        {
+            Kind = ServerLaunch.KvDirectory,
+            Arguments =
+            [
+                "--name", "default",
+                "--data-dir", Path.Combine(_root, "data"),
+                "--listen-client-urls", client,
+                "--listen-peer-urls", peer,
+                "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", $"default={peer}",
+                .. tlsArguments,
+            ],
+        });
+        (await process.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue("the server must refuse to start:\n" + process.Output);
         process.ExitCode.Should().NotBe(0, process.Output);
         return process.Output;
     }
