@@ -3,32 +3,40 @@ namespace KvDirectory.Store;
 /// <summary>
 /// The snapshot bytes: a format version, the current index, then the tree depth first with
 /// children in ordinal name order. The order makes the bytes canonical, so equal trees give
-/// equal bytes (and the digest is simply a hash of them).
+/// equal bytes (and the digest is simply a hash of them). Version 2 appends the auth namespace's tree; a store
+/// whose auth namespace is empty still writes version 1, so snapshots and digests without auth keep their bytes.
 /// </summary>
 internal static class TreeSnapshotFormat
 {
     private const byte FormatVersion = 1;
+    private const byte FormatVersionWithAuth = 2;
     private const byte FileKind = 0;
     private const byte DirKind = 1;
 
     /// <summary>Deeper trees than this are rejected as damaged rather than risking the stack.</summary>
     private const int MaxDepth = 1_000;
 
-    public static byte[] Write(TreeNode root, long currentIndex)
+    public static byte[] Write(TreeNode root, TreeNode authRoot, long currentIndex)
     {
+        var withAuth = authRoot.Children!.Count > 0;
         var w = new WireWriter();
-        w.Byte(FormatVersion);
+        w.Byte(withAuth ? FormatVersionWithAuth : FormatVersion);
         w.SignedVarint(currentIndex);
         WriteNode(w, root);
+        if (withAuth)
+        {
+            WriteNode(w, authRoot);
+        }
+
         return w.ToArray();
     }
 
     /// <exception cref="FormatException">The bytes are not a snapshot this version understands.</exception>
-    public static (TreeNode Root, long CurrentIndex) Read(ReadOnlySpan<byte> bytes)
+    public static (TreeNode Root, TreeNode AuthRoot, long CurrentIndex) Read(ReadOnlySpan<byte> bytes)
     {
         var r = new WireReader(bytes);
         var version = r.Byte();
-        if (version != FormatVersion)
+        if (version is not (FormatVersion or FormatVersionWithAuth))
         {
             throw new FormatException($"Unknown snapshot format version {version}.");
         }
@@ -39,14 +47,21 @@ internal static class TreeSnapshotFormat
             throw new FormatException("Negative store index.");
         }
 
+        var root = ReadRoot(ref r);
+        var authRoot = version == FormatVersionWithAuth ? ReadRoot(ref r) : TreeNode.NewDir(StorePath.Root, null, 0, null);
+        r.ExpectEnd();
+        return (root, authRoot, currentIndex);
+    }
+
+    private static TreeNode ReadRoot(ref WireReader r)
+    {
         var root = ReadNode(ref r, parent: null, depth: 0);
         if (!root.IsDir || root.Name.Length != 0)
         {
             throw new FormatException("The snapshot root is not the root directory.");
         }
 
-        r.ExpectEnd();
-        return (root, currentIndex);
+        return root;
     }
 
     private static void WriteNode(WireWriter w, TreeNode node)

@@ -4,13 +4,13 @@ namespace KvDirectory.Store;
 
 public sealed partial class V2Store
 {
-    /// <summary>The whole tree and the current index; history, watchers and counters are not part of it.</summary>
+    /// <summary>The whole tree, the auth namespace and the current index; history, watchers and counters are not part of it.</summary>
     public byte[] SaveSnapshot()
     {
         _lock.EnterReadLock();
         try
         {
-            return TreeSnapshotFormat.Write(_root, _currentIndex);
+            return TreeSnapshotFormat.Write(_root, _authRoot, _currentIndex);
         }
         finally
         {
@@ -25,11 +25,12 @@ public sealed partial class V2Store
     /// <exception cref="FormatException">The bytes are not a valid snapshot; the store is unchanged.</exception>
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot)
     {
-        var (root, currentIndex) = TreeSnapshotFormat.Read(snapshot);
+        var (root, authRoot, currentIndex) = TreeSnapshotFormat.Read(snapshot);
         _lock.EnterWriteLock();
         try
         {
             _root = root;
+            _authRoot = authRoot;
             Interlocked.Exchange(ref _currentIndex, currentIndex);
             _expirations.Clear();
             TrackExpirations(root);
@@ -51,7 +52,7 @@ public sealed partial class V2Store
         _lock.EnterReadLock();
         try
         {
-            return (_currentIndex, Convert.ToHexStringLower(SHA256.HashData(TreeSnapshotFormat.Write(_root, _currentIndex))));
+            return (_currentIndex, Convert.ToHexStringLower(SHA256.HashData(TreeSnapshotFormat.Write(_root, _authRoot, _currentIndex))));
         }
         finally
         {

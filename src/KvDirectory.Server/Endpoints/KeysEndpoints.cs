@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using KvDirectory.Node;
 using KvDirectory.Node.Membership;
 using KvDirectory.Protocol;
+using KvDirectory.Server.Auth;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Keys;
 using KvDirectory.Store;
@@ -24,7 +25,7 @@ public static class KeysEndpoints
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, V2Store store, ICommandLog log, ClusterStateHolder cluster, TimeProvider time)
+    private static async Task HandleAsync(HttpContext context, V2Store store, ICommandLog log, ClusterStateHolder cluster, TimeProvider time, AuthGate gate)
     {
         var method = context.Request.Method;
         if (method is not ("HEAD" or "GET" or "PUT" or "POST" or "DELETE"))
@@ -37,7 +38,15 @@ public static class KeysEndpoints
         try
         {
             var form = await FormReader.ReadAsync(context.Request, context.RequestAborted);
-            var request = KeyRequestParser.Parse(method, KeyPathOf(context), form);
+            var request = KeyRequestParser.Parse(method, GoPath.Clean("/" + RawKeyOf(context)), form);
+
+            // As etcd: after the request parsed, against the raw path (not cleaned: "/a/" is not "/a").
+            if (!gate.HasKeyAccess(context, RawKeyOf(context), request.Recursive))
+            {
+                await AuthResponses.WriteKeyNoAuthAsync(context);
+                return;
+            }
+
             if (request.Wait)
             {
                 await WatchAsync(context, store, log, request);
@@ -107,11 +116,10 @@ public static class KeysEndpoints
         }
     }
 
-    /// <summary>The store path of the request: the decoded URL path after <c>/v2/keys</c>, joined and cleaned like Go's path.Join.</summary>
-    private static string KeyPathOf(HttpContext context)
+    /// <summary>The decoded URL path after <c>/v2/keys</c>; the store path is it joined and cleaned like Go's path.Join.</summary>
+    private static string RawKeyOf(HttpContext context)
     {
         var decoded = context.Items[GoPathDecodingMiddleware.DecodedPathKey] as string ?? context.Request.Path.Value ?? KeysPrefix;
-        var rest = decoded.Length > KeysPrefix.Length ? decoded[KeysPrefix.Length..] : string.Empty;
-        return GoPath.Clean("/" + rest);
+        return decoded.Length > KeysPrefix.Length ? decoded[KeysPrefix.Length..] : string.Empty;
     }
 }
