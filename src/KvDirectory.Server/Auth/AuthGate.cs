@@ -90,6 +90,29 @@ public sealed partial class AuthGate(AuthRegistry registry, PasswordVerifier pas
         return false;
     }
 
+    /// <summary>
+    /// Who the request is, for pages that show it (the explorer's sign-in): false when credentials were sent and are
+    /// wrong; otherwise the user, or null for the guest (no credentials, or auth off).
+    /// </summary>
+    public bool TryIdentify(HttpContext context, out AuthUser? user)
+    {
+        var snapshot = registry.Current;
+        user = null;
+        if (!snapshot.Enabled)
+        {
+            return true;
+        }
+
+        if (HasAuthorization(context))
+        {
+            user = UserFromBasicAuth(context, snapshot);
+            return user is not null;
+        }
+
+        user = _clientCertAuth ? UserFromCertificate(context, snapshot) : null;
+        return true;
+    }
+
     private static bool HasAuthorization(HttpContext context) => context.Request.Headers.Authorization.FirstOrDefault() is { Length: > 0 };
 
     private AuthUser? UserFromBasicAuth(HttpContext context, AuthSnapshot snapshot)

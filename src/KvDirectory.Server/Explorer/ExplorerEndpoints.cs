@@ -25,6 +25,7 @@ public static class ExplorerEndpoints
 
     public static IEndpointRouteBuilder MapExplorerEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapExplorerSession();
         endpoints.MapGet("/ui/api/info", (HttpContext context, V2Store store, IOptions<ServerOptions> options) =>
             WriteAsync(context, new ExplorerInfo(options.Value.ExplorerReadOnly, options.Value.Name, store.CurrentIndex), ExplorerJsonContext.Default.ExplorerInfo));
         endpoints.MapGet("/ui/api/list", (HttpContext context, V2Store store) => AnswerAsync(context, store, () =>
