@@ -112,6 +112,7 @@ public sealed class LoginTests(AuthExplorerFixture fx)
             await Assertions.Expect(control).ToHaveAttributeAsync("title", "gail may not change /gail-shared/limits");
         }
 
+        await Screenshots.SaveAsync(page, "login-read-only-key");
         await page.GotoAsync(fx.Url("/ui/keys/gail-shared"));
         await Assertions.Expect(page.Locator(".list-row[data-key='/gail-shared/limits']")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "New key", Exact = true })).ToBeDisabledAsync();
@@ -149,6 +150,7 @@ public sealed class LoginTests(AuthExplorerFixture fx)
         // The root cannot be listed: the tree offers the readable prefixes instead of an error.
         var entry = page.Locator("#tree li[data-key='/hana'] > .tree-row a");
         await Assertions.Expect(entry).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "login-no-permission");
         await entry.ClickAsync();
         await Assertions.Expect(page.Locator(".list-row[data-key='/hana/a']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#tree li[data-key='/hana/a']")).ToBeVisibleAsync();

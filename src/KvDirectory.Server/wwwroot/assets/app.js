@@ -29,6 +29,7 @@ class ExplorerApp {
     document.body.classList.toggle('read-only', info.readOnly);
     document.getElementById('read-only-badge').hidden = !info.readOnly;
     document.title = `KvDirectory explorer — ${info.name}`;
+    document.getElementById('login-title').textContent = `Sign in to ${info.name}`;
     this.wireChrome();
     this.wireLogin();
     access.onDenied((error, key, write) => this.denied(error, key, write));
