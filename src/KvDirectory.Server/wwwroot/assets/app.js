@@ -79,7 +79,9 @@ class ExplorerApp {
     document.getElementById('user-name').replaceChildren(...(user ? ['Signed in as ', h('b', {}, user)] : ['Guest']));
     const sign = document.getElementById('sign-button');
     sign.textContent = user ? 'Sign out' : 'Sign in';
-    document.getElementById('open-import').disabled = !access.mayWriteUnder('/');
+    const importButton = document.getElementById('open-import');
+    importButton.disabled = !access.mayWriteUnder('/');
+    importButton.title = importButton.disabled ? `${user ?? 'The guest'} may not write any key` : '';
   }
 
   wireLogin() {
