@@ -212,6 +212,13 @@ public sealed class LoginTests(AuthExplorerFixture fx)
         await SignInAsync(page, "jude", "jude-pw");
         await Assertions.Expect(page.Locator(".list-row[data-key='/jude/first']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#live-state")).ToHaveTextAsync("live");
+
+        // A download is a request too: the export carries the sign-in (a plain link could not).
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { Name = "Export /jude as JSON" }).ClickAsync());
+        (await File.ReadAllTextAsync((await download.PathAsync())!)).Should().Contain("\"/jude/first\"");
+        download.SuggestedFilename.Should().Be("jude.json");
+
         await page.EvaluateAsync("window.__notReloaded = true");
 
         await fx.PutAsync("/jude/second", "2");
