@@ -29,6 +29,7 @@ public sealed class EtcdClient : IDisposable
         _transport = new EtcdTransport(options, httpClients, _logger);
         Keys = new KeysApi(_transport, _logger);
         Members = new MembersApi(_transport);
+        Auth = new AuthApi(_transport);
         if (options.DiscoveryInterval > TimeSpan.Zero)
         {
             _ = DiscoverEndpointsAsync(options.DiscoveryInterval, _stopping.Token);
@@ -38,6 +39,9 @@ public sealed class EtcdClient : IDisposable
     public KeysApi Keys { get; }
 
     public MembersApi Members { get; }
+
+    /// <summary>Users, roles and enabling auth (<c>/v2/auth</c>).</summary>
+    public AuthApi Auth { get; }
 
     /// <summary>The endpoints requests go to, in failover order.</summary>
     public IReadOnlyList<Uri> Endpoints => _transport.Endpoints;

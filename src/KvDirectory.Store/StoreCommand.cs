@@ -21,3 +21,12 @@ public sealed record CompareAndDeleteCommand(string Path, string PrevValue, long
 
 /// <summary>The periodic sweep: every key whose expiration is at or before <paramref name="Now"/> expires.</summary>
 public sealed record ExpireKeysCommand(DateTimeOffset Now) : StoreCommand;
+
+/// <summary>
+/// A write to the auth namespace (etcd's <c>/2</c>), e.g. <c>/users/alice</c> with the user's JSON: created when
+/// <paramref name="PrevExist"/> is false, replaced when true. Unreachable from the keys API by construction.
+/// </summary>
+public sealed record AuthPutCommand(string Resource, string Value, bool PrevExist) : StoreCommand;
+
+/// <summary>Removes a user or role from the auth namespace.</summary>
+public sealed record AuthDeleteCommand(string Resource) : StoreCommand;

@@ -20,6 +20,8 @@ public static class StoreCommandCodec
         Delete = 5,
         CompareAndDelete = 6,
         ExpireKeys = 7,
+        AuthPut = 8,
+        AuthDelete = 9,
     }
 
     public static byte[] Encode(StoreCommand command)
@@ -86,6 +88,16 @@ public static class StoreCommandCodec
                 w.Byte((byte)Tag.ExpireKeys);
                 w.OptionalTime(expire.Now);
                 break;
+            case AuthPutCommand put:
+                w.Byte((byte)Tag.AuthPut);
+                w.String(put.Resource);
+                w.String(put.Value);
+                w.Bool(put.PrevExist);
+                break;
+            case AuthDeleteCommand delete:
+                w.Byte((byte)Tag.AuthDelete);
+                w.String(delete.Resource);
+                break;
             default:
                 throw new ArgumentException($"Unknown command type {c.GetType().Name}.", nameof(c));
         }
@@ -106,6 +118,8 @@ public static class StoreCommandCodec
             Tag.Delete => new DeleteCommand(r.String(), r.Bool(), r.Bool()),
             Tag.CompareAndDelete => new CompareAndDeleteCommand(r.String(), r.String(), r.SignedVarint()),
             Tag.ExpireKeys => new ExpireKeysCommand(r.OptionalTime() ?? throw new WireFormatException("Expire command without a time.")),
+            Tag.AuthPut => new AuthPutCommand(r.String(), r.String(), r.Bool()),
+            Tag.AuthDelete => new AuthDeleteCommand(r.String()),
             var unknown => throw new WireFormatException($"Unknown command tag {(byte)unknown}."),
         };
         r.ExpectEnd();

@@ -1,7 +1,7 @@
 namespace KvDirectory.Store;
 
 /// <summary>
-/// A snapshot of the tree taken in O(1) on the applier thread (<see cref="V2Store.CaptureSnapshot"/>) and serialised
+/// A snapshot of the tree (and the auth namespace's tree) taken in O(1) on the applier thread (<see cref="V2Store.CaptureSnapshot"/>) and serialised
 /// later on another thread. While it is open, the applier preserves a node's fields and children (once per capture,
 /// before the first change) so the serialiser still sees the tree as it was at the capture; see
 /// <see cref="TreeNode.Read"/>. The nodes preserved are remembered so the copies can be dropped once it is written.
@@ -9,14 +9,16 @@ namespace KvDirectory.Store;
 public sealed class TreeCapture
 {
     private readonly TreeNode _root;
+    private readonly TreeNode _authRoot;
     private readonly List<TreeNode> _preserved = [];
     private volatile bool _written;
     private int _writes;
 
-    internal TreeCapture(int epoch, TreeNode root, long currentIndex)
+    internal TreeCapture(int epoch, TreeNode root, TreeNode authRoot, long currentIndex)
     {
         Epoch = epoch;
         _root = root;
+        _authRoot = authRoot;
         CurrentIndex = currentIndex;
     }
 
@@ -38,7 +40,7 @@ public sealed class TreeCapture
 
         try
         {
-            return TreeSnapshotFormat.Write(_root, CurrentIndex, this);
+            return TreeSnapshotFormat.Write(_root, _authRoot, CurrentIndex, this);
         }
         finally
         {

@@ -6,34 +6,46 @@ namespace KvDirectory.Store;
 /// <summary>
 /// The snapshot bytes: a format version, the current index, then the tree depth first with
 /// children in ordinal name order. The order makes the bytes canonical, so equal trees give
-/// equal bytes (and the digest is simply a hash of them).
+/// equal bytes (and the digest is simply a hash of them). Version 2 appends the auth namespace's tree; a store
+/// whose auth namespace is empty still writes version 1, so snapshots and digests without auth keep their bytes.
 /// </summary>
 internal static class TreeSnapshotFormat
 {
     private const byte FormatVersion = 1;
+    private const byte FormatVersionWithAuth = 2;
     private const byte FileKind = 0;
     private const byte DirKind = 1;
 
     /// <summary>Deeper trees than this are rejected as damaged rather than risking the stack.</summary>
     private const int MaxDepth = 1_000;
 
-    /// <param name="capture">The capture the tree is read as (on a thread other than the applier); null: the tree as it is, read under the store's lock.</param>
-    public static byte[] Write(TreeNode root, long currentIndex, TreeCapture? capture)
+    /// <param name="capture">The capture the trees are read as (on a thread other than the applier); null: the trees as they are, read under the store's lock.</param>
+    public static byte[] Write(TreeNode root, TreeNode authRoot, long currentIndex, TreeCapture? capture)
     {
+        var withAuth = authRoot.Read(capture).Children is { Length: > 0 };
         var buffer = new ArrayBufferWriter<byte>(4096);
         var w = new WireWriter(buffer);
-        w.Byte(FormatVersion);
+        w.Byte(withAuth ? FormatVersionWithAuth : FormatVersion);
         w.SignedVarint(currentIndex);
         WriteNode(ref w, root, capture);
+        if (withAuth)
+        {
+            WriteNode(ref w, authRoot, capture);
+        }
+
         w.Flush();
         return buffer.WrittenSpan.ToArray();
     }
 
     /// <exception cref="WireFormatException">The bytes are not a snapshot this version understands.</exception>
-    public static (TreeNode Root, long CurrentIndex) Read(ReadOnlySpan<byte> bytes)
+    public static (TreeNode Root, TreeNode AuthRoot, long CurrentIndex) Read(ReadOnlySpan<byte> bytes)
     {
         var r = new WireReader(bytes);
-        r.Version(FormatVersion, "store snapshot");
+        var version = r.Byte();
+        if (version is not (FormatVersion or FormatVersionWithAuth))
+        {
+            throw new WireFormatException($"Unknown snapshot format version {version}.");
+        }
 
         var currentIndex = r.SignedVarint();
         if (currentIndex < 0)
@@ -41,14 +53,21 @@ internal static class TreeSnapshotFormat
             throw new WireFormatException("Negative store index.");
         }
 
+        var root = ReadRoot(ref r);
+        var authRoot = version == FormatVersionWithAuth ? ReadRoot(ref r) : TreeNode.NewDir(StorePath.Root, null, 0, null);
+        r.ExpectEnd();
+        return (root, authRoot, currentIndex);
+    }
+
+    private static TreeNode ReadRoot(ref WireReader r)
+    {
         var root = ReadNode(ref r, parent: null, depth: 0);
         if (!root.IsDir || root.Name.Length != 0)
         {
             throw new WireFormatException("The snapshot root is not the root directory.");
         }
 
-        r.ExpectEnd();
-        return (root, currentIndex);
+        return root;
     }
 
     private static void WriteNode(ref WireWriter w, TreeNode node, TreeCapture? capture)

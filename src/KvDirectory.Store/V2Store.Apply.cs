@@ -22,6 +22,10 @@ public sealed partial class V2Store
                 return Delete(c.Path, c.Dir, c.Recursive);
             case CompareAndDeleteCommand c:
                 return CompareAndDelete(c.Path, c.PrevValue, c.PrevIndex);
+            case AuthPutCommand c:
+                return PutAuth(c.Resource, c.Value, c.PrevExist);
+            case AuthDeleteCommand c:
+                return DeleteAuth(c.Resource);
             case ExpireKeysCommand c:
                 DeleteExpiredKeys(c.Now);
                 return null;

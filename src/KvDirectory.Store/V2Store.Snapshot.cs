@@ -8,13 +8,13 @@ public sealed partial class V2Store
     private TreeCapture? _capture;
     private int _captureEpoch;
 
-    /// <summary>The whole tree and the current index; history, watchers and counters are not part of it.</summary>
+    /// <summary>The whole tree, the auth namespace and the current index; history, watchers and counters are not part of it.</summary>
     public byte[] SaveSnapshot()
     {
         _lock.EnterReadLock();
         try
         {
-            return TreeSnapshotFormat.Write(_root, _currentIndex, capture: null);
+            return TreeSnapshotFormat.Write(_root, _authRoot, _currentIndex, capture: null);
         }
         finally
         {
@@ -39,7 +39,7 @@ public sealed partial class V2Store
             }
 
             ReleaseWrittenCapture();
-            _capture = new TreeCapture(++_captureEpoch, _root, _currentIndex);
+            _capture = new TreeCapture(++_captureEpoch, _root, _authRoot, _currentIndex);
             return _capture;
         }
         finally
@@ -55,7 +55,7 @@ public sealed partial class V2Store
     /// <exception cref="FormatException">The bytes are not a valid snapshot; the store is unchanged.</exception>
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot)
     {
-        var (root, currentIndex) = TreeSnapshotFormat.Read(snapshot);
+        var (root, authRoot, currentIndex) = TreeSnapshotFormat.Read(snapshot);
         _lock.EnterWriteLock();
         try
         {
@@ -66,6 +66,7 @@ public sealed partial class V2Store
 
             ReleaseWrittenCapture();
             _root = root;
+            _authRoot = authRoot;
             Interlocked.Exchange(ref _currentIndex, currentIndex);
             _expirations.Clear();
             TrackExpirations(root);
@@ -87,7 +88,7 @@ public sealed partial class V2Store
         _lock.EnterReadLock();
         try
         {
-            return (_currentIndex, Convert.ToHexStringLower(SHA256.HashData(TreeSnapshotFormat.Write(_root, _currentIndex, capture: null))));
+            return (_currentIndex, Convert.ToHexStringLower(SHA256.HashData(TreeSnapshotFormat.Write(_root, _authRoot, _currentIndex, capture: null))));
         }
         finally
         {

@@ -3,6 +3,7 @@ using KvDirectory.Node;
 using KvDirectory.Node.Membership;
 using KvDirectory.Protocol;
 using KvDirectory.Server.Configuration;
+using KvDirectory.Server.Auth;
 using KvDirectory.Server.Http;
 using KvDirectory.Server.Keys;
 using KvDirectory.Store;
@@ -33,7 +34,8 @@ public static class KeysEndpoints
         ClusterStateHolder cluster,
         TimeProvider time,
         IOptions<RequestLimitOptions> limits,
-        WatchLimiter watchLimiter)
+        WatchLimiter watchLimiter,
+        AuthGate gate)
     {
         var method = context.Request.Method;
         if (method is not ("HEAD" or "GET" or "PUT" or "POST" or "DELETE"))
@@ -46,9 +48,17 @@ public static class KeysEndpoints
         try
         {
             var form = await FormReader.ReadAsync(context.Request, context.RequestAborted);
-            var keyPath = KeyPathOf(context);
+            var keyPath = GoPath.Clean("/" + RawKeyOf(context));
             KeyLimits.Check(keyPath, limits.Value);
             var request = KeyRequestParser.Parse(method, keyPath, form);
+
+            // As etcd: after the request parsed, against the raw path (not cleaned: "/a/" is not "/a").
+            if (!gate.HasKeyAccess(context, RawKeyOf(context), request.Recursive))
+            {
+                await AuthResponses.WriteKeyNoAuthAsync(context);
+                return;
+            }
+
             if (request.Wait)
             {
                 using var slot = watchLimiter.Acquire(context.Connection.Id);
@@ -122,11 +132,10 @@ public static class KeysEndpoints
         }
     }
 
-    /// <summary>The store path of the request: the decoded URL path after <c>/v2/keys</c>, joined and cleaned like Go's path.Join.</summary>
-    private static string KeyPathOf(HttpContext context)
+    /// <summary>The decoded URL path after <c>/v2/keys</c>; the store path is it joined and cleaned like Go's path.Join.</summary>
+    private static string RawKeyOf(HttpContext context)
     {
         var decoded = context.Items[GoPathDecodingMiddleware.DecodedPathKey] as string ?? context.Request.Path.Value ?? KeysPrefix;
-        var rest = decoded.Length > KeysPrefix.Length ? decoded[KeysPrefix.Length..] : string.Empty;
-        return GoPath.Clean("/" + rest);
+        return decoded.Length > KeysPrefix.Length ? decoded[KeysPrefix.Length..] : string.Empty;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using KvDirectory.Node;
 using KvDirectory.Node.Membership;
 using KvDirectory.Protocol;
+using KvDirectory.Server.Auth;
 using KvDirectory.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,12 +26,18 @@ public static class MembersEndpoints
         return endpoints;
     }
 
-    private static async Task HandleMembersAsync(HttpContext context, ClusterStateHolder cluster, ICommandLog log, IMembershipLog membership, TimeProvider time)
+    private static async Task HandleMembersAsync(HttpContext context, ClusterStateHolder cluster, ICommandLog log, IMembershipLog membership, TimeProvider time, AuthGate gate)
     {
         var method = context.Request.Method;
         if (method is not ("GET" or "POST" or "DELETE" or "PUT"))
         {
             await EtcdResponses.WriteMethodNotAllowedAsync(context, MembersAllowed);
+            return;
+        }
+
+        if (!gate.HasWriteRootAccess(context))
+        {
+            await AuthResponses.WriteNoAuthAsync(context);
             return;
         }
 

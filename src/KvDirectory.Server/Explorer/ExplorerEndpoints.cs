@@ -3,6 +3,7 @@ using System.Text.Json;
 using KvDirectory.Protocol;
 using KvDirectory.Protocol.Configuration;
 using KvDirectory.Protocol.Dump;
+using KvDirectory.Server.Auth;
 using KvDirectory.Server.Configuration;
 using KvDirectory.Server.Http;
 using KvDirectory.Store;
@@ -10,6 +11,7 @@ using KvDirectory.Store.Browsing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace KvDirectory.Server.Explorer;
@@ -25,22 +27,23 @@ public static class ExplorerEndpoints
 
     public static IEndpointRouteBuilder MapExplorerEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapExplorerSession();
         endpoints.MapGet("/ui/api/info", (HttpContext context, V2Store store, IOptions<ServerOptions> options) =>
             WriteAsync(context, new ExplorerInfo(options.Value.ExplorerReadOnly, options.Value.Name, store.CurrentIndex), ExplorerJsonContext.Default.ExplorerInfo));
-        endpoints.MapGet("/ui/api/list", (HttpContext context, V2Store store) => AnswerAsync(context, store, () =>
+        endpoints.MapGet("/ui/api/list", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: false, () =>
         {
             var query = context.Request.Query;
             var page = store.ListPage(PathOf(context), IntOf(query, "offset", 0), IntOf(query, "limit", 200), BoolOf(query, "hidden"));
             return WriteAsync(context, page, ExplorerJsonContext.Default.DirectoryPage);
         }));
-        endpoints.MapGet("/ui/api/count", (HttpContext context, V2Store store) => AnswerAsync(context, store, () =>
+        endpoints.MapGet("/ui/api/count", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: true, () =>
             WriteAsync(context, store.CountSubtree(PathOf(context)), ExplorerJsonContext.Default.SubtreeSize)));
-        endpoints.MapGet("/ui/api/history", (HttpContext context, V2Store store) => AnswerAsync(context, store, () =>
+        endpoints.MapGet("/ui/api/history", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: true, () =>
             WriteAsync(context, store.History(PathOf(context), IntOf(context.Request.Query, "limit", 20)), ExplorerJsonContext.Default.KeyHistory)));
-        endpoints.MapGet("/ui/api/search", (HttpContext context, V2Store store) => AnswerAsync(context, store, () => ExplorerSearch.StreamAsync(context, store)));
-        endpoints.MapGet("/ui/api/export", (HttpContext context, V2Store store, TimeProvider time) => AnswerAsync(context, store, () => ExportAsync(context, store, time)));
-        endpoints.MapPost("/ui/api/import/plan", (HttpContext context, V2Store store) => AnswerAsync(context, store, () => PlanImportAsync(context, store)));
-        endpoints.MapGet("/ui/api/config", (HttpContext context, V2Store store) => AnswerAsync(context, store, () => PreviewConfigurationAsync(context, store)));
+        endpoints.MapGet("/ui/api/search", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: true, () => ExplorerSearch.StreamAsync(context, store)));
+        endpoints.MapGet("/ui/api/export", (HttpContext context, V2Store store, TimeProvider time) => AnswerAsync(context, store, recursive: true, () => ExportAsync(context, store, time)));
+        endpoints.MapPost("/ui/api/import/plan", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: true, () => PlanImportAsync(context, store), TargetOf(context)));
+        endpoints.MapGet("/ui/api/config", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: true, () => PreviewConfigurationAsync(context, store)));
         endpoints.Map("/ui/api/{**rest}", (HttpContext context) =>
             EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found"));
         endpoints.MapMethods("/ui/{**path}", ["GET", "HEAD"], ServePageAsync);
@@ -123,9 +126,20 @@ public static class ExplorerEndpoints
         return WriteAsync(context, new ConfigurationPreview(prefix, values, read.EtcdIndex), ExplorerJsonContext.Default.ConfigurationPreview);
     }
 
-    /// <summary>Runs an answer, turning the store's and the parser's errors into etcd's JSON errors.</summary>
-    private static async Task AnswerAsync(HttpContext context, V2Store store, Func<Task> answer)
+    /// <summary>
+    /// Runs an answer, turning the store's and the parser's errors into etcd's JSON errors. With auth on, the requester
+    /// needs read permission on the key or prefix asked about (recursive: a prefix permission covering it), as a
+    /// <c>/v2/keys</c> GET of it would; a refusal is etcd's keys refusal (401, error 110), so a page can ask for a login.
+    /// </summary>
+    private static async Task AnswerAsync(HttpContext context, V2Store store, bool recursive, Func<Task> answer, string? key = null)
     {
+        var gate = context.RequestServices.GetRequiredService<AuthGate>();
+        if (!gate.HasKeyAccess(context, key ?? PathOf(context), recursive, write: false))
+        {
+            await AuthResponses.WriteKeyNoAuthAsync(context);
+            return;
+        }
+
         try
         {
             await answer();
@@ -145,6 +159,10 @@ public static class ExplorerEndpoints
         context.Response.Headers.CacheControl = "no-store";
         return EtcdResponses.WriteJsonAsync(context.Response, value, typeInfo, JsonType);
     }
+
+    /// <summary>Where an import would write: the target, or the whole tree when the dump's own paths are kept.</summary>
+    private static string TargetOf(HttpContext context) =>
+        context.Request.Query["target"].ToString() is { Length: > 0 } target ? target : "/";
 
     internal static string PathOf(HttpContext context) =>
         context.Request.Query["path"].ToString() is { Length: > 0 } path ? path : "/";

@@ -10,6 +10,9 @@ public sealed record ExplorerInfo(bool ReadOnly, string Name, long EtcdIndex);
 /// <summary>One line of a streamed search answer: the matches found since the last line.</summary>
 public sealed record SearchLine(IReadOnlyList<BrowseEntry> Matches, bool Done, bool Truncated, int Visited);
 
+/// <summary>Who the page's requests are (<c>User</c> null: the guest) and the key patterns they may read and write.</summary>
+public sealed record SessionView(bool AuthEnabled, string? User, bool Root, IReadOnlyList<string> Read, IReadOnlyList<string> Write);
+
 /// <summary>A prefix as the .NET configuration provider would read it.</summary>
 public sealed record ConfigurationPreview(string Prefix, IReadOnlyList<ConfigurationValue> Values, long EtcdIndex);
 
@@ -25,4 +28,5 @@ public sealed record ImportPlanView(IReadOnlyList<ImportItem> Items, int Added, 
 [JsonSerializable(typeof(SearchLine))]
 [JsonSerializable(typeof(ConfigurationPreview))]
 [JsonSerializable(typeof(ImportPlanView))]
+[JsonSerializable(typeof(SessionView))]
 public sealed partial class ExplorerJsonContext : JsonSerializerContext;

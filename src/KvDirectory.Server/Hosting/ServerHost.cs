@@ -4,6 +4,7 @@ using KvDirectory.Node.Membership;
 using KvDirectory.Node.Metrics;
 using KvDirectory.Node.Snapshots;
 using KvDirectory.Node.Statistics;
+using KvDirectory.Server.Auth;
 using KvDirectory.Server.Configuration;
 using KvDirectory.Server.Endpoints;
 using KvDirectory.Server.Explorer;
@@ -153,6 +154,9 @@ public static partial class ServerHost
             new StoreOptions { EventHistoryCapacity = options.EventHistory },
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PeerTransportSlot>();
+        services.AddSingleton<PasswordVerifier>();
+        services.AddSingleton<AuthRegistry>();
+        services.AddSingleton<AuthGate>();
         services.AddSingleton(provider => StartNode(provider, options));
         services.AddSingleton<ICommandLog>(provider => provider.GetRequiredService<ReplicatedNode>());
         services.AddSingleton<IMembershipLog>(provider => provider.GetRequiredService<ReplicatedNode>());

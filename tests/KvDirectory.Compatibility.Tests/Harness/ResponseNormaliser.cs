@@ -8,7 +8,7 @@ namespace KvDirectory.Compatibility.Tests.Harness;
 public static partial class ResponseNormaliser
 {
     /// <summary>Headers compared by value (after rebasing X-Etcd-Index).</summary>
-    private static readonly string[] ValueHeaders = ["Content-Type", "X-Etcd-Index", "Access-Control-Allow-Origin", "Allow", "Location"];
+    private static readonly string[] ValueHeaders = ["Content-Type", "X-Etcd-Index", "Access-Control-Allow-Origin", "Allow", "Location", "WWW-Authenticate"];
 
     /// <summary>Headers whose value is per-process (raft position, cluster id): only their presence must match.</summary>
     private static readonly string[] PresenceHeaders = ["X-Raft-Index", "X-Raft-Term", "X-Etcd-Cluster-Id"];

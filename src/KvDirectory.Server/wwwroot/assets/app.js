@@ -1,5 +1,7 @@
 // The explorer page: routes by URL (/ui/keys/<key path>, /ui/search, /ui/cluster, /ui/config), keeps the
-// tree and the open view in step with the store through one recursive watch.
+// tree and the open view in step with the store through one recursive watch. With auth on it asks for a
+// sign-in when the guest may not read, keeps it for the tab, and shows who is signed in.
+import * as access from './access.js';
 import * as api from './api.js';
 import { h, isDialogOpen, keyHref, toast } from './dom.js';
 import * as edits from './edits.js';
@@ -18,6 +20,7 @@ class ExplorerApp {
     this.view = null;
     this.pendingView = null;
     this.actions = this.makeActions();
+    this.watches = [];
   }
 
   async start() {
@@ -26,10 +29,150 @@ class ExplorerApp {
     document.body.classList.toggle('read-only', info.readOnly);
     document.getElementById('read-only-badge').hidden = !info.readOnly;
     document.title = `KvDirectory explorer — ${info.name}`;
+    document.getElementById('login-title').textContent = `Sign in to ${info.name}`;
     this.wireChrome();
-    await Promise.all([this.tree.reset(), this.route()]);
-    api.watchAll(info.etcdIndex + 1, (event) => this.onEvent(event), () => this.reloadAll(), (state) => this.setLive(state));
+    this.wireLogin();
+    access.onDenied((error, key, write) => this.denied(error, key, write));
     setInterval(() => this.view?.tick?.(), 250);
+    await this.begin();
+  }
+
+  /**
+   * (Re)starts with the tab's credentials: who they are, then the tree, the view the URL names and the watches.
+   * With a reason (signed out, a refused sign-in) or a guest who may read nothing, the sign-in form instead.
+   */
+  async begin(reason = null) {
+    this.stopWatches();
+    let session;
+    try {
+      session = await api.session();
+    } catch (error) {
+      if (!access.isDenied(error)) throw error;
+      const user = api.rememberedUser();
+      api.forget();
+      return this.begin(`The sign-in of ${user} is no longer accepted (${error.message}).`);
+    }
+    access.setSession(session);
+    this.showUser();
+    if (session.authEnabled && !session.user && (reason || !access.mayReadAnything())) {
+      return this.showLogin(reason ?? 'Authentication is on and the guest may not read any key here.');
+    }
+    this.hideLogin();
+    // The watches start from the index before anything is read: no change in between is missed.
+    const { etcdIndex } = await api.info();
+    await Promise.all([this.tree.reset(), this.route()]);
+    if (this.signedOut) return;
+    const onEvent = (event) => this.onEvent(event);
+    this.watches = access.watchTargets().map((target) =>
+      api.watch(target, etcdIndex + 1, onEvent, () => this.reloadAll(), (state) => this.setLive(state)));
+  }
+
+  stopWatches() {
+    for (const stop of this.watches) stop();
+    this.watches = [];
+  }
+
+  showUser() {
+    const box = document.getElementById('user-box');
+    box.hidden = !access.authEnabled();
+    const user = access.signedInUser();
+    document.getElementById('user-name').replaceChildren(...(user ? ['Signed in as ', h('b', {}, user)] : ['Guest']));
+    const sign = document.getElementById('sign-button');
+    sign.textContent = user ? 'Sign out' : 'Sign in';
+    const importButton = document.getElementById('open-import');
+    importButton.disabled = !access.mayWriteUnder('/');
+    importButton.title = importButton.disabled ? `${user ?? 'The guest'} may not write any key` : '';
+  }
+
+  wireLogin() {
+    const form = document.getElementById('login-form');
+    const error = document.getElementById('login-error');
+    document.getElementById('sign-button').addEventListener('click', () => {
+      if (access.signedInUser()) {
+        const user = access.signedInUser();
+        api.forget();
+        this.begin(`${user} signed out.`);
+      } else {
+        this.showLogin('Sign in to see and change what your user may.');
+      }
+    });
+    document.getElementById('login-guest').addEventListener('click', () => {
+      this.guestChosen = true;
+      this.begin();
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const user = form.elements.username.value.trim();
+      const password = form.elements.password.value;
+      const submit = document.getElementById('login-submit');
+      submit.disabled = true;
+      error.hidden = true;
+      try {
+        await api.session(user, password);
+        api.remember(user, password);
+        form.elements.password.value = '';
+        await this.begin();
+      } catch (failure) {
+        error.textContent = access.isDenied(failure)
+          ? `Wrong user name or password. The server answered: ${failure.message}`
+          : `Could not sign in: ${failure.message}`;
+        error.hidden = false;
+        form.elements.password.select();
+      } finally {
+        submit.disabled = false;
+      }
+    });
+  }
+
+  /** The sign-in form in place of the page; the URL stays, so after signing in the same key opens. */
+  showLogin(reason) {
+    this.stopWatches();
+    this.view?.dispose?.();
+    this.view = null;
+    this.viewRoot.replaceChildren();
+    document.body.classList.add('signed-out');
+    document.getElementById('login').hidden = false;
+    document.getElementById('login-reason').textContent = reason;
+    document.getElementById('login-error').hidden = true;
+    document.getElementById('login-guest').hidden = !(access.authEnabled() && !access.signedInUser() && access.mayReadAnything());
+    const form = document.getElementById('login-form');
+    form.elements.password.value = '';
+    (form.elements.username.value ? form.elements.password : form.elements.username).focus();
+  }
+
+  get signedOut() {
+    return document.body.classList.contains('signed-out');
+  }
+
+  hideLogin() {
+    document.body.classList.remove('signed-out');
+    document.getElementById('login').hidden = true;
+  }
+
+  /** The server refused a request: the guest is offered the sign-in, a user is told what was refused. */
+  denied(error, key, write) {
+    if (access.authEnabled() && !access.signedInUser()) {
+      this.showLogin(`${access.deniedText(key, write)}: sign in as a user who may. (${error.message})`);
+      return;
+    }
+    toast(`${access.deniedText(key, write)}: the server refused (${error.message}). Nothing was changed.`, true);
+  }
+
+  /** A key or directory the user may not read: said plainly, with where they may go instead. */
+  showReadDenied(key, error) {
+    const guest = access.authEnabled() && !access.signedInUser();
+    // The guest is asked to sign in, unless it chose to go on as the guest or may read elsewhere than the root it opened.
+    if (guest && !this.guestChosen && !(key === '/' && access.mayReadAnything())) {
+      this.showLogin(`Sign in to open ${key}: the guest may not read it.`);
+      return;
+    }
+    const entries = access.entryPoints();
+    this.viewRoot.replaceChildren(
+      h('h1', { id: 'view-title' }, 'No permission'),
+      h('p', { class: 'error', 'data-testid': 'denied' }, `${access.deniedText(key, false)}. The server answered: ${error.message}`),
+      entries.length ? h('p', {}, 'You may read:') : null,
+      entries.length ? h('ul', { class: 'entry-points' }, entries.map((entry) => h('li', {}, h('a', { href: keyHref(entry.key), 'data-nav': '' }, entry.key + (entry.dir ? '/' : ''))))) : null,
+      h('p', {}, h('button', { type: 'button', onclick: () => this.showLogin(`Sign in as a user who may read ${key}.`) }, guest ? 'Sign in' : 'Sign in as another user')));
   }
 
   wireChrome() {
@@ -77,7 +220,7 @@ class ExplorerApp {
 
   setLive(state) {
     const live = document.getElementById('live-state');
-    live.textContent = state === 'live' ? 'live' : 'offline, retrying';
+    live.textContent = state === 'live' ? 'live' : state === 'refused' ? 'live updates refused' : 'offline, retrying';
     live.className = `live ${state === 'live' ? 'on' : 'off'}`;
   }
 
@@ -98,6 +241,7 @@ class ExplorerApp {
 
   /** Shows what the URL names. */
   async route() {
+    if (this.signedOut) return;
     this.view?.dispose?.();
     clearTimeout(this.pendingView);
     // Only the latest navigation may show its view: an older one still loading gives way.
@@ -120,6 +264,7 @@ class ExplorerApp {
       } catch (error) {
         if (turn !== this.routeTurn) return;
         this.view = null;
+        if (access.isDenied(error)) return this.showReadDenied(key, error);
         this.viewRoot.replaceChildren(h('h1', { id: 'view-title' }, error.code === 100 ? 'Not found' : 'Error'),
           h('p', {}, error.code === 100 ? `${key} does not exist (any more).` : error.message),
           h('p', {}, h('a', { href: keyHref(api.parentOf(key)), 'data-nav': '' }, `Go to ${api.parentOf(key)}`)));
@@ -131,6 +276,7 @@ class ExplorerApp {
     try {
       await view.load();
     } catch (error) {
+      if (access.isDenied(error)) return this.showReadDenied(view.key ?? view.prefix ?? '/', error);
       toast(error.message, true);
     }
     // The tree follows once the view is on screen: a huge directory's rows come first.

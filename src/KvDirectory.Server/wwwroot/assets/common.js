@@ -30,6 +30,10 @@ export function tickCountdowns(root) {
   }
 }
 
+/** options.write: a change (hidden when the explorer is read-only); options.denied: why this user may not (disabled). */
 export function button(label, onclick, options = {}) {
-  return h('button', { type: 'button', onclick, 'aria-label': options.label || label, 'data-write': options.write ? '' : null, class: options.class }, label);
+  return h('button', {
+    type: 'button', onclick, 'aria-label': options.label || label, 'data-write': options.write ? '' : null, class: options.class,
+    disabled: Boolean(options.denied), title: options.denied || null,
+  }, label);
 }

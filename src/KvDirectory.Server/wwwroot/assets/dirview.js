@@ -1,5 +1,6 @@
 // A directory: its children as a virtual list (only the rows on screen exist, pages of rows are
 // fetched as they scroll into view), so a directory with 100,000 children opens as fast as a small one.
+import * as access from './access.js';
 import * as api from './api.js';
 import { h, keyHref, toast } from './dom.js';
 import { breadcrumbs, button, countdown, tickCountdowns } from './common.js';
@@ -44,6 +45,9 @@ export class DirectoryView {
     if (this.disposed) return;
     const node = this.node;
     const actions = this.app.actions;
+    const createDenied = access.mayWriteUnder(this.key) ? null : access.deniedText(this.key === '/' ? '/' : this.key + '/…', true);
+    const denied = access.writeDenied(this.key);
+    const deleteDenied = access.writeDenied(this.key, true);
     this.heading = h('h1', { id: 'view-title' }, this.key === '/' ? 'root' : api.nameOf(this.key) + '/');
     this.totalText = h('span', { class: 'badge', 'data-testid': 'child-count' }, `${this.total.toLocaleString('en-US')} ${this.total === 1 ? 'child' : 'children'}`);
     this.body = h('div', { class: 'list-body', role: 'list', 'aria-label': `Children of ${this.key}`, tabindex: '-1' });
@@ -61,17 +65,24 @@ export class DirectoryView {
       h('div', { class: 'title-row' }, this.heading, this.totalText),
       meta,
       h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Directory actions' },
-        button('New key', () => actions.create(this.key, false), { write: true, class: 'primary' }),
-        button('New directory', () => actions.create(this.key, true), { write: true }),
-        this.key === '/' ? null : button('Set TTL', () => actions.ttl(node), { write: true }),
-        this.key === '/' ? null : button('Copy / rename', () => actions.copy(node), { write: true }),
-        this.key === '/' ? null : button('Delete directory', () => actions.remove(node), { write: true, class: 'danger' }),
-        h('a', { href: api.exportUrl(this.key), download: '', class: 'button-link', 'aria-label': `Export ${this.key} as JSON` }, h('button', { type: 'button', tabindex: '-1' }, 'Export')),
+        button('New key', () => actions.create(this.key, false), { write: true, class: 'primary', denied: createDenied }),
+        button('New directory', () => actions.create(this.key, true), { write: true, denied: createDenied }),
+        this.key === '/' ? null : button('Set TTL', () => actions.ttl(node), { write: true, denied }),
+        this.key === '/' ? null : button('Copy / rename', () => actions.copy(node), { write: true, denied: access.mayWriteUnder('/') ? null : denied }),
+        this.key === '/' ? null : button('Delete directory', () => actions.remove(node), { write: true, class: 'danger', denied: deleteDenied }),
+        h('a', { href: api.exportUrl(this.key), download: '', class: 'button-link', 'aria-label': `Export ${this.key} as JSON`, onclick: (event) => this.exportSignedIn(event) }, h('button', { type: 'button', tabindex: '-1' }, 'Export')),
         button('Configuration preview', () => actions.config(this.key))),
       h('div', { class: 'card dir-card' },
         h('div', { class: 'list-head', 'aria-hidden': 'true' }, h('span', {}, 'Name'), h('span', {}, 'Value'), h('span', { class: 'ttl' }, 'TTL'), h('span', { class: 'index' }, 'Modified')),
         this.total === 0 ? h('div', { class: 'empty' }, 'This directory is empty.') : this.body));
     this.paint();
+  }
+
+  /** A signed-in user's export is fetched with the credentials; the guest's is the plain link. */
+  exportSignedIn(event) {
+    if (!api.rememberedUser()) return;
+    event.preventDefault();
+    api.download(event.currentTarget.getAttribute('href')).catch((error) => toast(error.message, true));
   }
 
   /** Draws the rows in view (and a few around), fetching the pages they sit on. */

@@ -1,6 +1,7 @@
 // Every edit the explorer makes: compare-and-swap on the index the user saw, through /v2/keys.
 // When someone else changed the key meanwhile, the user sees both versions side by side and chooses;
 // nothing is ever overwritten silently.
+import * as access from './access.js';
 import * as api from './api.js';
 import { h, openDialog, toast } from './dom.js';
 import { secondsLeft } from './format.js';
@@ -117,7 +118,7 @@ export async function createIn(dir, onDone, asDir = false) {
     };
   });
   if (!result || !seenAbsent) return;
-  await run(async () => {
+  await run(result.key, async () => {
     const written = await writeResolvingConflicts(result.key, result.dir ? '(a directory)' : result.fields.value, 0,
       (index) => api.putKey(result.key, index > 0 ? { value: result.fields.value, ttl: result.fields.ttl } : result.fields, condition(index)), 'Replace theirs');
     if (written) toast(`Created ${result.key}`);
@@ -143,7 +144,7 @@ export async function editValue(node, onDone) {
     };
   });
   if (!result) return;
-  await run(async () => {
+  await run(node.key, async () => {
     const written = await writeResolvingConflicts(node.key, result.value, node.modifiedIndex,
       (index) => api.putKey(node.key, { value: result.value, ttl: result.ttl }, condition(index)));
     if (written) toast(`Saved ${node.key}`);
@@ -166,7 +167,7 @@ export async function changeTtl(node, onDone) {
     };
   });
   if (!result) return;
-  await run(async () => {
+  await run(node.key, async () => {
     if (node.dir) {
       await api.putKey(node.key, { dir: true, ttl: result.ttl }, { prevExist: true });
     } else {
@@ -188,7 +189,7 @@ export async function remove(node, onDone) {
         buttons(cancel(close), h('button', { type: 'button', class: 'primary danger', autofocus: true, onclick: () => close(true) }, 'Delete key')));
     });
     if (!ok) return;
-    await run(async () => {
+    await run(node.key, async () => {
       const done = await writeResolvingConflicts(node.key, null, node.modifiedIndex,
         (index) => api.deleteKey(node.key, { prevIndex: index }), 'Delete anyway');
       if (done) toast(`Deleted ${node.key}`);
@@ -196,7 +197,7 @@ export async function remove(node, onDone) {
     });
     return;
   }
-  await run(async () => {
+  await run(node.key, async () => {
     let size = await api.count(node.key);
     for (;;) {
       const seen = size;
@@ -232,7 +233,7 @@ export async function applyItems(items, progress = () => {}) {
       else if (!item.dir) await api.putKey(item.key, fields, { prevIndex: item.currentModifiedIndex });
       results.push({ key: item.key, ok: true });
     } catch (error) {
-      results.push({ key: item.key, ok: false, message: error.message });
+      results.push({ key: item.key, ok: false, message: error.message, denied: access.isDenied(error) });
     }
     progress(results.length);
   }
@@ -251,7 +252,7 @@ export async function copyOrMove(node, onDone) {
     form.onsubmit = (event) => { event.preventDefault(); close({ target: target.value.trim(), move: false }); };
   });
   if (!result || !result.target) return;
-  await run(async () => {
+  await run(result.target, async () => {
     const target = '/' + result.target.replace(/^\/+|\/+$/g, '');
     const dump = await api.exportDump(node.key);
     const plan = await api.planImport(JSON.stringify(dump), target);
@@ -276,17 +277,19 @@ export async function copyOrMove(node, onDone) {
   });
 }
 
-async function run(action) {
+/** Runs a change of key; a refusal for lack of permission is said as such (and offers the guest a sign-in). */
+async function run(key, action) {
   try {
     await action();
   } catch (error) {
-    toast(error.message, true);
+    if (access.isDenied(error)) access.reportDenied(error, key, true);
+    else toast(error.message, true);
   }
 }
 
 /** Writes an old value back, conditional on the key still being at the index shown. */
 export async function restore(node, value, onDone) {
-  await run(async () => {
+  await run(node.key, async () => {
     const written = await writeResolvingConflicts(node.key, value, node.modifiedIndex,
       (index) => api.putKey(node.key, { value, ttl: node.expiration ? secondsLeft(node.expiration) || undefined : undefined }, condition(index)));
     if (written) toast(`Restored ${node.key}`);

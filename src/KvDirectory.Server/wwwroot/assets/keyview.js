@@ -1,5 +1,6 @@
 // A key: its whole value (raw, or pretty for JSON/YAML, with validation — display only), its indexes,
 // a live TTL countdown, and its recent history with a diff per change and "restore this value".
+import * as access from './access.js';
 import * as api from './api.js';
 import { h, toast } from './dom.js';
 import { breadcrumbs, button, countdown, tickCountdowns } from './common.js';
@@ -29,6 +30,7 @@ export class KeyView {
     const node = this.node;
     const actions = this.app.actions;
     const look = inspectValue(node.value ?? '');
+    const denied = access.writeDenied(this.key);
     const badge = look.kind === 'text'
       ? h('span', { class: 'badge' }, 'Text')
       : h('span', { class: `badge ${look.valid ? 'ok' : 'bad'}`, 'data-testid': 'validation', title: look.error || '' },
@@ -41,7 +43,8 @@ export class KeyView {
     }, label);
     this.container.replaceChildren(
       breadcrumbs(this.key),
-      h('div', { class: 'title-row' }, h('h1', { id: 'view-title' }, api.nameOf(this.key)), node.expiration ? h('span', { class: 'badge warn' }, 'expires') : null),
+      h('div', { class: 'title-row' }, h('h1', { id: 'view-title' }, api.nameOf(this.key)), node.expiration ? h('span', { class: 'badge warn' }, 'expires') : null,
+        denied && !this.app.settings.readOnly ? h('span', { class: 'badge warn', 'data-testid': 'no-write', title: denied }, `Read-only for ${access.who()}`) : null),
       h('div', { class: 'meta', 'aria-label': 'Key details' },
         h('span', {}, 'createdIndex ', h('b', { 'data-testid': 'created-index' }, String(node.createdIndex))),
         h('span', {}, 'modifiedIndex ', h('b', { 'data-testid': 'modified-index' }, String(node.modifiedIndex))),
@@ -49,10 +52,10 @@ export class KeyView {
         node.expiration ? h('span', {}, 'expires ', h('b', {}, new Date(node.expiration).toLocaleString())) : null,
         h('span', {}, 'size ', h('b', {}, `${new TextEncoder().encode(node.value ?? '').length} B`))),
       h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Key actions' },
-        button('Edit', () => actions.edit(node), { write: true, class: 'primary' }),
-        button(node.expiration ? 'Change TTL' : 'Set TTL', () => actions.ttl(node), { write: true }),
-        button('Copy / rename', () => actions.copy(node), { write: true }),
-        button('Delete', () => actions.remove(node), { write: true, class: 'danger' }),
+        button('Edit', () => actions.edit(node), { write: true, class: 'primary', denied }),
+        button(node.expiration ? 'Change TTL' : 'Set TTL', () => actions.ttl(node), { write: true, denied }),
+        button('Copy / rename', () => actions.copy(node), { write: true, denied: access.mayWriteUnder('/') ? null : denied }),
+        button('Delete', () => actions.remove(node), { write: true, class: 'danger', denied }),
         button('Copy value', () => navigator.clipboard?.writeText(node.value).then(() => toast('Value copied'), () => toast('The clipboard is not available here', true)))),
       h('section', { class: 'card value-card', 'aria-label': 'Value' },
         h('div', { class: 'value-tabs', role: 'tablist', 'aria-label': 'Value view' },
@@ -83,8 +86,8 @@ export class KeyView {
       h('div', { class: 'head' },
         h('b', {}, event.action), h('span', { class: 'badge' }, `index ${event.node.modifiedIndex}`),
         event.node.key !== this.key ? h('span', {}, `(${event.node.key})`) : null,
-        restorable ? button('Restore this value', () => this.app.actions.restore(this.node, value), { write: true, label: `Restore the value of index ${event.node.modifiedIndex}` }) : null,
-        restorePrev ? button('Restore the deleted value', () => this.app.actions.restore(this.node, previous), { write: true }) : null),
+        restorable ? button('Restore this value', () => this.app.actions.restore(this.node, value), { write: true, label: `Restore the value of index ${event.node.modifiedIndex}`, denied: access.writeDenied(this.key) }) : null,
+        restorePrev ? button('Restore the deleted value', () => this.app.actions.restore(this.node, previous), { write: true, denied: access.writeDenied(this.key) }) : null),
       h('pre', { class: 'diff mono', 'aria-label': `Change at index ${event.node.modifiedIndex}` },
           lines.map((line) => h('div', { class: line.op === '+' ? 'add' : line.op === '-' ? 'del' : '' }, `${line.op} ${line.text}`))));
   }

@@ -1,5 +1,6 @@
 // The views beside the tree: search results as they stream in, import with its dry run, the cluster
 // panel and the configuration preview.
+import * as access from './access.js';
 import * as api from './api.js';
 import { h, keyHref, openDialog, toast } from './dom.js';
 import { applyItems } from './edits.js';
@@ -31,7 +32,7 @@ export class SearchView {
       status.textContent = `${found} ${found === 1 ? 'match' : 'matches'}${last?.truncated ? ' (first ones only: narrow the search)' : ''}, ${last?.visited ?? 0} keys looked at.`;
       if (found === 0) list.append(h('li', { class: 'empty' }, 'Nothing matches.'));
     } catch (error) {
-      if (!this.controller.signal.aborted) status.textContent = error.message;
+      if (!this.controller.signal.aborted) status.textContent = access.isDenied(error) ? `${access.deniedText('the whole tree', false)}, so it cannot be searched (${error.message}).` : error.message;
     }
   }
 
@@ -80,7 +81,7 @@ export async function importDialog(currentDir, onDone) {
       const failed = results.filter((r) => !r.ok);
       output.replaceChildren(h('p', { role: 'status', 'data-testid': 'import-result' },
         `Imported ${results.length - failed.length} of ${results.length} changes.`),
-      failed.length ? h('ul', {}, failed.map((r) => h('li', { class: 'error' }, `${r.key}: ${r.message} (changed since the dry run)`))) : null);
+      failed.length ? h('ul', {}, failed.map((r) => h('li', { class: 'error' }, `${r.key}: ${r.message} (${r.denied ? access.deniedText(r.key, true) : 'changed since the dry run'})`))) : null);
       apply.textContent = 'Done';
       toast(`Imported ${results.length - failed.length} keys`);
       onDone();
@@ -125,8 +126,8 @@ export class ClusterView {
   }
 
   async load() {
-    const get = async (url) => { const r = await fetch(url, { cache: 'no-store' }); return r.ok ? r.json() : null; };
-    const [members, self, store, keys] = await Promise.all([get('/v2/members'), get('/v2/stats/self'), get('/v2/stats/store'), fetch('/v2/keys/?quorum=false', { cache: 'no-store' })]);
+    const get = async (url) => { const r = await api.fetchV2(url); return r.ok ? r.json() : null; };
+    const [members, self, store, keys] = await Promise.all([get('/v2/members'), get('/v2/stats/self'), get('/v2/stats/store'), api.fetchV2('/v2/keys/?quorum=false')]);
     const term = keys.headers.get('X-Raft-Term');
     const raftIndex = keys.headers.get('X-Raft-Index');
     const etcdIndex = keys.headers.get('X-Etcd-Index');

@@ -1,4 +1,5 @@
 // The key tree: directories load their children when opened, a page at a time, with child counts.
+import * as access from './access.js';
 import * as api from './api.js';
 import { h, keyHref, toast } from './dom.js';
 
@@ -28,7 +29,7 @@ export class KeyTree {
       : h('span', { class: 'spacer' });
     const link = h('a', { href: keyHref(entry.key), 'data-nav': '', title: entry.key }, entry.name + (entry.dir ? '/' : ''));
     const row = h('div', { class: 'tree-row' }, twisty, link,
-      entry.dir ? h('span', { class: 'count', 'aria-label': `${entry.childCount} children` }, entry.childCount.toLocaleString('en-US')) : null);
+      entry.dir ? h('span', { class: 'count', 'aria-label': entry.childCount === null ? null : `${entry.childCount} children` }, entry.childCount === null ? '' : entry.childCount.toLocaleString('en-US')) : null);
     const li = h('li', { role: 'treeitem', 'data-key': entry.key, 'aria-label': entry.key === '/' ? 'root' : entry.name }, row);
     if (entry.dir) {
       li.setAttribute('aria-expanded', 'false');
@@ -63,6 +64,7 @@ export class KeyTree {
       page = await api.list(key, 0, Math.min(Math.max(shown, PAGE), 1000), this.settings.hidden);
     } catch (error) {
       if (error.code === 100) { li.remove(); this.items.delete(key); return; }
+      if (access.isDenied(error)) { this.denied(li, key); return; }
       toast(error.message, true);
       return;
     }
@@ -73,6 +75,21 @@ export class KeyTree {
     this.addMore(group, key, page);
     for (const child of openBelow) if (this.items.has(child)) await this.expand(child);
     this.markCurrent(this.current);
+  }
+
+  /** A directory the user may not list: the root shows where they may go, any other says it is closed to them. */
+  denied(li, key) {
+    const row = li.querySelector(':scope > .tree-row');
+    if (key === '/') {
+      li.setAttribute('aria-expanded', 'true');
+      row.querySelector('.twisty').textContent = '▾';
+      row.title = `${access.deniedText('/', false)}: the keys you may read`;
+      row.querySelector('.count').textContent = '';
+      li.querySelector(':scope > ul').replaceChildren(...access.entryPoints().map((entry) => this.item(entry)));
+      return;
+    }
+    row.classList.add('denied');
+    row.title = access.deniedText(key, false);
   }
 
   addMore(group, key, page) {
