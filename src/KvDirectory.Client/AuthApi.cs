@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using KvDirectory.Protocol;
 using KvDirectory.Protocol.Auth;
 
 namespace KvDirectory.Client;

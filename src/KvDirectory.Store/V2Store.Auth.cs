@@ -136,8 +136,8 @@ public sealed partial class V2Store
         var parent = FindAuth(path[..path.LastIndexOf('/')] is { Length: > 0 } p ? p : StorePath.Root)
             ?? throw new InvalidOperationException($"auth parent of {path} missing");
         var node = dir ? TreeNode.NewDir(path, parent, next, null) : TreeNode.NewFile(path, parent, next, value, null);
-        parent.Children!.Add(node.Name, node);
-        node.MarkChanged(next);
+        parent.AddChild(node, _capture);
+        node.MarkChanged(next, _capture);
         return Commit(
             new EtcdEvent
             {
@@ -152,9 +152,8 @@ public sealed partial class V2Store
     {
         var next = _currentIndex + 1;
         var prevNode = NodeRendering.Render(node, false, false, Now);
-        node.Value = value;
-        node.ModifiedIndex = next;
-        node.MarkChanged(next);
+        node.SetValue(value, next, _capture);
+        node.MarkChanged(next, _capture);
         return Commit(
             new EtcdEvent
             {
