@@ -66,7 +66,8 @@ public sealed class AuthVerbTests
         await using var forEtcdctl = await ServerProcess.StartAsync(server);
         foreach (var line in Script)
         {
-            var args = line.Split(' ');
+            // Generous timeouts: a fresh server's first answers are slow on a loaded machine, for either tool.
+            string[] args = ["--timeout", "10s", "--total-timeout", "60s", .. line.Split(' ')];
             var ours = await Tools.KvctlAsync(forKvctl.Endpoint, args);
             var theirs = await Tools.EtcdctlAsync(forEtcdctl.Endpoint, args);
             var because = $"'{line}' on {server}\nkvctl: {ours}\netcdctl: {theirs}";
@@ -82,7 +83,7 @@ public sealed class AuthVerbTests
         await using var server = await ServerProcess.StartAsync("kvdirectory");
         var endpoint = server.Endpoint;
         async Task<CommandResult> Run(string line, string? input = null) =>
-            await Tools.KvctlWithAsync(endpoint, null, input, line.Split(' '));
+            await Tools.KvctlWithAsync(endpoint, null, input, ["--timeout", "10s", "--total-timeout", "60s", .. line.Split(' ')]);
 
         (await Run("set /pub/a 1")).ExitCode.Should().Be(0);
         (await Run("set /secret/a 2")).ExitCode.Should().Be(0);
