@@ -55,7 +55,8 @@ public sealed class AuthApi
 
     public async Task<IReadOnlyList<string>> ListRolesAsync(CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/auth/roles") { Idempotent = true }, cancellationToken);
+        // etcd's client reads no message from this one refusal: it reports the bare status.
+        var response = await SendAsync(new EtcdRequest(HttpMethod.Get, "/v2/auth/roles") { Idempotent = true }, cancellationToken, bareStatus: true);
         return [.. (Deserialize(response, AuthJsonContext.Default.AuthRoleCollection).Roles ?? []).Select(r => r.Role ?? string.Empty)];
     }
 
@@ -92,12 +93,13 @@ public sealed class AuthApi
 
     private static string RolePath(string name) => "/v2/auth/roles/" + GoUrl.EscapePath(name);
 
-    private async Task<EtcdResponse> SendAsync(EtcdRequest request, CancellationToken cancellationToken)
+    private async Task<EtcdResponse> SendAsync(EtcdRequest request, CancellationToken cancellationToken, bool bareStatus = false)
     {
         var response = await _transport.SendAsync(request, cancellationToken);
         if ((int)response.Status >= 300)
         {
-            throw new AuthApiException((int)response.Status, MembersApiException.ExtractMessage(response.Body));
+            var status = (int)response.Status;
+            throw new AuthApiException(status, bareStatus ? $"unexpected status code {status}" : MembersApiException.ExtractMessage(response.Body));
         }
 
         return response;

@@ -23,7 +23,10 @@ public static class UserCommand
         {
             var user = await api.GetUserAsync(AuthVerbs.SingleName(args, NeedName), token);
             session.Output.WriteLine($"User: {user.User}");
-            session.Output.WriteLine($"Roles: {string.Join(' ', (user.Roles ?? []).Select(r => r.Role))}");
+
+            // etcdctl first decodes the roles as strings, which leaves one empty name per role before the real names.
+            var roles = (user.Roles ?? []).Select(r => r.Role ?? string.Empty).ToList();
+            session.Output.WriteLine($"Roles: {string.Join(' ', roles.Select(_ => string.Empty).Concat(roles))}");
         }));
         command.Subcommands.Add(AuthVerbs.Verb("list", "list all current users", "<user>", async (session, api, args, token) =>
         {
