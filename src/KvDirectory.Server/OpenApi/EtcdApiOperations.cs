@@ -138,9 +138,34 @@ internal static class EtcdApiOperations
             [new(200, "The backup file.", MediaType: "application/octet-stream")]));
         operations.Add(new("/v2/admin/digest", "GET", Admin, "A digest of this member's tree",
             "Not in etcd. Equal digests on every member mean equal trees at equal indexes.", [], [new(200, "The digest.", Digest)]));
-        operations.Add(new("/v2/auth/enable", "GET", Auth, "Whether authentication is on", "Always off for now.", [], [new(200, "`{\"enabled\":false}`.")]));
-        operations.Add(new("/v2/auth/users", "GET", Auth, "The users", string.Empty, [], [new(200, "The users.")]));
-        operations.Add(new("/v2/auth/roles", "GET", Auth, "The roles", string.Empty, [], [new(200, "The roles.")]));
+        AddAuth(operations);
         return operations;
+    }
+
+    /// <summary>etcd's v2 auth API: with auth on, every call but <c>GET /v2/auth/enable</c> needs root's Basic credentials.</summary>
+    private static void AddAuth(List<ApiOperation> operations)
+    {
+        var denied = new ApiResponse(401, "Auth is on and the requester is not root: `{\"message\":\"Insufficient credentials\"}`.");
+        var userName = new ApiParameter("name", ApiType.String, "The user's name.", InPath: true);
+        var roleName = new ApiParameter("name", ApiType.String, "The role's name.", InPath: true);
+        operations.Add(new("/v2/auth/enable", "GET", Auth, "Whether authentication is on", string.Empty, [], [new(200, "`{\"enabled\":true|false}`.")]));
+        operations.Add(new("/v2/auth/enable", "PUT", Auth, "Switch authentication on", "Needs the root user to exist.", [],
+            [new(200, "On."), new(409, "Already on, or no root user yet (`{\"message\":\"auth: …\"}`)."), denied]));
+        operations.Add(new("/v2/auth/enable", "DELETE", Auth, "Switch authentication off", "Root only.", [],
+            [new(200, "Off."), new(409, "Already off."), denied]));
+        operations.Add(new("/v2/auth/users", "GET", Auth, "Every user with their roles and permissions", string.Empty, [], [new(200, "The users."), denied]));
+        operations.Add(new("/v2/auth/users/{name}", "GET", Auth, "One user", string.Empty, [userName], [new(200, "The user."), new(404, "No such user."), denied]));
+        operations.Add(new("/v2/auth/users/{name}", "PUT", Auth, "Create a user, change its password, grant or revoke roles",
+            "JSON body `{\"user\",\"password\",\"roles\",\"grant\",\"revoke\"}` as etcd takes it.", [userName],
+            [new(201, "Created."), new(200, "Changed."), new(400, "A bad body, or a new user without a password."), new(404, "No such user or role."), new(409, "A conflicting change."), denied]));
+        operations.Add(new("/v2/auth/users/{name}", "DELETE", Auth, "Remove a user", "Root cannot be removed while auth is on.", [userName],
+            [new(200, "Removed."), new(404, "No such user."), new(403, "Root while auth is on."), denied]));
+        operations.Add(new("/v2/auth/roles", "GET", Auth, "Every role and its key permissions", "`root` and `guest` are built in.", [], [new(200, "The roles."), denied]));
+        operations.Add(new("/v2/auth/roles/{name}", "GET", Auth, "One role", string.Empty, [roleName], [new(200, "The role."), new(404, "No such role."), denied]));
+        operations.Add(new("/v2/auth/roles/{name}", "PUT", Auth, "Create a role, grant or revoke key permissions",
+            "JSON body `{\"role\",\"permissions\":{\"kv\":{\"read\":[…],\"write\":[…]}},\"grant\",\"revoke\"}`; a pattern is a key or a prefix ending in `*`.", [roleName],
+            [new(201, "Created."), new(200, "Changed."), new(400, "A bad body."), new(404, "No such role."), new(409, "A conflicting change."), denied]));
+        operations.Add(new("/v2/auth/roles/{name}", "DELETE", Auth, "Remove a role", "`root` cannot be removed.", [roleName],
+            [new(200, "Removed."), new(403, "The root role."), new(404, "No such role."), denied]));
     }
 }
