@@ -8,7 +8,7 @@ namespace KvDirectory.Testing;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly LaunchedServer _process;
     private readonly bool _ownsDataDir;
