@@ -199,7 +199,9 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
             {
                 client = await _listener.AcceptTcpClientAsync(token);
             }
-            catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException)
+            // "Not listening" (InvalidOperationException): disposal stopped the listener between the loop's check and the accept.
+            catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException
+                || (error is InvalidOperationException && token.IsCancellationRequested))
             {
                 return;
             }

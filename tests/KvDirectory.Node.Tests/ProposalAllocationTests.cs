@@ -11,6 +11,7 @@ namespace KvDirectory.Node.Tests;
 /// A write is encoded once between the endpoint and the log: the command goes straight into the entry data that the
 /// Raft log, the WAL and the peers share. Also prints what a whole PUT allocates in a single-member node.
 /// </summary>
+[Collection(AllocationCollection.Name)]
 public sealed class ProposalAllocationTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly StoreCommand Put = new SetCommand("/bench/key-000042", false, new string('v', 100), null, false);
@@ -65,4 +66,11 @@ public sealed class ProposalAllocationTests(ITestOutputHelper output) : IDisposa
         output.WriteLine($"allocated per PUT (all threads, 100-byte value, sequential): {perPut} bytes");
         perPut.Should().BeLessThan(12 * 1024, "a PUT is a handful of small objects, not buffers that grow with the load");
     }
+}
+
+/// <summary>Counts every thread's allocations, so nothing else in this assembly may run meanwhile (the simulation allocates plenty).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AllocationCollection
+{
+    public const string Name = "allocations, alone";
 }

@@ -24,9 +24,19 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
         _written += count;
     }
 
-    public Memory<byte> GetMemory(int sizeHint = 0) => _buffer.AsMemory(Reserve(sizeHint));
+    // Reserve first, then read _buffer: in `_buffer.AsMemory(Reserve(n))` the receiver is read before the argument
+    // runs, so a growing call handed out the old array, already back in the pool (a 500 on any answer over 4 KB).
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        var start = Reserve(sizeHint);
+        return _buffer.AsMemory(start);
+    }
 
-    public Span<byte> GetSpan(int sizeHint = 0) => _buffer.AsSpan(Reserve(sizeHint));
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        var start = Reserve(sizeHint);
+        return _buffer.AsSpan(start);
+    }
 
     public void Dispose()
     {
