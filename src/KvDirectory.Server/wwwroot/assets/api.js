@@ -114,12 +114,21 @@ export const exportDump = (path) => ui('export', { path: pathFor(path, { recursi
 export async function download(url) {
   const response = await send(url, { cache: 'no-store' });
   if (!response.ok) await answer(response);
-  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '')?.[1] || 'export.json';
+  const name = fileNameOf(response.headers.get('Content-Disposition') || '');
   const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(await response.blob()), download: name });
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}
+
+/** RFC 6266: the UTF-8 `filename*` when given (a key may hold any character), else the plain or quoted `filename`. */
+function fileNameOf(disposition) {
+  const extended = /filename\*=UTF-8''([^;\s]+)/i.exec(disposition)?.[1];
+  if (extended) {
+    try { return decodeURIComponent(extended); } catch { /* a malformed escape: fall back to the plain name */ }
+  }
+  return /filename="([^"]+)"/.exec(disposition)?.[1] || /filename=([^;\s]+)/.exec(disposition)?.[1] || 'export.json';
 }
 
 /** Reads any other /v2 endpoint (members, stats) with the tab's credentials. */
