@@ -48,12 +48,13 @@ public static class KeysEndpoints
         try
         {
             var form = await FormReader.ReadAsync(context.Request, context.RequestAborted);
-            var keyPath = GoPath.Clean("/" + RawKeyOf(context));
+            var rawKey = RawKeyOf(context);
+            var keyPath = GoPath.Clean("/" + rawKey);
             KeyLimits.Check(keyPath, limits.Value);
             var request = KeyRequestParser.Parse(method, keyPath, form);
 
             // As etcd: after the request parsed, against the raw path (not cleaned: "/a/" is not "/a").
-            if (!gate.HasKeyAccess(context, RawKeyOf(context), request.Recursive))
+            if (!gate.HasKeyAccess(context, rawKey, request.Recursive))
             {
                 await AuthResponses.WriteKeyNoAuthAsync(context);
                 return;
