@@ -35,8 +35,11 @@ public static partial class NodeOpener
         try
         {
             var fresh = storage.LastIndex() == 0 && storage.InitialState().HardState.IsEmpty && storage.RecoveredSnapshot.IsEmpty;
-            var identity = ResolveIdentity(storage, options, fresh, logger);
             var snapshot = storage.RecoveredSnapshot;
+            // Nothing committed and no snapshot: replaying the data dir will name no member at all.
+            var membersUnknown = snapshot.IsEmpty && storage.InitialState().HardState.Commit == 0;
+            var startup = options.JoinExisting && membersUnknown ? options.MembersFromPeers?.Invoke() ?? options.InitialCluster : options.InitialCluster;
+            var identity = ResolveIdentity(storage, options.DataDir, startup, fresh, logger);
             ClusterState? snapshotMembers = null;
             if (!snapshot.IsEmpty)
             {
@@ -57,7 +60,7 @@ public static partial class NodeOpener
             });
             if (fresh && !options.JoinExisting)
             {
-                node.Bootstrap([.. options.InitialCluster.Members.Select(m =>
+                node.Bootstrap([.. startup.Members.Select(m =>
                     new MembershipChange(MembershipChangeKind.Add, m.Id, m.PeerUrls, m.Name).ToConfChange())]);
             }
 
@@ -71,7 +74,9 @@ public static partial class NodeOpener
                 ?? (snapshot.IsEmpty
                     ? new ClusterState(identity.ClusterId, identity.MemberId, [])
                     : MemberList.FromBackup(options.InitialCluster, identity.MemberId, snapshot));
-            var recovered = new RecoveredState(identity, snapshot.Metadata.Index, members, fresh ? options.InitialCluster : null, cluster);
+            // The start-up list stands in for the replicated one until the log has caught up with it.
+            var joinHint = fresh || (options.JoinExisting && membersUnknown) ? startup : null;
+            var recovered = new RecoveredState(identity, snapshot.Metadata.Index, members, joinHint, cluster);
             var replicated = new ReplicatedNode(node, storage, store, options, recovered, metrics, logger);
             LogStarted(logger, identity.MemberId, snapshot.Metadata.Index, storage.LastIndex(), fresh);
             return replicated;
@@ -87,9 +92,9 @@ public static partial class NodeOpener
     /// A data dir that has state keeps the identity it was created with, whatever the flags say now (etcd ignores
     /// <c>--initial-cluster</c> on a restart too: a member added at runtime has an id the flags cannot derive).
     /// </summary>
-    private static MemberIdentity ResolveIdentity(DurableRaftStorage storage, NodeOptions options, bool fresh, ILogger logger)
+    private static MemberIdentity ResolveIdentity(DurableRaftStorage storage, string dataDir, ClusterState startup, bool fresh, ILogger logger)
     {
-        var fromFlags = new MemberIdentity(options.InitialCluster.LocalMemberId, options.InitialCluster.ClusterId);
+        var fromFlags = new MemberIdentity(startup.LocalMemberId, startup.ClusterId);
         if (fresh || MemberIdentity.TryDecode(storage.Metadata.Span) is not { } saved)
         {
             return fromFlags;
@@ -97,7 +102,7 @@ public static partial class NodeOpener
 
         if (saved != fromFlags)
         {
-            LogIdentityFromDataDir(logger, options.DataDir, saved.MemberId, saved.ClusterId, fromFlags.MemberId, fromFlags.ClusterId);
+            LogIdentityFromDataDir(logger, dataDir, saved.MemberId, saved.ClusterId, fromFlags.MemberId, fromFlags.ClusterId);
         }
 
         return saved;

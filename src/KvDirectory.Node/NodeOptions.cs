@@ -19,6 +19,14 @@ public sealed record NodeOptions
     /// <summary><c>--initial-cluster-state existing</c>: a new data dir is not bootstrapped; the log arrives from the leader.</summary>
     public bool JoinExisting { get; init; }
 
+    /// <summary>
+    /// With <see cref="JoinExisting"/>: asks the running members for their member list (this member's id included)
+    /// whenever the data dir records none yet — a new data dir, or one whose member was stopped before it received
+    /// anything from the leader (without it that member could neither dial nor accept a peer). Null:
+    /// <see cref="InitialCluster"/> already is the list the cluster knows.
+    /// </summary>
+    public Func<ClusterState>? MembersFromPeers { get; init; }
+
     public int HeartbeatIntervalMilliseconds { get; init; } = 100;
 
     public int ElectionTimeoutMilliseconds { get; init; } = 1_000;

@@ -28,7 +28,8 @@ internal sealed partial class NodeThread
     /// <summary>Waits until the thread has handled everything queued before the inbox stopped.</summary>
     public void Join()
     {
-        if (_thread.ThreadState != System.Threading.ThreadState.Unstarted)
+        // A flags value: a background thread that never started is Background | Unstarted.
+        if ((_thread.ThreadState & System.Threading.ThreadState.Unstarted) == 0)
         {
             _thread.Join();
         }

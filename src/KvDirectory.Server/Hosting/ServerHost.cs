@@ -126,11 +126,12 @@ public static partial class ServerHost
         });
     }
 
-    private static NodeOptions NodeOptions(ServerOptions options, ClusterState initial, bool joining, Action onRemoved) => new()
+    private static NodeOptions NodeOptions(ServerOptions options, ClusterState initial, Func<ClusterState>? membersFromPeers, Action onRemoved) => new()
     {
         DataDir = options.DataDir,
         InitialCluster = initial,
-        JoinExisting = joining,
+        JoinExisting = membersFromPeers is not null,
+        MembersFromPeers = membersFromPeers,
         HeartbeatIntervalMilliseconds = options.HeartbeatIntervalMilliseconds,
         ElectionTimeoutMilliseconds = options.ElectionTimeoutMilliseconds,
         RequestTimeout = TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds),
@@ -176,14 +177,16 @@ public static partial class ServerHost
             LogRestored(logger, options.DataDir, options.RestoreFrom, index);
         }
 
-        var joining = string.Equals(options.InitialClusterState, "existing", StringComparison.Ordinal)
-            && !Directory.Exists(Path.Combine(options.DataDir, "member"));
         var peerTls = provider.GetRequiredService<ServerTls>().Peer is { } peer ? PeerTls.Wrapper(peer) : null;
-        var initial = joining ? JoinExistingCluster(options, holder.Current, logger, peerTls) : holder.Current;
+        var fromFlags = holder.Current;
+        // Asked only when the data dir records no member yet (the node decides: a restart normally needs nobody).
+        Func<ClusterState>? membersFromPeers = string.Equals(options.InitialClusterState, "existing", StringComparison.Ordinal)
+            ? () => JoinExistingCluster(options, fromFlags, logger, peerTls)
+            : null;
         var lifetime = provider.GetRequiredService<IHostApplicationLifetime>();
         var node = NodeOpener.Open(
             provider.GetRequiredService<V2Store>(),
-            NodeOptions(options, initial, joining, () => Task.Run(lifetime.StopApplication)) with
+            NodeOptions(options, fromFlags, membersFromPeers, () => Task.Run(lifetime.StopApplication)) with
             {
                 Statistics = provider.GetRequiredService<RaftStatistics>(),
             },
