@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace KvDirectory.Cluster.Tests;
 
 /// <summary>
-/// <c>/v2/stats/leader</c>, <c>/v2/stats/self</c>, the peer metrics and the <c>X-Raft-*</c> headers on three real
-/// processes: the numbers come from actual replication traffic, not placeholders.
+/// <c>/v2/stats/leader</c>, <c>/v2/stats/self</c> and the peer metrics on three real processes: the numbers come from
+/// actual replication traffic, not placeholders. (The <c>X-Raft-*</c> headers: <see cref="RaftHeaderTests"/>; leaderInfo
+/// after a failover: <see cref="ThreeNodeFailoverTests"/>.)
 /// </summary>
 public sealed class StatsTests
 {
@@ -118,76 +118,6 @@ public sealed class StatsTests
                 .GetProperty("counts").GetProperty("success").GetInt64() > survivorSuccess);
     }
 
-    [Fact]
-    public async Task X_raft_term_and_index_carry_the_members_term_and_commit_index()
-    {
-        await using var cluster = await ThreeNodeCluster.StartAsync();
-        var leader = await cluster.WaitForLeaderAsync();
-        for (var i = 0; i < 5; i++)
-        {
-            await cluster.PutEventuallyAsync(leader, $"raft-{i}", "v");
-        }
-
-        foreach (var member in cluster.Members)
-        {
-            // Wait until the member has committed the writes, then compare its headers with its own metrics.
-            await cluster.PollAsync($"{member.Name} caught up", async () => await cluster.GetAsync(member, "raft-4", quorum: false) == "v");
-            var before = await MetricsAsync(cluster, member);
-            using var response = await cluster.Http.GetAsync(new Uri(member.ClientUrl, "/v2/keys/raft-4"));
-            var after = await MetricsAsync(cluster, member);
-
-            var term = long.Parse(response.Headers.GetValues("X-Raft-Term").Single(), CultureInfo.InvariantCulture);
-            var index = long.Parse(response.Headers.GetValues("X-Raft-Index").Single(), CultureInfo.InvariantCulture);
-            term.Should().BeGreaterThan(0).And.Be((long)Plain(after, "etcd_server_term"), $"{member.Name} reports its own term");
-            index.Should().BeInRange((long)Plain(before, "etcd_server_commit_index"), (long)Plain(after, "etcd_server_commit_index"));
-            // Three bootstrap membership entries, the leader's empty entry and five writes at least.
-            index.Should().BeGreaterThanOrEqualTo(9);
-        }
-    }
-
-    [Fact]
-    public async Task A_writes_x_raft_index_already_counts_the_write_itself()
-    {
-        await using var cluster = await ThreeNodeCluster.StartAsync();
-        var leader = await cluster.WaitForLeaderAsync();
-        await cluster.PutEventuallyAsync(leader, "warm-up", "v");
-
-        foreach (var writer in cluster.Members)
-        {
-            for (var i = 0; i < 20; i++)
-            {
-                var committedBefore = (long)Plain(await MetricsAsync(cluster, writer), "etcd_server_commit_index");
-                using var put = await cluster.PutAsync(writer, $"index-{writer.Name}-{i}", "v");
-                put.EnsureSuccessStatusCode();
-                var index = long.Parse(put.Headers.GetValues("X-Raft-Index").Single(), CultureInfo.InvariantCulture);
-                index.Should().BeGreaterThan(committedBefore, $"write {i} on {writer.Name} is committed before it is answered");
-            }
-        }
-    }
-
-    [Fact]
-    public async Task Leader_info_start_time_moves_when_another_member_takes_over()
-    {
-        await using var cluster = await ThreeNodeCluster.StartAsync();
-        var oldLeader = await cluster.WaitForLeaderAsync();
-        var before = new Dictionary<ThreeNodeMember, DateTimeOffset>();
-        foreach (var member in cluster.Members.Where(m => m != oldLeader))
-        {
-            before[member] = (await SelfAsync(cluster, member)).GetProperty("leaderInfo").GetProperty("startTime").GetDateTimeOffset();
-        }
-
-        await oldLeader.KillAsync();
-        var newLeader = await cluster.WaitForLeaderAsync();
-        var newId = (await SelfAsync(cluster, newLeader)).GetProperty("id").GetString();
-
-        foreach (var member in cluster.Running)
-        {
-            var info = (await SelfAsync(cluster, member)).GetProperty("leaderInfo");
-            info.GetProperty("leader").GetString().Should().Be(newId);
-            info.GetProperty("startTime").GetDateTimeOffset().Should().BeAfter(before[member], $"{member.Name} saw a new leader take office");
-        }
-    }
-
     private static async Task<JsonElement> SelfAsync(ThreeNodeCluster cluster, ThreeNodeMember member)
     {
         using var document = JsonDocument.Parse(await cluster.Http.GetStringAsync(new Uri(member.ClientUrl, "/v2/stats/self")));
@@ -200,7 +130,7 @@ public sealed class StatsTests
         return document.RootElement.Clone();
     }
 
-    private static Task<string> MetricsAsync(ThreeNodeCluster cluster, ThreeNodeMember member) =>
+    internal static Task<string> MetricsAsync(ThreeNodeCluster cluster, ThreeNodeMember member) =>
         cluster.Http.GetStringAsync(new Uri(member.ClientUrl, "/metrics"));
 
     /// <summary>The value of <c>name{label="value"}</c>, or 0 when the sample is absent.</summary>
@@ -209,12 +139,5 @@ public sealed class StatsTests
         var prefix = $"{name}{{{label}=\"{value}\"}} ";
         var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line[prefix.Length..], CultureInfo.InvariantCulture);
-    }
-
-    private static double Plain(string metrics, string name)
-    {
-        var match = Regex.Match(metrics, $"^{Regex.Escape(name)} (\\S+)$", RegexOptions.Multiline);
-        match.Success.Should().BeTrue($"/metrics has {name}");
-        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 }

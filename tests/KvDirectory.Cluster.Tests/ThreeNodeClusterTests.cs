@@ -3,13 +3,14 @@ using System.Text.Json;
 
 namespace KvDirectory.Cluster.Tests;
 
-/// <summary>Three real processes talking over the peer transport.</summary>
-public sealed class ThreeNodeClusterTests
+/// <summary>Three real processes talking over the peer transport (the <see cref="SharedCluster"/>; failures are in <see cref="ThreeNodeFailoverTests"/>).</summary>
+[Collection(SharedClusterCollection.Name)]
+public sealed class ThreeNodeClusterTests(SharedCluster shared)
 {
     [Fact]
     public async Task A_leader_is_elected_and_a_write_on_each_member_is_readable_with_quorum_on_every_member()
     {
-        await using var cluster = await ThreeNodeCluster.StartAsync();
+        var cluster = shared.Cluster;
         await cluster.WaitForLeaderAsync();
 
         foreach (var writer in cluster.Members)
@@ -31,7 +32,7 @@ public sealed class ThreeNodeClusterTests
     [Fact]
     public async Task Every_member_lists_all_members_with_their_client_urls_and_the_same_leader()
     {
-        await using var cluster = await ThreeNodeCluster.StartAsync();
+        var cluster = shared.Cluster;
         var leader = await cluster.WaitForLeaderAsync();
 
         foreach (var member in cluster.Members)
@@ -57,61 +58,9 @@ public sealed class ThreeNodeClusterTests
     }
 
     [Fact]
-    public async Task Killing_the_leader_elects_a_new_one_writes_continue_and_the_restarted_member_catches_up()
-    {
-        await using var cluster = await ThreeNodeCluster.StartAsync();
-        var oldLeader = await cluster.WaitForLeaderAsync();
-        await cluster.PutEventuallyAsync(oldLeader, "before", "1");
-
-        await oldLeader.KillAsync();
-        var newLeader = await cluster.WaitForLeaderAsync();
-        newLeader.Should().NotBe(oldLeader);
-
-        foreach (var survivor in cluster.Running)
-        {
-            await cluster.PutEventuallyAsync(survivor, $"while-down-{survivor.Name}", survivor.Name);
-        }
-
-        foreach (var survivor in cluster.Running)
-        {
-            (await cluster.GetAsync(survivor, "before", quorum: true)).Should().Be("1");
-        }
-
-        await cluster.RestartAsync(oldLeader);
-        foreach (var survivor in cluster.Members.Where(m => m != oldLeader))
-        {
-            var key = $"while-down-{survivor.Name}";
-            await cluster.PollAsync($"{key} on the restarted {oldLeader.Name}", async () =>
-                await cluster.GetAsync(oldLeader, key, quorum: false) == survivor.Name);
-        }
-
-        (await cluster.GetAsync(oldLeader, "before", quorum: false)).Should().Be("1");
-    }
-
-    [Fact]
-    public async Task A_member_that_missed_more_than_the_retained_log_catches_up_from_a_snapshot()
-    {
-        // Snapshot every 5 entries and keep only 2 behind it: the leader must send a MsgSnap over the side connection.
-        await using var cluster = await ThreeNodeCluster.StartAsync("--snapshot-count", "5", "--snapshot-catchup-entries", "2");
-        var leader = await cluster.WaitForLeaderAsync();
-        var lagging = cluster.Members.First(m => m != leader);
-        await lagging.KillAsync();
-
-        for (var i = 0; i < 40; i++)
-        {
-            await cluster.PutEventuallyAsync(leader, $"missed-{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        await cluster.RestartAsync(lagging);
-        await cluster.PollAsync($"missed-39 on {lagging.Name}", async () => await cluster.GetAsync(lagging, "missed-39", quorum: false) == "39");
-        (await cluster.GetAsync(lagging, "missed-0", quorum: false)).Should().Be("0");
-        cluster.Output.Should().Contain("[3008]", "the leader sent a snapshot");
-    }
-
-    [Fact]
     public async Task With_peer_dial_override_every_member_reaches_its_peers_through_the_given_addresses()
     {
-        await using var cluster = await ThreeNodeCluster.StartAsync(dialThroughProxies: true);
+        var cluster = shared.Cluster;
         var leader = await cluster.WaitForLeaderAsync();
 
         await cluster.PutEventuallyAsync(leader, "through-proxies", "yes");

@@ -100,8 +100,9 @@ public sealed class MembershipCluster : IAsyncDisposable
                 member.Start(server, initialCluster, "new", cluster.Token, extraArguments);
             }
 
-            // In parallel: the members come up together, and each wait is only a poll.
-            await Task.WhenAll(members.Select(cluster.WaitUntilHealthyAsync));
+            // In parallel: the members come up together, and each wait is only a poll. A whole start is slow on a loaded
+            // machine, and a shared cluster that fails to start fails every test of its class.
+            await Task.WhenAll(members.Select(m => cluster.WaitUntilHealthyAsync(m, ThreeNodeCluster.StartDeadline)));
             await cluster.WaitForLeaderAsync();
             await cluster.LearnIdsAsync(members);
         }
@@ -294,7 +295,7 @@ public sealed class MembershipCluster : IAsyncDisposable
     }
 
     /// <summary>/health answers 200 once the member knows a leader (etcd: and the cluster answers a quorum read).</summary>
-    public Task WaitUntilHealthyAsync(MembershipMember member) => PollAsync($"{member.Name} healthy", async () =>
+    public Task WaitUntilHealthyAsync(MembershipMember member, TimeSpan? timeout = null) => PollAsync($"{member.Name} healthy", async () =>
     {
         if (!member.IsRunning)
         {
@@ -303,7 +304,7 @@ public sealed class MembershipCluster : IAsyncDisposable
 
         using var response = await Http.GetAsync(member.Url("/health"));
         return response.IsSuccessStatusCode;
-    });
+    }, timeout);
 
     /// <summary>True when <paramref name="member"/> answers <c>/health</c> with 200 right now.</summary>
     public async Task<bool> IsHealthyAsync(MembershipMember member)

@@ -6,9 +6,11 @@ namespace KvDirectory.Cluster.Tests.Nemesis;
 
 /// <summary>
 /// The nemesis harness can fail: a lost acknowledged write, a wrongly read answer or diverging digests are caught,
-/// and a paused member really stops answering. A check that cannot fail proves nothing.
+/// and a paused member really stops answering. A check that cannot fail proves nothing. The real-cluster checks use
+/// the <see cref="SharedCluster"/>: the paused member is resumed and healthy again before the test ends.
 /// </summary>
-public sealed class NemesisHarnessTests
+[Collection(SharedClusterCollection.Name)]
+public sealed class NemesisHarnessTests(SharedCluster shared)
 {
     private const string Key = "/nemesis-0";
 
@@ -37,7 +39,7 @@ public sealed class NemesisHarnessTests
     [Fact]
     public async Task A_phantom_acknowledged_write_against_a_real_cluster_fails_the_final_quorum_reads()
     {
-        await using var cluster = await ThreeNodeCluster.StartAsync();
+        var cluster = shared.Cluster;
         await cluster.WaitForLeaderAsync();
         var recorder = new HistoryRecorder();
         using var client = new KeyOperationClient(NemesisRun.ClientTimeout, 1);
@@ -58,7 +60,7 @@ public sealed class NemesisHarnessTests
     [Fact]
     public async Task A_paused_member_answers_nothing_until_it_is_resumed()
     {
-        await using var cluster = await ThreeNodeCluster.StartAsync();
+        var cluster = shared.Cluster;
         var member = cluster.Members[1];
         using var impatient = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
 

@@ -5,9 +5,11 @@ namespace KvDirectory.Cluster.Tests.Tls;
 
 /// <summary>
 /// The client port with TLS and client-certificate auth, run against real etcd 3.4 and against our server with the
-/// same generated files: both must accept the trusted client and refuse everything else the same way.
+/// same generated files: both must accept the trusted client and refuse everything else the same way. A refused or
+/// plain read/write changes nothing the other tests look at, so they share one server per kind
+/// (<see cref="ClientTlsServers"/>); rotating the certificate and configuring through the environment start their own.
 /// </summary>
-public sealed class ClientTlsTests
+public sealed class ClientTlsTests(ClientTlsServers shared) : IClassFixture<ClientTlsServers>
 {
     public static TheoryData<string> Servers => new() { "etcd", "kvdirectory" };
 
@@ -15,7 +17,7 @@ public sealed class ClientTlsTests
     [MemberData(nameof(Servers))]
     public async Task A_client_with_a_certificate_from_the_trusted_ca_reads_and_writes(string kind)
     {
-        await using var server = await ClientTlsServer.StartAsync(kind);
+        var server = shared[kind];
         using var http = TlsClients.Http(server.Ca.CaFile, server.ClientCertificate);
 
         using var put = await http.PutAsync(new Uri(server.ClientUrl, "/v2/keys/tls/a"), new FormUrlEncodedContent([new("value", "1")]));
@@ -29,7 +31,7 @@ public sealed class ClientTlsTests
     [MemberData(nameof(Servers))]
     public async Task Plain_http_to_the_tls_port_gets_no_answer(string kind)
     {
-        await using var server = await ClientTlsServer.StartAsync(kind);
+        var server = shared[kind];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
         var plain = new UriBuilder(server.ClientUrl) { Scheme = "http", Path = "/v2/keys/" }.Uri;
@@ -42,7 +44,7 @@ public sealed class ClientTlsTests
     [MemberData(nameof(Servers))]
     public async Task A_client_without_a_certificate_is_refused(string kind)
     {
-        await using var server = await ClientTlsServer.StartAsync(kind);
+        var server = shared[kind];
         using var http = TlsClients.Http(server.Ca.CaFile, clientCertificate: null);
 
         var request = () => http.GetAsync(new Uri(server.ClientUrl, "/v2/keys/"));
@@ -53,7 +55,7 @@ public sealed class ClientTlsTests
     [MemberData(nameof(Servers))]
     public async Task A_client_certificate_from_another_ca_is_refused(string kind)
     {
-        await using var server = await ClientTlsServer.StartAsync(kind);
+        var server = shared[kind];
         using var http = TlsClients.Http(server.Ca.CaFile, server.Foreign.Issue("intruder"));
 
         var request = () => http.PutAsync(new Uri(server.ClientUrl, "/v2/keys/intruded"), new FormUrlEncodedContent([new("value", "x")]));
@@ -112,7 +114,7 @@ public sealed class ClientTlsTests
     [Fact]
     public async Task Kvctl_with_cert_key_and_cacert_reads_and_writes_and_without_them_fails()
     {
-        await using var server = await ClientTlsServer.StartAsync("kvdirectory");
+        var server = shared["kvdirectory"];
         var endpoint = server.ClientUrl.ToString().TrimEnd('/');
         // Generous deadlines: on a loaded machine kvctl's first TLS handshake can outlast its 2 s default.
         string[] tls = ["--timeout", "10s", "--total-timeout", "30s", "--cert", server.ClientCertificate.CertFile, "--key", server.ClientCertificate.KeyFile, "--cacert", server.Ca.CaFile];
