@@ -143,11 +143,15 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         return WaitBoundedAsync(read.Completion.Task, cancellationToken);
     }
 
-    public async Task<ClusterState> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken)
+    public Task<ClusterState> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken) =>
+        WaitBoundedAsync(SubmitMembershipChange(change).Completion.Task, cancellationToken);
+
+    /// <summary>Queues a membership change for the loop; its completion is the answer (a simulation reads it right after each iteration).</summary>
+    internal MembershipInput SubmitMembershipChange(MembershipChange change)
     {
         var input = new MembershipInput(change with { RequestId = _requestIds.Next() }, _time.GetTimestamp());
         _inbox.Enqueue(input);
-        return await WaitBoundedAsync(input.Completion.Task, cancellationToken);
+        return input;
     }
 
     public bool HandOverLeadership(TimeSpan timeout)

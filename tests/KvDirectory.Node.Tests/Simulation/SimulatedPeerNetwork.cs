@@ -99,6 +99,7 @@ internal sealed class SimulatedPeerNetwork(Random random)
         sink.DeliverPeerMessage(message);
         if (message.Type == MessageType.MsgSnap)
         {
+            receiver.SnapshotsReceived++;
             sender.Sink?.ReportSnapshotStatus(message.To, succeeded: true);
         }
     }
@@ -125,6 +126,9 @@ internal sealed class PeerEndpoint(SimulatedPeerNetwork network, ulong memberId)
     public IPeerMessageSink? Sink { get; set; }
 
     public PeerRoster Roster { get; private set; } = PeerRoster.Empty;
+
+    /// <summary>Leader snapshots handed to this member's node (tells how a new member caught up).</summary>
+    public int SnapshotsReceived { get; set; }
 
     /// <summary>A crash armed by the simulation: called before each send, throws <see cref="SimulatedCrash"/> to kill the node mid-Ready.</summary>
     public Action<Message>? BeforeSend { get; set; }
