@@ -59,7 +59,8 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         _applier.Reset(recovered.AppliedIndex, storage.InitialState().ConfState);
         var snapshots = new SnapshotScheduler(storage, store, _members, options, local, metrics, logger);
         snapshots.Reset(recovered.AppliedIndex);
-        _ready = new ReadyHandler(node, storage, _status, _applier, reads, snapshots, metrics, options.Statistics, _time);
+        _ready = new ReadyHandler(node, storage, _status, _applier, reads, snapshots, metrics, options.Statistics, _time,
+            options.FsyncsEntriesLaterForTests ? options.BackgroundScheduler : null);
         var handOff = new LeadershipHandOff(node, local, options.ElectionTimeoutMilliseconds, _time, logger);
         Loop = new NodeLoop(node, _inbox, options, _status, _ready, (proposals, reads, membership, handOff), snapshots);
         _thread = new NodeThread(Loop, _inbox, _status, logger);

@@ -32,17 +32,13 @@ internal sealed class MembershipOperator(NodeSimulator sim)
     /// <summary>Every step: hears the answer to the change asked, and starts every added member some member lists.</summary>
     public void FollowUp()
     {
-        if (_asked is { } asked && (!asked.Asked.IsUp || asked.Asked.Incarnation != asked.Incarnation))
+        if (_asked is { Request.Completion.Task: { IsCompleted: true } answer })
         {
-            sim.Count($"membership: {asked.What}, {(asked.Asked.Retired ? "the member asked was removed and stopped" : "answer lost in a crash")}");
-            _asked = null;
+            Outcome(answer.IsCompletedSuccessfully ? "applied" : $"failed ({answer.Exception!.InnerException!.Message})");
         }
-        else if (_asked is { Request.Completion.Task: { IsCompleted: true } answer } answered)
+        else if (_asked is { } asked && (!asked.Asked.IsUp || asked.Asked.Incarnation != asked.Incarnation))
         {
-            sim.Count(answer.IsCompletedSuccessfully
-                ? $"membership: {answered.What}, applied"
-                : $"membership: {answered.What}, failed ({answer.Exception!.InnerException!.Message})");
-            _asked = null;
+            Outcome(asked.Asked.Retired ? "the member asked was removed and stopped" : "answer lost in a crash");
         }
 
         foreach (var added in _addedNotStarted.ToArray())
@@ -53,6 +49,14 @@ internal sealed class MembershipOperator(NodeSimulator sim)
                 sim.Join(Fetch(lister, added));
             }
         }
+    }
+
+    private void Outcome(string outcome)
+    {
+        var (asked, _, request, what) = _asked!.Value;
+        sim.Count($"membership: {what}, {outcome}");
+        sim.Record($"{what} {request.Change.MemberId:x} asked of {asked.Id:x}: {outcome}");
+        _asked = null;
     }
 
     private void Ask(SimulatedMember asked)

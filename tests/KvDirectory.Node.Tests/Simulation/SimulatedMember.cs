@@ -86,6 +86,7 @@ internal sealed class SimulatedMember
             Time = _clock,
             FileSystem = _options.Mutation?.Invoke(Disk) ?? Disk,
             BackgroundScheduler = Background,
+            FsyncsEntriesLaterForTests = _options.FsyncsEntriesLater,
         };
         var cluster = new ClusterStateHolder(_initialCluster);
         var node = NodeOpener.Open(store, options, cluster, new NodeMetrics(), NullLogger.Instance);
