@@ -6,7 +6,8 @@ namespace KvDirectory.Node.Tests.Simulation;
 /// <summary>
 /// The production node loop under simulation: real nodes (<see cref="NodeOpener"/>, <see cref="ReplicatedNode"/>,
 /// the loop's own iteration) over an in-memory network and one power-losing disk each, crashed at every point of the
-/// loop. CI runs <see cref="CiScenarios"/> seeded scenarios; <c>KVDIR_LONG=1</c> runs 1,000, or <c>NODE_SIM_SCENARIOS</c>
+/// loop, the whole cluster's power cut at once, members added and removed (the leader too) through the node's
+/// membership path. CI runs <see cref="CiScenarios"/> seeded scenarios; <c>KVDIR_LONG=1</c> runs 1,000, or <c>NODE_SIM_SCENARIOS</c>
 /// chooses (and <c>NODE_SIM_SEED_OFFSET</c> explores other seeds). A failure names the seed and the command that
 /// replays exactly that scenario.
 /// </summary>
@@ -60,6 +61,8 @@ public sealed class NodeSimulationTests(ITestOutputHelper output)
         output.WriteLine($"mix: {string.Join(", ", mix.Select(p => $"{p.Key}={p.Value}"))}");
         acknowledged.Should().BeGreaterThan(perBatch * 20, "the scenarios must acknowledge enough writes to lose some");
         mix.Keys.Count(k => k.StartsWith("crash: ", StringComparison.Ordinal)).Should().BeGreaterThan(2, "crashes must land at several points of the loop");
+        mix.Keys.Should().Contain(k => k == "membership: new member started" || k == "membership: removed member shut down",
+            "the membership must change during the faults");
     }
 
     /// <summary>
