@@ -144,8 +144,8 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         return WaitBoundedAsync(read.Completion.Task, cancellationToken);
     }
 
-    public Task<ClusterState> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken) =>
-        WaitBoundedAsync(SubmitMembershipChange(change).Completion.Task, cancellationToken);
+    public async Task<ClusterState> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken) =>
+        await WaitBoundedAsync(SubmitMembershipChange(change).Completion.Task, cancellationToken);
 
     /// <summary>Queues a membership change for the loop; its completion is the answer (a simulation reads it right after each iteration).</summary>
     internal MembershipInput SubmitMembershipChange(MembershipChange change)
