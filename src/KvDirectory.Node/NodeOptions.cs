@@ -68,6 +68,14 @@ public sealed record NodeOptions
     /// <summary>The disk under the data dir's log and snapshots (a simulation gives each node one that can lose power).</summary>
     public IStorageFileSystem FileSystem { get; init; } = PhysicalFileSystem.Instance;
 
+    /// <summary>
+    /// Test-only, never set in production: the ordering bug the node simulation must catch. The fsync of a Ready's new
+    /// entries is handed to <see cref="BackgroundScheduler"/> instead of waited for, while the loop goes on as if they
+    /// were durable: a follower acknowledges them, a leader counts its own copy, and a write can be acknowledged before
+    /// any copy of it is durable. (Term and vote changes are still fsynced first.)
+    /// </summary>
+    internal bool FsyncsEntriesLaterForTests { get; init; }
+
     /// <summary>Where snapshot saves run off the node's thread (a simulation runs them when it chooses, so a crash can land mid-save).</summary>
     public TaskScheduler BackgroundScheduler { get; init; } = TaskScheduler.Default;
 }

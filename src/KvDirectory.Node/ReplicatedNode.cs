@@ -59,7 +59,8 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         _applier.Reset(recovered.AppliedIndex, storage.InitialState().ConfState);
         var snapshots = new SnapshotScheduler(storage, store, _members, options, local, metrics, logger);
         snapshots.Reset(recovered.AppliedIndex);
-        _ready = new ReadyHandler(node, storage, _status, _applier, reads, snapshots, metrics, options.Statistics, _time);
+        _ready = new ReadyHandler(node, storage, _status, _applier, reads, snapshots, metrics, options.Statistics, _time,
+            options.FsyncsEntriesLaterForTests ? options.BackgroundScheduler : null);
         var handOff = new LeadershipHandOff(node, local, options.ElectionTimeoutMilliseconds, _time, logger);
         Loop = new NodeLoop(node, _inbox, options, _status, _ready, (proposals, reads, membership, handOff), snapshots);
         _thread = new NodeThread(Loop, _inbox, _status, logger);
@@ -143,11 +144,15 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         return WaitBoundedAsync(read.Completion.Task, cancellationToken);
     }
 
-    public async Task<ClusterState> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken)
+    public async Task<ClusterState> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken) =>
+        await WaitBoundedAsync(SubmitMembershipChange(change).Completion.Task, cancellationToken);
+
+    /// <summary>Queues a membership change for the loop; its completion is the answer (a simulation reads it right after each iteration).</summary>
+    internal MembershipInput SubmitMembershipChange(MembershipChange change)
     {
         var input = new MembershipInput(change with { RequestId = _requestIds.Next() }, _time.GetTimestamp());
         _inbox.Enqueue(input);
-        return await WaitBoundedAsync(input.Completion.Task, cancellationToken);
+        return input;
     }
 
     public bool HandOverLeadership(TimeSpan timeout)

@@ -22,7 +22,8 @@ internal sealed class ReadyHandler(
     SnapshotScheduler snapshots,
     NodeMetrics metrics,
     RaftStatistics? statistics,
-    TimeProvider time)
+    TimeProvider time,
+    TaskScheduler? lateFsyncForTests = null)
 {
     private IPeerNetwork? _network;
     private (ulong Term, ulong Vote) _persistedTermAndVote = (storage.InitialState().HardState.Term, storage.InitialState().HardState.Vote);
@@ -55,7 +56,15 @@ internal sealed class ReadyHandler(
         if (ready.Entries.Count > 0 || ready.HardState is not null)
         {
             var started = time.GetTimestamp();
-            storage.Append(ready.HardState, ready.Entries, ready.MustSync);
+            if (lateFsyncForTests is not null && ready.MustSync && !ChangesTermOrVote(ready.HardState))
+            {
+                WriteWithLateFsync(ready, lateFsyncForTests);
+            }
+            else
+            {
+                storage.Append(ready.HardState, ready.Entries, ready.MustSync);
+            }
+
             if (ready.MustSync)
             {
                 metrics.WalFsynced(time.GetElapsedTime(started));
@@ -78,6 +87,16 @@ internal sealed class ReadyHandler(
         status.Update();
         reads.CompleteApplied(applier.AppliedIndex);
         snapshots.MaybeSnapshot(applier.AppliedIndex, applier.ConfState);
+    }
+
+    /// <summary>
+    /// The mutation of <see cref="NodeOptions.FsyncsEntriesLaterForTests"/>: written now, fsynced whenever the background
+    /// gets to it (rewriting the latest hard state makes the WAL fsync everything before it).
+    /// </summary>
+    private void WriteWithLateFsync(Ready ready, TaskScheduler later)
+    {
+        storage.Append(ready.HardState, ready.Entries, mustSync: false);
+        Task.Factory.StartNew(() => storage.Append(storage.InitialState().HardState, [], mustSync: true), CancellationToken.None, TaskCreationOptions.None, later);
     }
 
     private bool ChangesTermOrVote(HardState? hardState) =>

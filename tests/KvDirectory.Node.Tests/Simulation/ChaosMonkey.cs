@@ -44,7 +44,17 @@ internal sealed class ChaosMonkey(NodeSimulator sim)
             cut.Disk.FailAfter(operations);
         }
 
-        if (sim.Chance(Options.RestartRate) && sim.Members.Where(m => !m.IsUp).ToArray() is { Length: > 0 } down)
+        if (sim.Chance(Options.OutageRate))
+        {
+            sim.Count("power outage of the whole cluster");
+            foreach (var member in sim.Members.Where(m => m.IsUp))
+            {
+                sim.Crash(member, CrashPoints.Outage, powerLoss: true);
+            }
+        }
+
+        sim.Membership.Act();
+        if (sim.Chance(Options.RestartRate) && sim.Members.Where(m => !m.IsUp && !m.Retired).ToArray() is { Length: > 0 } down)
         {
             sim.Count("restart");
             sim.Start(down[sim.Next(down.Length)]);

@@ -6,6 +6,7 @@ namespace KvDirectory.Node.Tests.Simulation;
 internal static class CrashPoints
 {
     public const string Idle = "idle, between steps";
+    public const string Outage = "power outage of the whole cluster, between steps";
     public const string LeaderSentBeforeFsync = "leader sent new entries, before its own fsync";
     public const string FollowerFsyncedBeforeApply = "follower fsynced and acknowledged, before applying";
 

@@ -23,6 +23,7 @@ internal sealed record NodeSimulationOptions
             SnapshotCatchUpEntries = 3 + shape.Next(15),
             WalSegmentSizeBytes = 4096 * (1 + shape.Next(3)),
             PowerLossShare = shape.Next(4) == 0 ? 0.3 : 0.8,
+            MembershipChanges = shape.Next(4),
         };
     }
 
@@ -64,6 +65,9 @@ internal sealed record NodeSimulationOptions
     /// <summary>The power is set to fail a few disk operations from now, wherever they are (WAL, snapshot save, compaction).</summary>
     public double DiskCutRate { get; init; } = 0.015;
 
+    /// <summary>The whole cluster loses its power at once (a data centre outage): only what a majority fsynced survives for sure.</summary>
+    public double OutageRate { get; init; } = 0.003;
+
     public double RestartRate { get; init; } = 0.06;
 
     /// <summary>How often a member's background work (snapshot save and compaction) gets to run in a step.</summary>
@@ -71,6 +75,15 @@ internal sealed record NodeSimulationOptions
 
     /// <summary>Of the crashes not caused by a disk cut: the share that also loses the power (the rest keep the page cache, as SIGKILL).</summary>
     public double PowerLossShare { get; init; } = 0.8;
+
+    /// <summary>How many membership changes the operator asks for during the faults (adds and removals, the leader's too).</summary>
+    public int MembershipChanges { get; init; }
+
+    /// <summary>The chance per step that the operator asks for the next change, when none is under way.</summary>
+    public double MembershipRate { get; init; } = 0.02;
+
+    /// <summary>A broken build of the node (<see cref="NodeOptions.FsyncsEntriesLaterForTests"/>): the simulation must catch it.</summary>
+    public bool FsyncsEntriesLater { get; init; }
 
     /// <summary>A broken build of the disk (see <c>FsyncMutations</c>): the simulation must catch it.</summary>
     public Func<IStorageFileSystem, IStorageFileSystem>? Mutation { get; init; }

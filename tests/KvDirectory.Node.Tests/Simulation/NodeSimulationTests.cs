@@ -6,7 +6,8 @@ namespace KvDirectory.Node.Tests.Simulation;
 /// <summary>
 /// The production node loop under simulation: real nodes (<see cref="NodeOpener"/>, <see cref="ReplicatedNode"/>,
 /// the loop's own iteration) over an in-memory network and one power-losing disk each, crashed at every point of the
-/// loop. CI runs <see cref="CiScenarios"/> seeded scenarios; <c>KVDIR_LONG=1</c> runs 1,000, or <c>NODE_SIM_SCENARIOS</c>
+/// loop, the whole cluster's power cut at once, members added and removed (the leader too) through the node's
+/// membership path. CI runs <see cref="CiScenarios"/> seeded scenarios; <c>KVDIR_LONG=1</c> runs 1,000, or <c>NODE_SIM_SCENARIOS</c>
 /// chooses (and <c>NODE_SIM_SEED_OFFSET</c> explores other seeds). A failure names the seed and the command that
 /// replays exactly that scenario.
 /// </summary>
@@ -60,6 +61,8 @@ public sealed class NodeSimulationTests(ITestOutputHelper output)
         output.WriteLine($"mix: {string.Join(", ", mix.Select(p => $"{p.Key}={p.Value}"))}");
         acknowledged.Should().BeGreaterThan(perBatch * 20, "the scenarios must acknowledge enough writes to lose some");
         mix.Keys.Count(k => k.StartsWith("crash: ", StringComparison.Ordinal)).Should().BeGreaterThan(2, "crashes must land at several points of the loop");
+        mix.Keys.Should().Contain(k => k == "membership: new member started" || k == "membership: removed member shut down",
+            "the membership must change during the faults");
     }
 
     /// <summary>
@@ -67,13 +70,27 @@ public sealed class NodeSimulationTests(ITestOutputHelper output)
     /// acknowledges writes that are only in the page cache) must fail within CI's seeds, or it proves nothing.
     /// </summary>
     [Fact]
-    public void A_node_whose_log_skips_its_fsync_is_caught_within_the_ci_seeds()
+    public void A_node_whose_log_skips_its_fsync_is_caught_within_the_ci_seeds() =>
+        CaughtWithinCiSeeds(seed => NodeSimulationOptions.ForSeed(seed, 3) with { Mutation = FsyncMutations.SkipWalFsync })
+            .Should().NotBeNull("a log that acknowledges unsynced writes must be caught losing one");
+
+    /// <summary>
+    /// The ordering mutation: every fsync still happens, but later, off the loop (on the node's background), while
+    /// followers acknowledge and the leader counts its own copy at once; a write can then be acknowledged while every
+    /// copy of it is still in page caches. A power outage in that window must be caught losing it.
+    /// </summary>
+    [Fact]
+    public void A_node_that_acknowledges_before_its_fsync_is_caught_within_the_ci_seeds() =>
+        CaughtWithinCiSeeds(seed => NodeSimulationOptions.ForSeed(seed, 3) with { FsyncsEntriesLater = true })
+            .Should().NotBeNull("a write acknowledged before any copy of it is durable must be caught lost");
+
+    private string? CaughtWithinCiSeeds(Func<int, NodeSimulationOptions> mutated)
     {
         string? caught = null;
         var tried = 0;
         for (var seed = 1; seed <= CiScenarios && caught is null; seed++, tried++)
         {
-            var sim = new NodeSimulator(NodeSimulationOptions.ForSeed(seed, 3) with { Mutation = FsyncMutations.SkipWalFsync });
+            var sim = new NodeSimulator(mutated(seed));
             try
             {
                 sim.Run();
@@ -85,7 +102,7 @@ public sealed class NodeSimulationTests(ITestOutputHelper output)
         }
 
         output.WriteLine(caught is null ? $"not caught in {tried} seeds" : $"caught after {tried} scenarios: {caught}");
-        caught.Should().NotBeNull("a log that acknowledges unsynced writes must be caught losing one");
+        return caught;
     }
 
     /// <summary>The same seed runs the same scenario: a failure found once can be replayed.</summary>

@@ -6,8 +6,9 @@ namespace KvDirectory.Node.Tests.Simulation;
 
 /// <summary>
 /// Runs one seeded scenario with real nodes: client writes, a hostile network, crashes at every point of the loop and
-/// power cuts anywhere on the disk (WAL, snapshot save, compaction, restart); then a healed phase in which every
-/// member must restart from its disk, agree, and hold every acknowledged write. Single-threaded and deterministic:
+/// power cuts anywhere on the disk (WAL, snapshot save, compaction, restart), members added and removed (the leader
+/// too); then a healed phase in which every member of the final membership must restart from its disk, agree, and hold
+/// every acknowledged write, and every removed member must have stopped. Single-threaded and deterministic:
 /// each step moves the clock, delivers due messages, runs one loop iteration per member and, now and then, their
 /// background snapshot work.
 /// </summary>
@@ -20,6 +21,7 @@ internal sealed class NodeSimulator
     private readonly List<SimulatedMember> _members = [];
     private readonly Queue<string> _trace = new();
     private readonly ChaosMonkey _monkey;
+    private readonly HashSet<ulong> _caughtUp = [];
     private long _step;
 
     public NodeSimulator(NodeSimulationOptions options)
@@ -28,6 +30,7 @@ internal sealed class NodeSimulator
         _random = new Random(options.Seed);
         _network = new SimulatedPeerNetwork(_random) { DropRate = options.DropRate, MaxDelay = options.MaxDelay };
         _monkey = new ChaosMonkey(this);
+        Membership = new MembershipOperator(this);
         Clients = new ClientWorkload(_random);
         var cluster = Enumerable.Range(1, options.Members)
             .Select(i => new ClusterMember(MemberId.Compute([$"http://m{i}:2380"], "simulation"), $"m{i}", [$"http://m{i}:2380"], [$"http://m{i}:2379"]))
@@ -40,6 +43,8 @@ internal sealed class NodeSimulator
     }
 
     public ClientWorkload Clients { get; }
+
+    public MembershipOperator Membership { get; }
 
     public HistoryChecker Checker { get; } = new();
 
@@ -65,6 +70,7 @@ internal sealed class NodeSimulator
         ProposalInput? marker = null;
         for (var i = 0; i < _options.HealedSteps; i++)
         {
+            Membership.FollowUp();
             if (i % 100 == 0 && marker?.Completion.Task.IsCompletedSuccessfully != true && Leader() is { } leader)
             {
                 marker = leader.Node!.Submit(new SetCommand("/marker", false, $"healed at step {_step}", null, false));
@@ -73,7 +79,7 @@ internal sealed class NodeSimulator
             Step();
             if (marker?.Completion.Task.IsCompletedSuccessfully == true && AllCaughtUp())
             {
-                foreach (var member in _members)
+                foreach (var member in _members.Where(m => m.IsUp))
                 {
                     Clients.CheckNothingAcknowledgedWasLost(member);
                 }
@@ -84,7 +90,8 @@ internal sealed class NodeSimulator
 
         throw new SimulationFailure(
             $"not live after {_options.HealedSteps} healed steps: leader {Leader()?.Id.ToString("x") ?? "none"}, marker {(marker is null ? "never proposed" : marker.Completion.Task.Status)}, " +
-            $"members [{string.Join("; ", _members.Select(m => $"{m.Id:x}: {(m.Node is { } n ? $"{n.Status} applied {n.AppliedIndex}" : "down")}"))}]");
+            $"final members {(Leader()?.Cluster!.Current is { } final ? string.Join(',', final.Members.Select(m => m.Id.ToString("x"))) : "unknown")}, " +
+            $"members [{string.Join("; ", _members.Select(m => $"{m.Id:x}: {(m.Node is { } n ? $"{n.Status} applied {n.AppliedIndex}" : m.Retired ? "retired" : "down")}"))}]");
     }
 
     internal IReadOnlyList<SimulatedMember> Members => _members;
@@ -92,6 +99,8 @@ internal sealed class NodeSimulator
     internal SimulatedPeerNetwork Network => _network;
 
     internal NodeSimulationOptions Options => _options;
+
+    internal StepClock Clock => _clock;
 
     internal bool Chance(double p) => _random.NextDouble() < p;
 
@@ -128,6 +137,15 @@ internal sealed class NodeSimulator
         }
     }
 
+    /// <summary>A member added at runtime starts with the member list it fetched, and joins.</summary>
+    internal void Join(ClusterState fetched)
+    {
+        var member = new SimulatedMember(fetched, _clock, _network.Join(fetched.LocalMemberId), _options, joining: true);
+        _members.Add(member);
+        Count("membership: new member started");
+        Start(member);
+    }
+
     internal void Crash(SimulatedMember member, string point, bool powerLoss)
     {
         var kind = $"crash: {point}{(powerLoss ? " (power lost)" : " (page cache kept)")}";
@@ -152,12 +170,15 @@ internal sealed class NodeSimulator
     {
         _step++;
         _clock.AdvanceMilliseconds(_options.StepMilliseconds);
+        RetireRemoved();
         _network.Now = _step;
         _network.DeliverDue();
-        foreach (var member in _members.Where(m => m.IsUp))
+        foreach (var member in _members.Where(m => m.IsUp).ToArray())
         {
             RunIteration(member);
         }
+
+        RetireRemoved();
 
         foreach (var member in _members.Where(m => m.IsUp && m.Background.HasWork))
         {
@@ -199,6 +220,22 @@ internal sealed class NodeSimulator
 
         Clients.CollectAnswers(member);
         Checker.Observe(member);
+        if (member.Joining && member.Node!.AppliedIndex > 0 && _caughtUp.Add(member.Id))
+        {
+            Count($"membership: new member caught up by {(member.Endpoint.SnapshotsReceived > 0 ? "a snapshot" : "the log")}");
+        }
+    }
+
+    /// <summary>A member whose node told the host it is out of the cluster shuts down, as the server does.</summary>
+    private void RetireRemoved()
+    {
+        foreach (var member in _members.Where(m => m.IsUp && m.RemovalAnnounced))
+        {
+            Count("membership: removed member shut down");
+            Record($"removed member {member.Id:x} shuts down");
+            Clients.Forget(member);
+            member.Retire();
+        }
     }
 
     private void Heal()
@@ -210,21 +247,24 @@ internal sealed class NodeSimulator
         {
             member.Endpoint.BeforeSend = null;
             member.Disk.KeepPower();
-            if (!member.IsUp)
+            if (!member.IsUp && !member.Retired)
             {
                 Start(member);
             }
         }
     }
 
+    /// <summary>Every member of the final membership is up at the leader's commit index; every other member has stopped.</summary>
     private bool AllCaughtUp()
     {
-        if (Leader() is not { } leader || _members.Any(m => !m.IsUp))
+        if (Leader() is not { } leader)
         {
             return false;
         }
 
+        var final = leader.Cluster!.Current.Members.Select(m => m.Id).ToHashSet();
         var commit = (ulong)leader.Node!.Status.CommitIndex;
-        return _members.All(m => m.Node!.AppliedIndex == commit);
+        return final.All(id => _members.Find(m => m.Id == id) is { Node: { } node } && node.AppliedIndex == commit)
+            && _members.All(m => !m.IsUp || final.Contains(m.Id));
     }
 }

@@ -9,7 +9,9 @@ namespace KvDirectory.Node.Tests.Simulation;
 /// <summary>
 /// One member of the simulated cluster: a real node built by the production composition (<see cref="NodeOpener"/>)
 /// over its own <see cref="SimulatedDisk"/>, the shared clock, the in-memory transport and a background scheduler the
-/// simulation steps. Only its disk survives a crash; a restart opens the data dir from what the disk kept.
+/// simulation steps. Only its disk survives a crash; a restart opens the data dir from what the disk kept. A member
+/// added at runtime starts as the server does with <c>--initial-cluster-state existing</c>: not bootstrapped, with the
+/// member list it fetched from the cluster. A member out of the cluster is retired once its node tells the host so.
 /// </summary>
 internal sealed class SimulatedMember
 {
@@ -20,9 +22,10 @@ internal sealed class SimulatedMember
     private readonly PeerEndpoint _endpoint;
     private readonly NodeSimulationOptions _options;
 
-    public SimulatedMember(ClusterState initialCluster, StepClock clock, PeerEndpoint endpoint, NodeSimulationOptions options)
+    public SimulatedMember(ClusterState initialCluster, StepClock clock, PeerEndpoint endpoint, NodeSimulationOptions options, bool joining = false)
     {
         _initialCluster = initialCluster;
+        Joining = joining;
         _clock = clock;
         _endpoint = endpoint;
         _options = options;
@@ -32,6 +35,18 @@ internal sealed class SimulatedMember
     }
 
     public ulong Id => _initialCluster.LocalMemberId;
+
+    /// <summary>Added at runtime: it joined a running cluster rather than bootstrapping one.</summary>
+    public bool Joining { get; }
+
+    /// <summary>The member list this incarnation publishes (what its members endpoint would answer); null while down.</summary>
+    public ClusterStateHolder? Cluster { get; private set; }
+
+    /// <summary>Its node told the host it is out of the cluster (its own removal applied and the exit delay passed, or a peer said so).</summary>
+    public bool RemovalAnnounced { get; private set; }
+
+    /// <summary>Out of the cluster and shut down for good, as the host does when told: never started again.</summary>
+    public bool Retired { get; private set; }
 
     public SimulatedDisk Disk { get; }
 
@@ -52,12 +67,15 @@ internal sealed class SimulatedMember
     /// <summary>Opens the data dir as the server does and runs the loop's first step (a lone voter campaigns).</summary>
     public void Start()
     {
-        Incarnation++;
+        var incarnation = ++Incarnation;
         var store = new V2Store(new StoreOptions(), _clock);
         var options = new NodeOptions
         {
             DataDir = DataDir,
             InitialCluster = _initialCluster,
+            JoinExisting = Joining,
+            // A timer of a process that died since is gone with it.
+            OnRemoved = () => RemovalAnnounced |= Incarnation == incarnation && IsUp,
             HeartbeatIntervalMilliseconds = _options.HeartbeatMilliseconds,
             ElectionTimeoutMilliseconds = _options.ElectionMilliseconds,
             SnapshotCount = _options.SnapshotCount,
@@ -68,11 +86,13 @@ internal sealed class SimulatedMember
             Time = _clock,
             FileSystem = _options.Mutation?.Invoke(Disk) ?? Disk,
             BackgroundScheduler = Background,
+            FsyncsEntriesLaterForTests = _options.FsyncsEntriesLater,
         };
-        var node = NodeOpener.Open(store, options, new ClusterStateHolder(_initialCluster), new NodeMetrics(), NullLogger.Instance);
+        var cluster = new ClusterStateHolder(_initialCluster);
+        var node = NodeOpener.Open(store, options, cluster, new NodeMetrics(), NullLogger.Instance);
         node.Attach(_endpoint);
         _endpoint.Sink = node.PeerSink;
-        (Node, Store) = (node, store);
+        (Node, Store, Cluster) = (node, store, cluster);
         node.Loop.Begin();
     }
 
@@ -83,7 +103,7 @@ internal sealed class SimulatedMember
     /// </summary>
     public void Crash(bool powerLoss)
     {
-        (Node, Store) = (null, null);
+        (Node, Store, Cluster) = (null, null, null);
         _endpoint.Sink = null;
         _endpoint.BeforeSend = null;
         Background.Forget();
@@ -95,5 +115,12 @@ internal sealed class SimulatedMember
         {
             Disk.CrashProcess();
         }
+    }
+
+    /// <summary>The host stops once told the member is out of the cluster (what it wrote stays on disk), and is not started again.</summary>
+    public void Retire()
+    {
+        Crash(powerLoss: false);
+        Retired = true;
     }
 }

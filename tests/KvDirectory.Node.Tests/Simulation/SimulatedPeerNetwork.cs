@@ -6,8 +6,8 @@ namespace KvDirectory.Node.Tests.Simulation;
 /// <summary>
 /// The peer transport in memory, stepped by the simulation: each message is delayed a seeded number of steps (which
 /// reorders them), may be dropped, and never crosses a cut link. Like the real transport, a member refuses traffic
-/// from members its own applied membership lists as removed (and tells them), and reports lost appends and the end
-/// of a snapshot send to the sender.
+/// from members its own applied membership lists as removed (and tells them, at their next message or connection),
+/// and reports lost appends and the end of a snapshot send to the sender.
 /// </summary>
 internal sealed class SimulatedPeerNetwork(Random random)
 {
@@ -61,6 +61,26 @@ internal sealed class SimulatedPeerNetwork(Random random)
         {
             Deliver(message);
         }
+
+        TellRemovedMembers();
+    }
+
+    /// <summary>
+    /// As the real transport: a member keeps a connection to every peer it lists, and a peer that applied its removal
+    /// says so at the handshake — so a removed member learns it even when it has nothing to send (it learned of its
+    /// removal only from a snapshot, say, and no longer campaigns).
+    /// </summary>
+    private void TellRemovedMembers()
+    {
+        foreach (var endpoint in _endpoints.Values)
+        {
+            if (endpoint.Sink is { } sink && endpoint.Roster.Members.Any(peer =>
+                    _endpoints.TryGetValue(peer.Id, out var other) && other != endpoint && other.Sink is not null
+                    && !_blocked.Contains((endpoint.MemberId, peer.Id)) && other.Roster.RemovedIds.Contains(endpoint.MemberId)))
+            {
+                sink.ReportRemovedFromCluster();
+            }
+        }
     }
 
     internal void Accept(Message message)
@@ -99,6 +119,7 @@ internal sealed class SimulatedPeerNetwork(Random random)
         sink.DeliverPeerMessage(message);
         if (message.Type == MessageType.MsgSnap)
         {
+            receiver.SnapshotsReceived++;
             sender.Sink?.ReportSnapshotStatus(message.To, succeeded: true);
         }
     }
@@ -125,6 +146,9 @@ internal sealed class PeerEndpoint(SimulatedPeerNetwork network, ulong memberId)
     public IPeerMessageSink? Sink { get; set; }
 
     public PeerRoster Roster { get; private set; } = PeerRoster.Empty;
+
+    /// <summary>Leader snapshots handed to this member's node (tells how a new member caught up).</summary>
+    public int SnapshotsReceived { get; set; }
 
     /// <summary>A crash armed by the simulation: called before each send, throws <see cref="SimulatedCrash"/> to kill the node mid-Ready.</summary>
     public Action<Message>? BeforeSend { get; set; }
