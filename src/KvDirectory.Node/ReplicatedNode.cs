@@ -51,7 +51,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
 
         _status = new StatusTracker(node, metrics, options.Statistics, logger);
         var proposals = new ProposalTracker(node);
-        var reads = new ReadIndexTracker(node);
+        var reads = new ReadIndexTracker(node, _requestIds.Next, TimeSpan.FromMilliseconds(options.ElectionTimeoutMilliseconds), _time);
         var attributes = new AttributesPublisher(node, _members, new MemberAttributes(local, self.Name, self.ClientUrls), options.RequestTimeout, _time, logger);
         _removal = new RemovalNotice(options.OnRemoved, options.RemovalExitDelay, _time);
         var membership = new MembershipChanges(node, _members, local, options.ElectionTimeoutMilliseconds, attributes, _time, _removal, logger);
@@ -137,11 +137,15 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         return proposal;
     }
 
-    public Task WaitForReadBarrierAsync(CancellationToken cancellationToken)
+    public Task WaitForReadBarrierAsync(CancellationToken cancellationToken) =>
+        WaitBoundedAsync(SubmitRead().Completion.Task, cancellationToken);
+
+    /// <summary>Queues a linearizable read point request; completed once this member applied up to the confirmed index.</summary>
+    internal ReadInput SubmitRead()
     {
-        var read = new ReadInput(_requestIds.Next());
+        var read = new ReadInput();
         _inbox.Enqueue(read);
-        return WaitBoundedAsync(read.Completion.Task, cancellationToken);
+        return read;
     }
 
     public async Task<ClusterState> ChangeMembershipAsync(MembershipChange change, CancellationToken cancellationToken) =>

@@ -110,12 +110,17 @@ public static class RaftCodec
         return snapshot;
     }
 
+    /// <summary>Version, type, six ids and indexes, reject flag, hint, context length, entry count, snapshot flag.</summary>
+    private const int MessageFixedSize = 1 + 1 + (6 * 8) + 1 + 8 + 4 + 4 + 1;
+
+    /// <summary>Sized exactly first: one array per message, whatever it carries (the peer transport encodes every one).</summary>
     public static byte[] EncodeMessage(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var buffer = new ArrayBufferWriter<byte>(128);
-        WriteMessage(buffer, message);
-        return buffer.WrittenSpan.ToArray();
+        var bytes = new byte[EncodedMessageSize(message)];
+        var writer = new WireWriter(bytes);
+        WriteMessageFields(ref writer, message);
+        return bytes;
     }
 
     public static void WriteMessage(IBufferWriter<byte> output, Message message)
@@ -123,6 +128,32 @@ public static class RaftCodec
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(message);
         var writer = new WireWriter(output);
+        WriteMessageFields(ref writer, message);
+        writer.Flush();
+    }
+
+    /// <summary>The exact size <see cref="WriteMessage"/> writes.</summary>
+    public static int EncodedMessageSize(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var size = MessageFixedSize + message.Context.Length;
+        var entries = message.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            size += EntryFixedSize + entries[i].Data.Length;
+        }
+
+        if (message.Snapshot is { } snapshot)
+        {
+            var conf = snapshot.Metadata.ConfState;
+            size += 8 + 8 + 4 + (8 * conf.Voters.Count) + 4 + (8 * conf.Learners.Count) + 4 + snapshot.Data.Length;
+        }
+
+        return size;
+    }
+
+    private static void WriteMessageFields(ref WireWriter writer, Message message)
+    {
         writer.Byte(FormatVersion);
         writer.Byte((byte)message.Type);
         writer.UInt64LittleEndian(message.To);
@@ -134,10 +165,11 @@ public static class RaftCodec
         writer.Bool(message.Reject);
         writer.UInt64LittleEndian(message.RejectHint);
         writer.Chunk(message.Context.Span, Prefix);
-        writer.Length(message.Entries.Count, Prefix);
-        foreach (var entry in message.Entries)
+        var entries = message.Entries;
+        writer.Length(entries.Count, Prefix);
+        for (var i = 0; i < entries.Count; i++)
         {
-            WriteEntryFields(ref writer, entry);
+            WriteEntryFields(ref writer, entries[i]);
         }
 
         writer.Bool(message.Snapshot is not null);
@@ -145,8 +177,6 @@ public static class RaftCodec
         {
             WriteSnapshot(ref writer, snapshot);
         }
-
-        writer.Flush();
     }
 
     public static Message DecodeMessage(ReadOnlySpan<byte> data)

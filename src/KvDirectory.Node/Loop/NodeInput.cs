@@ -21,10 +21,8 @@ internal sealed class ProposalInput(ulong requestId, byte[] payload, long enqueu
 }
 
 /// <summary>A linearizable read point request; completed once the read index is applied locally.</summary>
-internal sealed class ReadInput(ulong requestId) : NodeInput
+internal sealed class ReadInput : NodeInput
 {
-    public ulong RequestId { get; } = requestId;
-
     public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

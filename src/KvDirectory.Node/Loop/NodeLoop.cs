@@ -143,11 +143,13 @@ internal sealed class NodeLoop
         Submit();
     }
 
-    /// <summary>Proposals wait while no leader is known, and go in as soon as one is.</summary>
+    /// <summary>Proposals wait while no leader is known, and go in as soon as one is; queued reads share the next read point.</summary>
     private void Submit()
     {
-        _membership.Submit(_time.GetTimestamp(), _status.SoftState);
+        var now = _time.GetTimestamp();
+        _membership.Submit(now, _status.SoftState);
         _proposals.Submit(_status.SoftState);
+        _reads.Submit(now, _status.SoftState);
     }
 
     /// <summary>A request nobody waits for any more (twice the request timeout) was lost in a leader change.</summary>

@@ -14,10 +14,21 @@ internal sealed partial class AttributesPublisher(RawNode node, MemberList membe
 {
     private long _proposedAt;
 
+    // The member list (swapped whole on every change) last seen showing these attributes: the loop asks after every
+    // Ready, and searching the list each time cost allocations on every read and write.
+    private ClusterState? _shownBy;
+
     public void MaybePublish(long now, SoftState softState)
     {
-        if (softState.Lead == 0 || members.Replicated.Find(mine.MemberId) is not { } shown || mine.AreShownBy(shown))
+        var replicated = members.Replicated;
+        if (ReferenceEquals(replicated, _shownBy) || softState.Lead == 0 || replicated.Find(mine.MemberId) is not { } shown)
         {
+            return;
+        }
+
+        if (mine.AreShownBy(shown))
+        {
+            _shownBy = replicated;
             return;
         }
 

@@ -24,16 +24,20 @@ internal sealed class ProposalTracker(RawNode node)
         }
 
         // One message for the whole batch: on a follower that is one forwarded MsgProp, not one per write.
-        var batch = _waitingForLeader.Where(p => !p.Completion.Task.IsCompleted).ToArray();
-        _waitingForLeader.Clear();
-        if (batch.Length == 0)
+        _waitingForLeader.RemoveAll(p => p.Completion.Task.IsCompleted);
+        if (_waitingForLeader.Count == 0)
         {
             return;
         }
 
-        var payloads = batch.Select(p => (ReadOnlyMemory<byte>)p.Payload).ToArray();
+        var payloads = new ReadOnlyMemory<byte>[_waitingForLeader.Count];
+        for (var i = 0; i < payloads.Length; i++)
+        {
+            payloads[i] = _waitingForLeader[i].Payload;
+        }
+
         var accepted = node.TryPropose(payloads);
-        foreach (var proposal in batch)
+        foreach (var proposal in _waitingForLeader)
         {
             if (accepted)
             {
@@ -44,6 +48,8 @@ internal sealed class ProposalTracker(RawNode node)
                 proposal.Completion.TrySetException(new EtcdException(EtcdErrorCode.LeaderElect, "etcdserver: proposal dropped, leadership is changing"));
             }
         }
+
+        _waitingForLeader.Clear();
     }
 
     /// <summary>The proposal an applied entry answers, if this member proposed it and still waits.</summary>
