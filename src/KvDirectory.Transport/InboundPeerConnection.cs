@@ -99,6 +99,10 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
+        catch (Tls.PeerCertificateRejectedException error)
+        {
+            LogCertificateRejected(logger, remote, error.Message);
+        }
         catch (Exception error) when (error is IOException or SocketException or FormatException or ObjectDisposedException)
         {
             if (from != 0)
@@ -138,6 +142,9 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Dropped peer connection from {Remote}: {Reason}")]
     private static partial void LogBadHandshake(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Refused peer connection from {Remote}: {Reason}")]
+    private static partial void LogCertificateRejected(ILogger logger, string remote, string reason);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Inbound peer connection from {Remote} closed: {Reason}")]
     private static partial void LogInboundClosed(ILogger logger, string remote, string reason);
