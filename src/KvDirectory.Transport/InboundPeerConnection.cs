@@ -22,8 +22,8 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
         set => _roster = value;
     }
 
-    /// <summary>One inbound connection: a handshake, then Raft messages until the peer hangs up.</summary>
-    public async Task ServeAsync(TcpClient client, CancellationToken token)
+    /// <summary>One inbound connection (on an https listener when <paramref name="tls"/>): a handshake, then Raft messages until the peer hangs up.</summary>
+    public async Task ServeAsync(TcpClient client, bool tls, CancellationToken token)
     {
         using var _ = client;
         var remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
@@ -31,7 +31,7 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
         try
         {
             client.NoDelay = true;
-            var stream = await options.WrapStream(client.GetStream(), null, token);
+            var stream = tls ? await options.WrapStream(client.GetStream(), null, token) : client.GetStream();
             var first = await PeerFrame.ReadAsync(stream, token);
             if (first is { Kind: PeerFrameKind.MembershipQuery })
             {
