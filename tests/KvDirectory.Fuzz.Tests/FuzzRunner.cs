@@ -167,6 +167,11 @@ public sealed class FuzzRunner(Uri target, FuzzSettings settings, FuzzReport rep
             {
                 report.Record(endpoint, "http-" + error.GetType().Name);
             }
+            catch (UriFormatException)
+            {
+                // A target such as "//x" is a network-path reference: HttpClient cannot combine it with its base address.
+                report.Record(endpoint, "client-refused");
+            }
         }
     }
 
