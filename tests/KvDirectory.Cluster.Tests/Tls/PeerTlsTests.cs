@@ -100,6 +100,20 @@ public sealed class PeerTlsTests(PeerTlsCluster cluster) : IClassFixture<PeerTls
         }
     }
 
+    [Fact]
+    public async Task A_rotated_peer_certificate_is_used_without_a_restart_and_replication_goes_on()
+    {
+        var (a, b) = (cluster.Members[0], cluster.Members[1]);
+        var next = cluster.Ca.Issue("peer-a");
+        TestCa.Rotate(a.PeerCertificate, next);
+
+        await cluster.EventuallyAsync("a presenting its new peer certificate", async () =>
+            await TlsClients.PresentedSerialAsync(a.PeerUrl, cluster.Ca.CaFile, b.PeerCertificate) == next.SerialNumber);
+
+        await cluster.EventuallyAsync("a write through b after the rotation", async () => await cluster.PutAsync(b, "peer-tls/rotated", "ok") == HttpStatusCode.Created);
+        await cluster.EventuallyAsync("the write seen on a", async () => (await cluster.GetAsync(a, "peer-tls/rotated"))?.Contains("\"value\":\"ok\"") == true);
+    }
+
     /// <summary>Adds the member, starts it (trusting the cluster's CA, so only its own certificate is at fault) and sees it give up.</summary>
     private async Task CanNotJoinAsync(string name, IPAddress peerAddress, CertFiles certificate)
     {
