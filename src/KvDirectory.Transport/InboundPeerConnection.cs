@@ -22,8 +22,8 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
         set => _roster = value;
     }
 
-    /// <summary>One inbound connection: a handshake, then Raft messages until the peer hangs up.</summary>
-    public async Task ServeAsync(TcpClient client, CancellationToken token)
+    /// <summary>One inbound connection (on an https listener when <paramref name="tls"/>): a handshake, then Raft messages until the peer hangs up.</summary>
+    public async Task ServeAsync(TcpClient client, bool tls, CancellationToken token)
     {
         using var _ = client;
         var remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
@@ -31,7 +31,7 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
         try
         {
             client.NoDelay = true;
-            var stream = await options.WrapStream(client.GetStream(), null, token);
+            var stream = tls ? await options.WrapStream(client.GetStream(), null, token) : client.GetStream();
             var first = await PeerFrame.ReadAsync(stream, token);
             if (first is { Kind: PeerFrameKind.MembershipQuery })
             {
@@ -99,6 +99,10 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
+        catch (Tls.PeerCertificateRejectedException error)
+        {
+            LogCertificateRejected(logger, remote, error.Message);
+        }
         catch (Exception error) when (error is IOException or SocketException or FormatException or ObjectDisposedException)
         {
             if (from != 0)
@@ -138,6 +142,9 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Dropped peer connection from {Remote}: {Reason}")]
     private static partial void LogBadHandshake(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Refused peer connection from {Remote}: {Reason}")]
+    private static partial void LogCertificateRejected(ILogger logger, string remote, string reason);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Inbound peer connection from {Remote} closed: {Reason}")]
     private static partial void LogInboundClosed(ILogger logger, string remote, string reason);

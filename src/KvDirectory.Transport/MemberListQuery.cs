@@ -10,7 +10,7 @@ namespace KvDirectory.Transport;
 /// </summary>
 public static class MemberListQuery
 {
-    /// <summary>Asks the member at <paramref name="peerUrl"/> for its encoded member list (over TLS when <paramref name="wrapStream"/> is PeerTls's).</summary>
+    /// <summary>Asks the member at <paramref name="peerUrl"/> for its encoded member list (over TLS when the URL is https and <paramref name="wrapStream"/> is PeerTls's).</summary>
     public static async Task<byte[]> QueryAsync(
         string peerUrl,
         TimeSpan timeout,
@@ -22,7 +22,9 @@ public static class MemberListQuery
         var address = PeerDialOverride.FromUrl(peerUrl);
         using var client = new TcpClient { NoDelay = true };
         await client.ConnectAsync(address.Host, address.Port, cancel.Token);
-        await using var stream = wrapStream is null ? client.GetStream() : await wrapStream(client.GetStream(), address.Host, cancel.Token);
+        // As etcd, the URL's scheme decides: an http peer URL is plain TCP even when this member has peer TLS.
+        var tls = wrapStream is not null && PeerEndpoint.IsTls(peerUrl);
+        await using var stream = tls ? await wrapStream!(client.GetStream(), address.Host, cancel.Token) : client.GetStream();
         var query = new ArrayBufferWriter<byte>(PeerFrame.HeaderSize);
         PeerFrame.Write(query, PeerFrameKind.MembershipQuery, []);
         await stream.WriteAsync(query.WrittenMemory, cancel.Token);

@@ -122,7 +122,7 @@ internal sealed partial class PeerConnection : IAsyncDisposable
             using var dial = CancellationTokenSource.CreateLinkedTokenSource(token);
             dial.CancelAfter(_options.DialTimeout);
             await client.ConnectAsync(_peer.DialAddress.Host, _peer.DialAddress.Port, dial.Token);
-            var stream = await _options.WrapStream(client.GetStream(), _peer.DialAddress.Host, dial.Token);
+            var stream = _peer.Tls ? await _options.WrapStream(client.GetStream(), _peer.DialAddress.Host, dial.Token) : client.GetStream();
             var handshake = new ArrayBufferWriter<byte>(128);
             PeerFrame.Write(handshake, PeerFrameKind.Handshake, _options.LocalHandshake.Encode());
             await stream.WriteAsync(handshake.WrittenMemory, dial.Token);

@@ -17,13 +17,13 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _peersUpdate = new();
-    private readonly TcpListener _listener;
+    private readonly (TcpListener Listener, bool Tls)[] _listeners;
     // Swapped whole under _peersUpdate; read without a lock on the node thread's send path.
     private volatile IReadOnlyDictionary<ulong, (PeerEndpoint Endpoint, PeerConnection Connection)> _peers;
     private IPeerMessageSink? _sink;
     private readonly InboundPeerConnection _inbound;
     private readonly SnapshotSender _snapshots;
-    private Task _acceptLoop = Task.CompletedTask;
+    private Task _acceptLoops = Task.CompletedTask;
     private bool _listening;
     private int _disposed;
 
@@ -34,7 +34,7 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
         _peers = new Dictionary<ulong, (PeerEndpoint Endpoint, PeerConnection Connection)>();
         _inbound = new InboundPeerConnection(options, () => _sink, logger);
         _snapshots = new SnapshotSender(options, () => _sink, _stopping.Token, logger);
-        _listener = new TcpListener(options.ListenAddress);
+        _listeners = [.. options.Listeners.Select(l => (new TcpListener(l.Address), l.Tls))];
     }
 
     /// <summary>
@@ -79,8 +79,9 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
                 var endpoint = new PeerEndpoint(
                     member.Id,
                     member.Name,
-                    _options.DialOverrides.TryGetValue(member.Name, out var address) ? address : PeerDialOverride.FromUrl(member.PeerUrls[0]));
-                if (_peers.TryGetValue(member.Id, out var current) && current.Endpoint.DialAddress.Equals(endpoint.DialAddress))
+                    _options.DialOverrides.TryGetValue(member.Name, out var address) ? address : PeerDialOverride.FromUrl(member.PeerUrls[0]),
+                    PeerEndpoint.IsTls(member.PeerUrls[0]));
+                if (_peers.TryGetValue(member.Id, out var current) && current.Endpoint.DialAddress.Equals(endpoint.DialAddress) && current.Endpoint.Tls == endpoint.Tls)
                 {
                     next[member.Id] = current;
                     continue;
@@ -149,13 +150,17 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
         IReadOnlyDictionary<ulong, (PeerEndpoint Endpoint, PeerConnection Connection)> peers;
         lock (_peersUpdate)
         {
-            _listener.Stop();
+            foreach (var (listener, _) in _listeners)
+            {
+                listener.Stop();
+            }
+
             peers = _peers;
         }
 
         try
         {
-            await _acceptLoop;
+            await _acceptLoops;
         }
         catch (Exception error) when (error is OperationCanceledException or SocketException or ObjectDisposedException)
         {
@@ -174,22 +179,28 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
             return;
         }
 
-        try
+        var loops = new List<Task>();
+        foreach (var (listener, tls) in _listeners)
         {
-            _listener.Start();
-        }
-        catch (SocketException error)
-        {
-            LogListenFailed(_logger, _options.ListenAddress.ToString(), error.Message);
-            return;
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException error)
+            {
+                LogListenFailed(_logger, listener.LocalEndpoint.ToString() ?? "?", error.Message);
+                continue;
+            }
+
+            LogListening(_logger, listener.LocalEndpoint.ToString() ?? "?", tls ? "https" : "http");
+            loops.Add(Task.Run(() => AcceptAsync(listener, tls)));
         }
 
-        _listening = true;
-        LogListening(_logger, _options.ListenAddress.ToString());
-        _acceptLoop = Task.Run(AcceptAsync);
+        _listening = loops.Count > 0;
+        _acceptLoops = Task.WhenAll(loops);
     }
 
-    private async Task AcceptAsync()
+    private async Task AcceptAsync(TcpListener listener, bool tls)
     {
         var token = _stopping.Token;
         while (!token.IsCancellationRequested)
@@ -197,7 +208,7 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
             TcpClient client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(token);
+                client = await listener.AcceptTcpClientAsync(token);
             }
             // "Not listening" (InvalidOperationException): disposal stopped the listener between the loop's check and the accept.
             catch (Exception error) when (error is OperationCanceledException or ObjectDisposedException
@@ -211,12 +222,12 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
                 continue;
             }
 
-            _ = Task.Run(() => _inbound.ServeAsync(client, token));
+            _ = Task.Run(() => _inbound.ServeAsync(client, tls, token));
         }
     }
 
-    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Listening for peers on {Address}")]
-    private static partial void LogListening(ILogger logger, string address);
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Listening for peers on {Address} ({Scheme})")]
+    private static partial void LogListening(ILogger logger, string address, string scheme);
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Critical, Message = "Cannot listen for peers on {Address}: {Reason}; other members cannot reach this one (check --listen-peer-urls)")]
     private static partial void LogListenFailed(ILogger logger, string address, string reason);

@@ -3,15 +3,32 @@ using System.Net.Sockets;
 
 namespace KvDirectory.Transport;
 
-/// <summary>One member this node dials: its id, name, and where to connect (its peer URL, or a test override).</summary>
-public sealed record PeerEndpoint(ulong MemberId, string Name, DnsEndPoint DialAddress);
+/// <summary>
+/// One member this node dials: its id, name, where to connect (its peer URL, or a test override), and whether that
+/// URL is https (the connection is then wrapped by <see cref="PeerTransportOptions.WrapStream"/>).
+/// </summary>
+public sealed record PeerEndpoint(ulong MemberId, string Name, DnsEndPoint DialAddress, bool Tls = false)
+{
+    public static bool IsTls(string peerUrl) => peerUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>One address the peer port listens on (one per <c>--listen-peer-urls</c> entry); TLS when its URL is https.</summary>
+public sealed record PeerListener(IPEndPoint Address, bool Tls);
 
 /// <summary>Everything the peer transport needs, resolved from the flags.</summary>
 public sealed record PeerTransportOptions
 {
     public required PeerHandshake LocalHandshake { get; init; }
 
+    /// <summary>The first listen address; connections accepted there are TLS when <see cref="ListenTls"/>.</summary>
     public required IPEndPoint ListenAddress { get; init; }
+
+    public bool ListenTls { get; init; }
+
+    /// <summary>The other listen addresses: etcd listens on every peer URL given, http and https alike.</summary>
+    public IReadOnlyList<PeerListener> MoreListeners { get; init; } = [];
+
+    public IEnumerable<PeerListener> Listeners => [new PeerListener(ListenAddress, ListenTls), .. MoreListeners];
 
     /// <summary>Test seam (<c>--peer-dial-override</c>): dial these members, by name, at another address than their peer URL.</summary>
     public IReadOnlyDictionary<string, DnsEndPoint> DialOverrides { get; init; } = new Dictionary<string, DnsEndPoint>();
@@ -37,8 +54,8 @@ public sealed record PeerTransportOptions
     public IPeerTrafficObserver? Traffic { get; init; }
 
     /// <summary>
-    /// The TLS seam: wraps every connection's stream, ours or theirs. The string is the host we dialled (which the
-    /// other side's certificate must name), null when we accepted. Plain TCP by default; Tls/PeerTls with <c>--peer-cert-file</c>.
+    /// The TLS seam: wraps the stream of every connection to or from an https peer URL. The string is the host we
+    /// dialled (which the other side's certificate must name), null when we accepted. Tls/PeerTls with <c>--peer-cert-file</c>.
     /// </summary>
     public Func<NetworkStream, string?, CancellationToken, ValueTask<Stream>> WrapStream { get; init; } =
         static (stream, _, _) => ValueTask.FromResult<Stream>(stream);

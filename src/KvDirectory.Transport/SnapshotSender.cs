@@ -20,7 +20,7 @@ internal sealed partial class SnapshotSender(PeerTransportOptions options, Func<
             timeout.CancelAfter(options.SnapshotTimeout);
             using var client = new TcpClient { NoDelay = true };
             await client.ConnectAsync(peer.DialAddress.Host, peer.DialAddress.Port, timeout.Token);
-            var stream = await options.WrapStream(client.GetStream(), peer.DialAddress.Host, timeout.Token);
+            var stream = peer.Tls ? await options.WrapStream(client.GetStream(), peer.DialAddress.Host, timeout.Token) : client.GetStream();
             var frames = new ArrayBufferWriter<byte>();
             PeerFrame.Write(frames, PeerFrameKind.Handshake, options.LocalHandshake.Encode());
             PeerFrame.Write(frames, PeerFrameKind.Snapshot, RaftCodec.EncodeMessage(message));

@@ -11,7 +11,7 @@ namespace KvDirectory.Fuzz.Tests;
 /// Sends the generated requests from several workers, each with its own seeded generator and its own keep-alive
 /// connection (replaced whenever a request closes it, or the server does), and judges every answer.
 /// </summary>
-public sealed class FuzzRunner(Uri target, FuzzSettings settings, FuzzReport report, HttpClient client)
+public sealed class FuzzRunner(Uri target, FuzzSettings settings, FuzzReport report, HttpClient client, bool authOn = false)
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan QuietTimeout = TimeSpan.FromMilliseconds(700);
@@ -25,7 +25,7 @@ public sealed class FuzzRunner(Uri target, FuzzSettings settings, FuzzReport rep
     private async Task WorkerAsync(int worker, int count, CancellationToken cancellationToken)
     {
         var random = new Random(unchecked((settings.Seed * 31) + worker));
-        var generator = new RequestGenerator(random);
+        var generator = new RequestGenerator(random, authOn);
         Connection? connection = null;
         try
         {
@@ -166,6 +166,11 @@ public sealed class FuzzRunner(Uri target, FuzzSettings settings, FuzzReport rep
             catch (Exception error) when (error is HttpRequestException or OperationCanceledException)
             {
                 report.Record(endpoint, "http-" + error.GetType().Name);
+            }
+            catch (UriFormatException)
+            {
+                // A target such as "//x" is a network-path reference: HttpClient cannot combine it with its base address.
+                report.Record(endpoint, "client-refused");
             }
         }
     }

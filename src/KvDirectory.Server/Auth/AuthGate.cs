@@ -91,6 +91,31 @@ public sealed partial class AuthGate(AuthRegistry registry, PasswordVerifier pas
     }
 
     /// <summary>
+    /// The keys this request may read, one by one, for answers that list many (the explorer's search by a user who
+    /// cannot read the whole tree): the user is resolved once, and a key refused is left out, not logged.
+    /// </summary>
+    public Func<string, bool> ReadableKeys(HttpContext context)
+    {
+        var snapshot = registry.Current;
+        if (!snapshot.Enabled)
+        {
+            return static _ => true;
+        }
+
+        var hasAuthorization = HasAuthorization(context);
+        var user = hasAuthorization ? UserFromBasicAuth(context, snapshot) : _clientCertAuth ? UserFromCertificate(context, snapshot) : null;
+        if (user is null && hasAuthorization)
+        {
+            return static _ => false;
+        }
+
+        AuthRole[] roles = user is null
+            ? (snapshot.FindRole(AuthRules.GuestName) is { } guest ? [guest] : [])
+            : [.. (user.Roles ?? []).Select(snapshot.FindRole).OfType<AuthRole>()];
+        return key => roles.Any(role => AuthRules.HasKeyAccess(role, key, write: false, recursive: false));
+    }
+
+    /// <summary>
     /// Who the request is, for pages that show it (the explorer's sign-in): false when credentials were sent and are
     /// wrong; otherwise the user, or null for the guest (no credentials, or auth off).
     /// </summary>

@@ -40,7 +40,7 @@ public static class ExplorerEndpoints
             WriteAsync(context, store.CountSubtree(PathOf(context)), ExplorerJsonContext.Default.SubtreeSize)));
         endpoints.MapGet("/ui/api/history", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: true, () =>
             WriteAsync(context, store.History(PathOf(context), IntOf(context.Request.Query, "limit", 20)), ExplorerJsonContext.Default.KeyHistory)));
-        endpoints.MapGet("/ui/api/search", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: true, () => ExplorerSearch.StreamAsync(context, store)));
+        endpoints.MapGet("/ui/api/search", SearchAsync);
         endpoints.MapGet("/ui/api/export", (HttpContext context, V2Store store, TimeProvider time) => AnswerAsync(context, store, recursive: true, () => ExportAsync(context, store, time)));
         endpoints.MapPost("/ui/api/import/plan", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: true, () => PlanImportAsync(context, store), TargetOf(context)));
         endpoints.MapGet("/ui/api/config", (HttpContext context, V2Store store) => AnswerAsync(context, store, recursive: true, () => PreviewConfigurationAsync(context, store)));
@@ -140,6 +140,32 @@ public static class ExplorerEndpoints
             return;
         }
 
+        await RunAsync(context, store, answer);
+    }
+
+    /// <summary>
+    /// A search by someone who may read the whole searched path is a plain search; anyone else (the guest, a user with
+    /// some prefixes) searches too, but only the keys they may read are kept. Wrong credentials are refused as usual, and
+    /// so is a search under a path other than the root that they may not read (its existence would show in the answer).
+    /// </summary>
+    private static Task SearchAsync(HttpContext context, V2Store store)
+    {
+        var gate = context.RequestServices.GetRequiredService<AuthGate>();
+        var path = PathOf(context);
+        if (gate.HasKeyAccess(context, path, recursive: true, write: false))
+        {
+            return RunAsync(context, store, () => ExplorerSearch.StreamAsync(context, store, readable: null));
+        }
+
+        var readable = gate.ReadableKeys(context);
+        return gate.TryIdentify(context, out _) && (path == "/" || readable(path))
+            ? RunAsync(context, store, () => ExplorerSearch.StreamAsync(context, store, readable))
+            : AuthResponses.WriteKeyNoAuthAsync(context);
+    }
+
+    /// <summary>Runs an answer, turning the store's and the parser's errors into etcd's JSON errors.</summary>
+    private static async Task RunAsync(HttpContext context, V2Store store, Func<Task> answer)
+    {
         try
         {
             await answer();

@@ -8,7 +8,11 @@ namespace KvDirectory.Server.Explorer;
 public sealed record ExplorerInfo(bool ReadOnly, string Name, long EtcdIndex);
 
 /// <summary>One line of a streamed search answer: the matches found since the last line.</summary>
-public sealed record SearchLine(IReadOnlyList<BrowseEntry> Matches, bool Done, bool Truncated, int Visited);
+/// <summary>
+/// One line of a search's answer. <paramref name="Restricted"/>: only keys the requester may read were kept, and
+/// <paramref name="Visited"/> is then 0 (the walk's size would tell how much else there is).
+/// </summary>
+public sealed record SearchLine(IReadOnlyList<BrowseEntry> Matches, bool Done, bool Truncated, int Visited, bool Restricted);
 
 /// <summary>Who the page's requests are (<c>User</c> null: the guest) and the key patterns they may read and write.</summary>
 public sealed record SessionView(bool AuthEnabled, string? User, bool Root, IReadOnlyList<string> Read, IReadOnlyList<string> Write);

@@ -15,7 +15,9 @@ public static class ExplorerSearch
     private const int BatchVisits = 20_000;
     private const int DefaultLimit = 500;
 
-    public static async Task StreamAsync(HttpContext context, V2Store store)
+    /// <param name="readable">With auth on, for a requester who may not read everything under the searched path: which
+    /// keys they may read; the others are dropped before anything is sent, so their names never leave the server.</param>
+    public static async Task StreamAsync(HttpContext context, V2Store store, Func<string, bool>? readable)
     {
         var query = context.Request.Query;
         var prefix = query["prefix"].ToString();
@@ -35,7 +37,7 @@ public static class ExplorerSearch
         var limit = Math.Clamp(ExplorerEndpoints.IntOf(query, "limit", DefaultLimit), 1, 10_000);
 
         // The first batch runs before anything is written, so a bad path still answers an etcd error with its status.
-        var batch = store.Search(search, resumeAfter: null, Math.Min(BatchMatches, limit), BatchVisits);
+        var batch = Keep(store.Search(search, resumeAfter: null, Math.Min(BatchMatches, limit), BatchVisits), readable);
         var response = context.Response;
         response.ContentType = "application/x-ndjson";
         response.Headers.CacheControl = "no-store";
@@ -46,15 +48,19 @@ public static class ExplorerSearch
             found += batch.Matches.Count;
             visited += batch.Visited;
             var truncated = !batch.Done && found >= limit;
-            await WriteLineAsync(response, new SearchLine(batch.Matches, batch.Done || truncated, truncated, visited), context.RequestAborted);
+            var line = new SearchLine(batch.Matches, batch.Done || truncated, truncated, readable is null ? visited : 0, Restricted: readable is not null);
+            await WriteLineAsync(response, line, context.RequestAborted);
             if (batch.Done || truncated)
             {
                 return;
             }
 
-            batch = store.Search(search, batch.ResumeAfter, Math.Min(BatchMatches, limit - found), BatchVisits);
+            batch = Keep(store.Search(search, batch.ResumeAfter, Math.Min(BatchMatches, limit - found), BatchVisits), readable);
         }
     }
+
+    private static SearchBatch Keep(SearchBatch batch, Func<string, bool>? readable) =>
+        readable is null ? batch : batch with { Matches = [.. batch.Matches.Where(entry => readable(entry.Key))] };
 
     private static async Task WriteLineAsync(HttpResponse response, SearchLine line, CancellationToken cancellationToken)
     {

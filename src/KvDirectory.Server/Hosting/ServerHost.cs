@@ -227,17 +227,17 @@ public static partial class ServerHost
         Func<System.Net.Sockets.NetworkStream, string?, CancellationToken, ValueTask<Stream>>? peerTls)
     {
         var overrides = PeerDialOverride.Parse(options.PeerDialOverride);
-        var listen = options.ListenPeerUrlList.Count > 0
-            ? PeerDialOverride.FromUrl(options.ListenPeerUrlList[0])
+        // As etcd, every --listen-peer-urls entry is listened on, each TLS or not by its own scheme.
+        var listeners = options.ListenPeerUrlList.Count > 0
+            ? options.ListenPeerUrlList.Select(url => new PeerListener(ListenEndPoint(url), PeerEndpoint.IsTls(url))).ToArray()
             : throw new InvalidOperationException("--listen-peer-urls is empty; give the address other members reach this one at");
-        var listenAddress = IPAddress.TryParse(listen.Host, out var ip) ? ip
-            : listen.Host == "localhost" ? IPAddress.Loopback
-            : IPAddress.Any;
         var local = cluster.LocalMember;
         var transportOptions = new PeerTransportOptions
         {
             LocalHandshake = new PeerHandshake(local.Id, cluster.ClusterId, local.Name, local.ClientUrls),
-            ListenAddress = new IPEndPoint(listenAddress, listen.Port),
+            ListenAddress = listeners[0].Address,
+            ListenTls = listeners[0].Tls,
+            MoreListeners = listeners[1..],
             DialOverrides = overrides,
             Traffic = provider.GetRequiredService<ServerMetrics>().Peers,
             MemberList = () => ClusterStateCodec.Encode(provider.GetRequiredService<ClusterStateHolder>().Current),
@@ -245,6 +245,15 @@ public static partial class ServerHost
         return new PeerTransport(
             peerTls is null ? transportOptions : transportOptions with { WrapStream = peerTls },
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("KvDirectory.Transport.PeerTransport"));
+    }
+
+    private static IPEndPoint ListenEndPoint(string url)
+    {
+        var listen = PeerDialOverride.FromUrl(url);
+        var address = IPAddress.TryParse(listen.Host, out var ip) ? ip
+            : listen.Host == "localhost" ? IPAddress.Loopback
+            : IPAddress.Any;
+        return new IPEndPoint(address, listen.Port);
     }
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Joining the existing cluster {ClusterId:x} as member {MemberId:x} ({Count} members)")]

@@ -22,7 +22,7 @@ public sealed partial class ServerTls
     /// <summary>Null when no client URL is https.</summary>
     public TlsMaterial? Client { get; }
 
-    /// <summary>Null when the peer URLs are http.</summary>
+    /// <summary>Null when the peer URLs are http and no peer certificate is given (with one, https peers are dialled with it).</summary>
     public TlsMaterial? Peer { get; }
 
     /// <summary>Where reload failures are logged; the host sets it once its logging exists.</summary>
@@ -43,7 +43,7 @@ public sealed partial class ServerTls
         var client = Material(options.ListenClientUrlList, clientFiles, "client", warnings, ReloadFailed, Reloaded);
         var peerFiles = new TlsFiles(
             options.PeerCertFile, options.PeerKeyFile, options.PeerTrustedCaFile, options.PeerClientCertAuth, "--peer-cert-file", "--peer-key-file", "--peer-trusted-ca-file");
-        var peer = Material(options.ListenPeerUrlList, peerFiles, "peer", warnings, ReloadFailed, Reloaded);
+        var peer = PeerMaterial(options.ListenPeerUrlList, peerFiles, warnings, ReloadFailed, Reloaded);
         self = new ServerTls(client, peer, warnings);
         return self;
     }
@@ -89,6 +89,17 @@ public sealed partial class ServerTls
         }
 
         return new TlsMaterial(files, reloadFailed, reloaded);
+    }
+
+    /// <summary>
+    /// As etcd, a member whose own peer URLs are all http still dials https peers with its peer certificate (a cluster
+    /// may mix schemes): the files are loaded when given, and only the listening side ignores them, with the warning.
+    /// </summary>
+    private static TlsMaterial? PeerMaterial(
+        IReadOnlyList<string> urls, TlsFiles files, List<string> warnings, Action<string, Exception> reloadFailed, Action<string> reloaded)
+    {
+        var material = Material(urls, files, "peer", warnings, reloadFailed, reloaded);
+        return material is null && files.HasCertificate ? new TlsMaterial(files, reloadFailed, reloaded) : material;
     }
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "{Warning}")]

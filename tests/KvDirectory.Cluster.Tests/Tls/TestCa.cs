@@ -9,7 +9,7 @@ public sealed record CertFiles(string CertFile, string KeyFile, string SerialNum
 
 /// <summary>
 /// A certificate authority made at test time (ECDSA P-256, no openssl): it writes its own certificate as a CA
-/// bundle and issues certificates for 127.0.0.1/localhost usable as server and client (etcd's peers are both).
+/// bundle and issues certificates (for 127.0.0.1/localhost unless told) usable as server and client (etcd's peers are both).
 /// </summary>
 public sealed class TestCa : IDisposable
 {
@@ -33,8 +33,11 @@ public sealed class TestCa : IDisposable
 
     public string CaFile { get; }
 
-    /// <summary>A new certificate with this common name (a fresh serial each time), written to new files.</summary>
-    public CertFiles Issue(string commonName)
+    /// <summary>
+    /// A new certificate with this common name (a fresh serial each time), written to new files; its SANs are
+    /// 127.0.0.1 and localhost unless <paramref name="ipSans"/> or <paramref name="dnsSans"/> say otherwise.
+    /// </summary>
+    public CertFiles Issue(string commonName, IPAddress[]? ipSans = null, string[]? dnsSans = null)
     {
         var number = Interlocked.Increment(ref _issued);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -44,9 +47,22 @@ public sealed class TestCa : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
+        var custom = ipSans is not null || dnsSans is not null;
+        foreach (var ip in custom ? ipSans ?? [] : [IPAddress.Loopback])
+        {
+            names.AddIpAddress(ip);
+        }
+
+        foreach (var name in custom ? dnsSans ?? [] : ["localhost"])
+        {
+            names.AddDnsName(name);
+        }
+
+        if (!custom || ipSans?.Length > 0 || dnsSans?.Length > 0)
+        {
+            request.CertificateExtensions.Add(names.Build());
+        }
+
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_authority, true, false));
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;

@@ -1,4 +1,5 @@
 using System.Text;
+using KvDirectory.Fuzz.Tests.Auth;
 
 namespace KvDirectory.Fuzz.Tests.Generation;
 
@@ -6,7 +7,8 @@ namespace KvDirectory.Fuzz.Tests.Generation;
 /// Seeded random requests over the whole HTTP surface: well-formed ones with hostile content, bad framing, pipelines
 /// and garbage. The same seed gives the same sequence of bytes.
 /// </summary>
-public sealed class RequestGenerator(Random random)
+/// <remarks>With <paramref name="authOn"/> most requests carry the run's credentials, right or wrong (<see cref="AuthVocabulary"/>).</remarks>
+public sealed class RequestGenerator(Random random, bool authOn = false)
 {
     private static readonly string[] Methods = ["GET", "GET", "GET", "GET", "PUT", "PUT", "PUT", "POST", "DELETE", "DELETE", "HEAD", "OPTIONS", "PATCH", "get", "FOO", "TRACE"];
 
@@ -83,10 +85,15 @@ public sealed class RequestGenerator(Random random)
     {
         (endpoint, var target) = forBody ? ("keys", _targets.KeysPath() + _targets.Query(keys: false)) : _targets.Next();
         var method = forBody ? Pieces.Pick(random, ["PUT", "POST"]) : Pieces.Pick(random, Methods);
-        if (endpoint == "auth" && target.StartsWith("/v2/auth/enable", StringComparison.Ordinal) && method is "PUT" or "POST")
+        if (!authOn && endpoint == "auth" && target.StartsWith("/v2/auth/enable", StringComparison.Ordinal) && method is "PUT" or "POST")
         {
             // Turning auth on would lock the store model out; enabling is for the auth suite.
             method = "GET";
+        }
+
+        if (authOn && endpoint == "auth" && random.Next(3) == 0)
+        {
+            target = Pieces.Pick(random, AuthVocabulary.ProtectedTargets);
         }
 
         var parts = new RequestParts { Method = method, Target = target };
@@ -95,9 +102,16 @@ public sealed class RequestGenerator(Random random)
             parts.Headers.Add(("Host", "127.0.0.1"));
         }
 
-        if (random.Next(4) == 0)
+        if (authOn ? random.Next(4) != 0 : random.Next(4) == 0)
         {
-            parts.Headers.Add(("Authorization", Pieces.Authorization(random)));
+            var authorization = authOn ? AuthVocabulary.Authorization(random) : Pieces.Authorization(random);
+            if (authOn && AuthVocabulary.ChangesSetup(method, target, authorization))
+            {
+                // Root may not undo the setup (the model and the probes rely on it): the writer tries, and must be refused.
+                authorization = AuthVocabulary.Basic(AuthVocabulary.Writer, AuthVocabulary.WriterPassword);
+            }
+
+            parts.Headers.Add(("Authorization", authorization));
         }
 
         if (random.Next(10) == 0)

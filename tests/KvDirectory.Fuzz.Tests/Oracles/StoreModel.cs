@@ -12,7 +12,7 @@ public sealed class StoreModel(HttpClient client, Random random)
 {
     private HttpClient _client = client;
 
-    private const int KeyCount = 8;
+    public const int KeyCount = 8;
     private static readonly string[] Values = ["v", "a&b=c", "é中", "line\nbreak", "100%", "+plus", " ", "\"q\"", "x=1;y"];
     private readonly Dictionary<string, string> _expected = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unknown = new(StringComparer.Ordinal);

@@ -29,7 +29,9 @@ export class SearchView {
         list.append(...matches.map((entry) => this.result(entry, mode === 'q' ? text : null)));
         status.textContent = `${found} found so far…`;
       }, this.controller.signal);
-      status.textContent = `${found} ${found === 1 ? 'match' : 'matches'}${last?.truncated ? ' (first ones only: narrow the search)' : ''}, ${last?.visited ?? 0} keys looked at.`;
+      // A restricted search keeps only the keys the user may read and does not say how many others it walked.
+      const scope = last?.restricted ? 'among the keys you may read' : `${last?.visited ?? 0} keys looked at`;
+      status.textContent = `${found} ${found === 1 ? 'match' : 'matches'}${last?.truncated ? ' (first ones only: narrow the search)' : ''}, ${scope}.`;
       if (found === 0) list.append(h('li', { class: 'empty' }, 'Nothing matches.'));
     } catch (error) {
       if (!this.controller.signal.aborted) status.textContent = access.isDenied(error) ? `${access.deniedText('the whole tree', false)}, so it cannot be searched (${error.message}).` : error.message;
