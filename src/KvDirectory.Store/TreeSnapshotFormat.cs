@@ -16,6 +16,9 @@ internal static class TreeSnapshotFormat
     private const byte FileKind = 0;
     private const byte DirKind = 1;
 
+    /// <summary>The fewest bytes a node takes: name length and one character, kind, three indexes, expiry flag, value length.</summary>
+    private const int MinimalNodeBytes = 8;
+
     /// <summary>Deeper trees than this are rejected as damaged rather than risking the stack.</summary>
     private const int MaxDepth = 1_000;
 
@@ -122,6 +125,9 @@ internal static class TreeSnapshotFormat
             case DirKind:
                 node = TreeNode.NewDir(path, parent, createdIndex, expireTime);
                 var count = r.UnsignedVarint();
+                // Sized once (bounded by what the remaining bytes can hold): grown by doubling, a million-entry child
+                // table overshot its size and left its earlier tables as large-object garbage after every restart.
+                node.Children!.EnsureCapacity((int)Math.Min(count, (ulong)(r.Remaining / MinimalNodeBytes)));
                 for (ulong i = 0; i < count; i++)
                 {
                     var child = ReadNode(ref r, node, depth + 1);

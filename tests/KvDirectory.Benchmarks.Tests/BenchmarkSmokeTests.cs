@@ -56,6 +56,89 @@ public sealed class BenchmarkSmokeTests
         }
     }
 
+    [Fact]
+    public async Task A_cluster_smoke_run_measures_a_write_and_a_read_warm_and_cold_on_each_cluster_and_a_variant_build()
+    {
+        // The built server again as a dll= variant: the path an older build takes (old vs new, issue 13). Two of the four
+        // workloads (one write, one read, via a follower and via the leader) keep the run short: 18 clusters started.
+        var report = await RunAsync(
+            "--cluster", "--smoke", "--seed", "15", "--election-timeout", "3000", "--workloads", "put-follower,qget-leader",
+            "--variant", $"again:dll={RepositoryPaths.ServerDll}");
+
+        var windows = report.RootElement.GetProperty("windows").EnumerateArray().ToList();
+        foreach (var server in new[] { "etcd", "kvdirectory", "again" })
+        {
+            foreach (var mode in new[] { "warm", "cold" })
+            {
+                foreach (var workload in ClusterWorkloads)
+                {
+                    var window = windows.Should().ContainSingle(w => w.GetProperty("variant").GetString() == server
+                                                                    && w.GetProperty("mode").GetString() == mode
+                                                                    && w.GetProperty("workload").GetString() == workload,
+                        $"{server} {mode} {workload} is measured once in a one-round smoke run").Subject;
+                    window.GetProperty("requests").GetInt64().Should().BePositive($"{server} {mode} {workload} answered requests");
+                    window.GetProperty("errors").GetInt64().Should().Be(0);
+                    window.GetProperty("members").EnumerateArray().Should().HaveCount(3)
+                        .And.OnlyContain(m => m.GetProperty("cpuSeconds").GetDouble() > 0, $"{server} {mode} {workload}: every member's CPU is read from /proc");
+                }
+            }
+        }
+
+        var ratios = Ratios(report);
+        foreach (var workload in ClusterWorkloads)
+        {
+            ratios.Should().Contain(("kvdirectory", "etcd", "warm", workload)).And.Contain(("kvdirectory", "etcd", "cold", workload))
+                .And.Contain(("kvdirectory", "warm", "cold", workload)).And.Contain(("again", "kvdirectory", "warm", workload));
+        }
+    }
+
+    [Fact]
+    public async Task An_auth_smoke_run_measures_both_servers_signed_in_and_ours_without_auth()
+    {
+        // Two connections: etcd spends ~80 ms of CPU (bcrypt) on each signed-in request, and at load 85 eight of them
+        // queued long enough for etcd to time writes out.
+        var report = await RunAsync("--smoke", "--auth", "--connections", "2", "--seed", "15", "--modes", "warm", "--workloads", "get,put,rget");
+
+        var windows = report.RootElement.GetProperty("windows").EnumerateArray().ToList();
+        foreach (var server in new[] { "etcd-auth", "kvdirectory-auth", "kvdirectory" })
+        {
+            foreach (var workload in new[] { "get", "put", "rget" })
+            {
+                var window = windows.Should().ContainSingle(w => w.GetProperty("variant").GetString() == server && w.GetProperty("workload").GetString() == workload).Subject;
+                window.GetProperty("requests").GetInt64().Should().BePositive($"{server} {workload} answered requests");
+                window.GetProperty("errors").GetInt64().Should().Be(0, $"{server} {workload}: every signed-in request is allowed");
+            }
+        }
+
+        var ratios = Ratios(report);
+        ratios.Should().Contain(("kvdirectory-auth", "etcd-auth", "warm", "get")).And.Contain(("kvdirectory-auth", "kvdirectory", "warm", "get"));
+    }
+
+    private static readonly string[] ClusterWorkloads = ["PUT follower", "QGET leader"];
+
+    /// <summary>Runs the built benchmark with <paramref name="arguments"/>; it must succeed; returns its JSON report.</summary>
+    private static async Task<JsonDocument> RunAsync(params string[] arguments)
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"kvdirectory-benchmark-smoke-{Guid.NewGuid():N}.json");
+        try
+        {
+            // About a minute on a quiet machine; the cluster run took over 10 minutes at load 80.
+            var result = await CommandRunner.RunAsync("dotnet", [BenchmarkDll, .. arguments, "--json", json], timeout: TimeSpan.FromMinutes(20));
+            result.ExitCode.Should().Be(0, result.ToString());
+            result.StandardOutput.Should().Contain("medians over the rounds");
+            return JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    private static List<(string?, string?, string?, string?)> Ratios(JsonDocument report) =>
+        report.RootElement.GetProperty("ratios").EnumerateArray()
+            .Select(r => (r.GetProperty("variant").GetString(), r.GetProperty("against").GetString(), r.GetProperty("mode").GetString(), r.GetProperty("workload").GetString()))
+            .ToList();
+
     private static string BenchmarkDll
     {
         get

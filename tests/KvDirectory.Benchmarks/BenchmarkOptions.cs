@@ -9,9 +9,12 @@ namespace KvDirectory.Benchmarks;
 /// --cold-warmup seconds, --watchers N, --cpu-tail seconds, --variant NAME:VAR=VALUE[,VAR=VALUE] (our server again with
 /// other runtime settings, or dll=PATH for another build of it), --smoke (a quick complete run, e.g. in CI);
 /// --duration seconds, --warmup seconds, --connections N, --keys N, --seed N, --server-only etcd|kvdirectory,
-/// --target URL (an already running server, e.g. to profile it); --cluster (three members of each server instead of one;
-/// then the duration defaults to 5 s and the warmup to 1 s), --json PATH (where the cluster mode writes its report),
-/// --heartbeat-interval ms, --election-timeout ms (both clusters; etcd's defaults 100 and 1000); --million (load a million
+/// --target URL (an already running server, e.g. to profile it); --json PATH (where the report goes); --cluster (three
+/// members of each server instead of one, each cluster alone for its turn, warm and cold, --variant too; the duration
+/// defaults to 3 s and the warm-up to 1 s; --workloads put-leader,put-follower,qget-follower,qget-leader),
+/// --auth (single node: etcd-auth, kvdirectory-auth and kvdirectory; every request of an -auth server signed in; the
+/// watch workload only when named, since etcd's per-request bcrypt makes parking 10,000 watchers take minutes),
+/// --heartbeat-interval ms, --election-timeout ms (every cluster; etcd's defaults 100 and 1000); --million (load a million
 /// 64-byte keys into each server, restart it, report RSS and restart time; --keys and --value-bytes change the size).
 /// </summary>
 public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Connections, int Keys, int ValueBytes, int Seed, IReadOnlyList<string> Servers, Uri? Target = null)
@@ -34,6 +37,8 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
 
     public IReadOnlyList<SingleWorkload> Workloads { get; init; } = SingleWorkload.All;
 
+    public IReadOnlyList<ClusterWorkload> ClusterWorkloads { get; init; } = ClusterWorkload.All;
+
     /// <summary>The warm-up of a cold window: the load starts this long after the fresh process answered /health.</summary>
     public TimeSpan ColdWarmup { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -43,6 +48,9 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
     /// <summary>How long after the load stopped the server's CPU is still counted to the window (at least 1 s: the idle second).</summary>
     public TimeSpan CpuTail { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>--auth (single node): etcd and ours with v2 auth on and every request signed in, next to ours without it.</summary>
+    public bool Auth { get; init; }
+
     /// <summary>Extra variants of our server measured next to etcd and the built one.</summary>
     public IReadOnlyList<ServerVariant> Variants { get; init; } = [];
 
@@ -51,12 +59,20 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
         var options = new BenchmarkOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 64, 10_000, 100, Environment.TickCount, ["etcd", "kvdirectory"]);
         var durationGiven = false;
         var warmupGiven = false;
+        string[]? workloads = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
             TimeSpan NextSeconds() => TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture));
             string[] NextList() => Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // Parsed once the mode is known: the cluster mode has workloads of its own.
+            static IReadOnlyList<SingleWorkload> Remember(out string[]? names, string[] list)
+            {
+                names = list;
+                return SingleWorkload.All;
+            }
+
             TimeSpan GivenSeconds(ref bool given, double? seconds = null)
             {
                 given = true;
@@ -75,12 +91,13 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                 "--target" => options with { Target = new Uri(Next()), Servers = ["target"] },
                 "--cluster" => options with { Cluster = true },
                 "--million" => options with { Million = true },
+                "--auth" => options with { Auth = true },
                 "--json" => options with { JsonPath = Next() },
                 "--heartbeat-interval" => options with { Timings = options.Timings with { HeartbeatMilliseconds = NextInt() } },
                 "--election-timeout" => options with { Timings = options.Timings with { ElectionMilliseconds = NextInt() } },
                 "--rounds" => options with { Rounds = NextInt() },
                 "--modes" => options with { Modes = [.. NextList().Select(Mode)] },
-                "--workloads" => options with { Workloads = [.. NextList().Select(SingleWorkload.Parse)] },
+                "--workloads" => options with { Workloads = Remember(out workloads, NextList()) },
                 "--cold-warmup" => options with { ColdWarmup = NextSeconds() },
                 "--watchers" => options with { Watchers = NextInt() },
                 "--cpu-tail" => options with { CpuTail = NextSeconds() },
@@ -91,7 +108,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                     Duration = GivenSeconds(ref durationGiven, 1), Warmup = GivenSeconds(ref warmupGiven, 0.5), ColdWarmup = TimeSpan.FromSeconds(0.5),
                     Rounds = 1, Connections = 8, Keys = 500, Watchers = 200, CpuTail = TimeSpan.FromSeconds(1),
                 },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --million --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke"),
+                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --million --auth --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke"),
             };
         }
 
@@ -112,15 +129,47 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                 throw new ArgumentException("--cluster starts its own servers; it cannot be combined with --target");
             }
 
-            // Eight windows (four workloads on two clusters): short ones keep the run to about a minute on a shared machine.
+            // 48 windows by default (4 workloads, warm and cold, 2 contenders, 3 rounds), 5-9 s each: about six minutes.
             options = options with
             {
-                Duration = durationGiven ? options.Duration : TimeSpan.FromSeconds(5),
+                Duration = durationGiven ? options.Duration : TimeSpan.FromSeconds(3),
                 Warmup = warmupGiven ? options.Warmup : TimeSpan.FromSeconds(1),
+                ClusterWorkloads = workloads is null ? ClusterWorkload.All : [.. workloads.Select(ClusterWorkload.Parse)],
             };
+        }
+        else if (workloads is not null)
+        {
+            options = options with { Workloads = [.. workloads.Select(SingleWorkload.Parse)] };
+        }
+        else if (options.Auth)
+        {
+            // etcd runs bcrypt on every signed-in request (tens of ms of CPU): parking 10,000 watchers would take minutes.
+            options = options with { Workloads = [.. SingleWorkload.All.Where(w => w != SingleWorkload.Watch)] };
+        }
+
+        if (options.Auth && (options.Cluster || options.Million || options.Target is not null))
+        {
+            throw new ArgumentException("--auth is for the single-node mode with servers it starts");
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// What is measured: etcd and our built server (or only one of them; with --auth each with auth on, then ours
+    /// without), then every --variant; or the --target.
+    /// </summary>
+    public IReadOnlyList<ServerVariant> Contenders()
+    {
+        if (Target is not null)
+        {
+            return [new ServerVariant("target", "target", new Dictionary<string, string>())];
+        }
+
+        var builtIn = Servers.Select(s => s == "etcd" ? ServerVariant.Etcd : ServerVariant.KvDirectory).ToList();
+        return Auth
+            ? [.. builtIn.Select(v => v.WithAuth()), .. builtIn.Where(v => v.Kind != "etcd"), .. Variants]
+            : [.. builtIn, .. Variants];
     }
 
     private static string Mode(string value) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 
 namespace KvDirectory.Benchmarks;
@@ -18,7 +19,8 @@ public sealed class LoadGenerator : IDisposable
     private readonly string _getQuery;
 
     /// <param name="getQuery">Appended to every GET, e.g. <c>?quorum=true</c>.</param>
-    public LoadGenerator(Uri baseUrl, BenchmarkOptions options, string getQuery = "")
+    /// <param name="authorization">Credentials every request carries (a server with auth on).</param>
+    public LoadGenerator(Uri baseUrl, BenchmarkOptions options, string getQuery = "", AuthenticationHeaderValue? authorization = null)
     {
         _baseUrl = baseUrl;
         _options = options;
@@ -35,6 +37,7 @@ public sealed class LoadGenerator : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(30),
         };
+        _client.DefaultRequestHeaders.Authorization = authorization;
 
         // A url-safe value so the form body needs no escaping: what is measured is the server, not the encoder.
         var random = new Random(options.Seed);

@@ -12,9 +12,13 @@ if (args.Contains("--config-propagation"))
 // --snapshot-stall: how long taking a snapshot stops the node's thread, in process (its own run).
 if (args.Contains("--snapshot-stall"))
 {
-    var rest = args.Where(a => a != "--snapshot-stall").ToArray();
-    string? Value(string name) => Array.IndexOf(rest, name) is var i and >= 0 && i + 1 < rest.Length ? rest[i + 1] : null;
-    return SnapshotStallBenchmark.Run(int.Parse(Value("--keys") ?? "1000000", System.Globalization.CultureInfo.InvariantCulture), int.Parse(Value("--value-bytes") ?? "64", System.Globalization.CultureInfo.InvariantCulture));
+    return SnapshotStallBenchmark.Run(Number("--keys", 1_000_000), Number("--value-bytes", 64));
+}
+
+// --tree-memory: the managed heap of the v2 tree written and restored from its snapshot, in process (its own run).
+if (args.Contains("--tree-memory"))
+{
+    return TreeMemoryBenchmark.Run(Number("--keys", 1_000_000), Number("--value-bytes", 64));
 }
 
 var options = BenchmarkOptions.Parse(args);
@@ -29,3 +33,6 @@ if (options.Cluster)
 }
 
 return await SingleNodeBenchmark.RunAsync(options);
+
+int Number(string name, int fallback) =>
+    Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;

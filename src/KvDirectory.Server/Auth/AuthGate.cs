@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using KvDirectory.Protocol.Auth;
@@ -16,6 +17,9 @@ namespace KvDirectory.Server.Auth;
 /// </summary>
 public sealed partial class AuthGate(AuthRegistry registry, PasswordVerifier passwords, IOptions<ServerOptions> options, ILogger<AuthGate> logger)
 {
+    private static readonly SearchValues<char> Base64Alphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
+
     private readonly bool _clientCertAuth = options.Value.ClientCertAuth;
 
     public bool Enabled => registry.Enabled;
@@ -184,18 +188,19 @@ public sealed partial class AuthGate(AuthRegistry registry, PasswordVerifier pas
         }
 
         var encoded = header[Scheme.Length..].Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal);
-        if (encoded.Length % 4 != 0 || encoded.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=')))
+        if (encoded.Length % 4 != 0 || encoded.AsSpan().ContainsAnyExcept(Base64Alphabet))
         {
             return false;
         }
 
-        var bytes = new byte[encoded.Length];
+        // Every signed-in request comes through here: the decoded bytes stay on the stack unless the header is long.
+        Span<byte> bytes = encoded.Length <= 256 ? stackalloc byte[encoded.Length] : new byte[encoded.Length];
         if (!Convert.TryFromBase64String(encoded, bytes, out var written))
         {
             return false;
         }
 
-        var text = Encoding.UTF8.GetString(bytes, 0, written);
+        var text = Encoding.UTF8.GetString(bytes[..written]);
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0)
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,9 +8,9 @@ namespace KvDirectory.Server.Auth;
 
 /// <summary>
 /// bcrypt hashing and checking of v2 passwords. etcd runs bcrypt (cost 10, tens of milliseconds) on every authenticated
-/// request; here an answer is remembered, keyed by the user, a digest of the stored hash and a digest of the supplied
-/// password, so a repeated request costs two SHA-256 and a lookup. A changed password changes the key; a changed or
-/// removed user's entries are dropped (<see cref="Forget"/>); the table is bounded. Clear-text passwords are never kept.
+/// request; here an answer is remembered, keyed by the user, the stored hash and a digest of the supplied password, so a
+/// repeated request costs one SHA-256 and a lookup, and allocates nothing. A changed password changes the key; a changed
+/// or removed user's entries are dropped (<see cref="Forget"/>); the table is bounded. Clear-text passwords are never kept.
 /// </summary>
 public sealed class PasswordVerifier
 {
@@ -17,14 +19,16 @@ public sealed class PasswordVerifier
 
     private const int MaxEntries = 10_000;
 
-    private readonly ConcurrentDictionary<(string User, string Hash, string Supplied), bool> _answers = new();
+    private const int StackLimit = 256;
+
+    private readonly ConcurrentDictionary<(string User, string Hash, UInt128 Supplied), bool> _answers = new();
 
     public static string Hash(string password) =>
         BCrypt.Net.BCrypt.HashPassword(password, BCrypt.Net.BCrypt.GenerateSalt(WorkFactor, 'a'));
 
     public bool Verify(string user, string storedHash, string password)
     {
-        var key = (user, Digest(storedHash), Digest(password));
+        var key = (user, storedHash, Digest(password));
         if (_answers.TryGetValue(key, out var known))
         {
             return known;
@@ -63,5 +67,24 @@ public sealed class PasswordVerifier
 
     public int CachedAnswers => _answers.Count;
 
-    private static string Digest(string text) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    /// <summary>The first 128 bits of the password's SHA-256, hashed on the stack (pooled when long).</summary>
+    private static UInt128 Digest(string password)
+    {
+        var most = Encoding.UTF8.GetMaxByteCount(password.Length);
+        var rented = most > StackLimit ? ArrayPool<byte>.Shared.Rent(most) : null;
+        Span<byte> utf8 = rented is null ? stackalloc byte[StackLimit] : rented;
+        try
+        {
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(password, utf8)], hash);
+            return BinaryPrimitives.ReadUInt128LittleEndian(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+        }
+    }
 }

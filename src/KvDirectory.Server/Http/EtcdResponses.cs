@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -13,6 +14,13 @@ namespace KvDirectory.Server.Http;
 public static class EtcdResponses
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    /// <summary>
+    /// A write answers every watcher parked on its key with the same event object (events are immutable records): its
+    /// answer is encoded once and shared, not once per watcher (10,000 in the fan-out benchmark). An entry lives as long
+    /// as its event does.
+    /// </summary>
+    private static readonly ConditionalWeakTable<EtcdEvent, byte[]> EncodedWatchEvents = new();
 
     public static Task WriteEventAsync(HttpContext context, EtcdEvent etcdEvent, ConsensusStatus status, bool noValueOnSuccess)
     {
@@ -102,6 +110,12 @@ public static class EtcdResponses
     /// <summary>Writes one event of a watch (no Content-Length: a stream goes on).</summary>
     public static async Task WriteWatchEventAsync(HttpResponse response, EtcdEvent etcdEvent, CancellationToken cancellationToken)
     {
+        await response.Body.WriteAsync(EncodedWatchEvents.GetValue(etcdEvent, EncodeWatchEvent), cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
+
+    private static byte[] EncodeWatchEvent(EtcdEvent etcdEvent)
+    {
         using var buffer = new PooledBufferWriter(4096);
         using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
         {
@@ -109,8 +123,7 @@ public static class EtcdResponses
         }
 
         buffer.Write(NewLine);
-        await response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        return buffer.WrittenMemory.ToArray();
     }
 
     /// <summary>etcd answers 201 for a key that did not exist before: a create, or a set with no previous node.</summary>

@@ -1,70 +1,93 @@
+using KvDirectory.Benchmarks.Single;
 using KvDirectory.Testing;
 using System.Text.Json;
 
 namespace KvDirectory.Benchmarks.Cluster;
 
 /// <summary>
-/// Three members of one server ("etcd" or "kvdirectory") bootstrapped together under one temp dir. Readiness and
-/// leadership are observed by polling HTTP with a deadline. Disposing kills every member and deletes the temp dir.
+/// Three members of one server (etcd, ours, or a variant of ours) under one temp dir: bootstrapped fresh, or started on
+/// a copy of a <see cref="ClusterSeed"/>'s data dirs at the seed's URLs (its members find their identity there).
+/// Readiness and leadership are observed by polling HTTP with a deadline. Disposing kills every member and deletes the
+/// temp dir, unless <see cref="KeepDataAsync"/> took it over.
 /// </summary>
 public sealed class BenchmarkCluster : IAsyncDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    // Generous: seeded members took over 90 s to elect a leader at load 100 (the deadline only matters when something is wrong).
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+
+    private static readonly string[] Names = ["m1", "m2", "m3"];
 
     private readonly string _root;
+    private readonly IReadOnlyList<(Uri Client, string Peer)> _urls;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private bool _keepData;
 
-    private BenchmarkCluster(string kind, string root, IReadOnlyList<BenchmarkMember> members)
+    private BenchmarkCluster(string kind, string root, IReadOnlyList<(Uri Client, string Peer)> urls, IReadOnlyList<BenchmarkMember> members)
     {
         Kind = kind;
         _root = root;
+        _urls = urls;
         Members = members;
     }
 
+    /// <summary>The variant's name ("etcd", "kvdirectory" or a --variant's name): the label of its measurements.</summary>
     public string Kind { get; }
 
     public IReadOnlyList<BenchmarkMember> Members { get; }
 
     /// <summary>
-    /// Starts the three members; tries again on new ports (up to three times) when a member exits while starting:
-    /// a port picked free can be taken by another process before the member binds it, on a machine others test on.
+    /// Starts the three members, fresh or on a copy of <paramref name="seed"/>. A fresh cluster tries again on new ports
+    /// (up to three times) when a member exits while starting: a port picked free can be taken by another process
+    /// before the member binds it, on a machine others test on. A seeded one must keep the seed's peer URLs.
     /// </summary>
-    public static async Task<BenchmarkCluster> StartAsync(string kind, ClusterTimings timings, CancellationToken cancellationToken)
+    public static async Task<BenchmarkCluster> StartAsync(ServerVariant variant, ClusterTimings timings, ClusterSeed? seed, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(kind, timings, cancellationToken);
+                return await StartOnceAsync(variant, timings, seed, cancellationToken);
             }
-            catch (MemberExitedException error) when (attempt < 3)
+            catch (MemberExitedException error) when (attempt < 3 && seed is null)
             {
-                Console.Error.WriteLine($"{kind}: a member exited while starting (attempt {attempt}), trying again on new ports: {Reason(error.Output)}");
+                Console.Error.WriteLine($"{variant.Name}: a member exited while starting (attempt {attempt}), trying again on new ports: {Reason(error.Output)}");
             }
         }
     }
 
-    private static async Task<BenchmarkCluster> StartOnceAsync(string kind, ClusterTimings timings, CancellationToken cancellationToken)
+    /// <summary>Stops the members and hands their data dirs and URLs over as the seed of later clusters (the caller deletes it).</summary>
+    public async Task<ClusterSeed> KeepDataAsync()
     {
-        var root = Path.Combine(Path.GetTempPath(), $"{kind}-bench-cluster-{Guid.NewGuid():N}");
+        _keepData = true;
+        await DisposeAsync();
+        return new ClusterSeed(_root, _urls);
+    }
+
+    private static async Task<BenchmarkCluster> StartOnceAsync(ServerVariant variant, ClusterTimings timings, ClusterSeed? seed, CancellationToken cancellationToken)
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"{variant.Kind}-bench-cluster-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         ChildProcessReaper.TrackDirectory(root);
-        string[] names = ["m1", "m2", "m3"];
-        var urls = names.Select(_ => BenchmarkMember.AllocateUrls()).ToArray();
-        var initialCluster = string.Join(',', names.Select((name, i) => $"{name}={urls[i].Peer}"));
+        var urls = seed?.Urls ?? [.. Names.Select(_ => BenchmarkMember.AllocateUrls())];
+        var initialCluster = string.Join(',', Names.Select((name, i) => $"{name}={urls[i].Peer}"));
         var members = new List<BenchmarkMember>();
-        var cluster = new BenchmarkCluster(kind, root, members);
+        var cluster = new BenchmarkCluster(variant.Name, root, urls, members);
         try
         {
-            for (var i = 0; i < names.Length; i++)
+            for (var i = 0; i < Names.Length; i++)
             {
-                var dataDir = Path.Combine(root, names[i]);
-                members.Add(BenchmarkMember.Start(kind, names[i], urls[i].Client, urls[i].Peer, initialCluster, dataDir, timings));
+                var dataDir = Path.Combine(root, Names[i]);
+                if (seed is not null)
+                {
+                    ClusterSeed.CopyDirectory(Path.Combine(seed.Root, Names[i]), dataDir);
+                }
+
+                members.Add(BenchmarkMember.Start(variant.Kind, Names[i], urls[i].Client, urls[i].Peer, initialCluster, dataDir, timings, variant.Environment, variant.ServerDll));
             }
 
             foreach (var member in members)
             {
-                await cluster.PollAsync($"{kind} {member.Name} healthy", async () =>
+                await cluster.PollAsync($"{variant.Name} {member.Name} healthy", async () =>
                 {
                     using var response = await cluster._http.GetAsync(new Uri(member.ClientUrl, "/health"), cancellationToken);
                     return response.IsSuccessStatusCode;
@@ -108,14 +131,9 @@ public sealed class BenchmarkCluster : IAsyncDisposable
         }
 
         _http.Dispose();
-        try
+        if (!_keepData)
         {
-            Directory.Delete(_root, recursive: true);
-            ChildProcessReaper.ForgetDirectory(_root);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"could not delete {_root}: {e.Message}");
+            SingleNode.DeleteDirectory(_root);
         }
     }
 

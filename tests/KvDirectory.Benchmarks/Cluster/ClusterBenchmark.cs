@@ -1,11 +1,15 @@
 using System.Globalization;
+using KvDirectory.Benchmarks.Single;
 
 namespace KvDirectory.Benchmarks.Cluster;
 
 /// <summary>
-/// Three-member clusters of real etcd and of KvDirectory, both running for the whole benchmark, measured in turns
-/// (etcd, ours, ours, etcd, …) so a change in the machine's load hits both: PUT via the leader, PUT via a follower,
-/// and GET ?quorum=true via a follower and via the leader. Prints a table with the ratio ours/etcd and writes JSON.
+/// Three-member clusters of real etcd, of our server and of any --variant (e.g. an older build), each ALONE on the
+/// machine for its turn (the others' processes stopped), in rounds that alternate which goes first. Each contender's
+/// keys are preloaded once into a seed; every measured cluster starts on a copy of it. Warm: one cluster per round, each
+/// workload after a warm-up. Cold: per workload fresh members, measured after a short warm-up once they elect a leader.
+/// Workloads: PUT via the leader and via a follower, GET ?quorum=true via a follower and via the leader. Every window
+/// counts the three members' CPU until the tail after it. Prints medians over the rounds and ratios, writes JSON.
 /// </summary>
 public static class ClusterBenchmark
 {
@@ -15,41 +19,36 @@ public static class ClusterBenchmark
         var cancellation = ChildProcessReaper.Cancellation;
         var started = DateTimeOffset.UtcNow;
         var jsonPath = options.JsonPath ?? Path.Combine(Path.GetTempPath(), $"kvdirectory-cluster-benchmark-{started:yyyyMMdd-HHmmss}.json");
+        var variants = options.Contenders();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cluster mode: 3 members each, seed {options.Seed}, {options.Connections} connections, {options.Keys} keys, {options.ValueBytes}-byte values, warmup {options.Warmup.TotalSeconds}s, duration {options.Duration.TotalSeconds}s per workload, heartbeat {options.Timings.HeartbeatMilliseconds} ms, election {options.Timings.ElectionMilliseconds} ms; {LoadAverage.Describe()}"));
+            $"cluster mode: 3 members each of {string.Join(", ", variants)}, each alone for its turn; {options.Rounds} rounds of {string.Join('+', options.Modes)}; seed {options.Seed}, {options.Connections} connections, {options.Keys} keys, {options.ValueBytes}-byte values; warm-up {options.Warmup.TotalSeconds}s (cold {options.ColdWarmup.TotalSeconds}s after the leader is elected), {options.Duration.TotalSeconds}s per workload, CPU counted until {options.CpuTail.TotalSeconds}s after; heartbeat {options.Timings.HeartbeatMilliseconds} ms, election {options.Timings.ElectionMilliseconds} ms; {LoadAverage.Describe()}"));
 
-        var clusters = new List<(BenchmarkCluster Cluster, BenchmarkMember Leader, BenchmarkMember Follower)>();
+        var seeds = new Dictionary<string, ClusterSeed>();
         var measurements = new List<ClusterMeasurement>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            foreach (var kind in options.Servers)
+            foreach (var variant in variants)
             {
-                var cluster = await BenchmarkCluster.StartAsync(kind, options.Timings, cancellation);
-                clusters.Add((cluster, null!, null!));
-                var leader = await cluster.WaitForLeaderAsync(cancellation);
-                var follower = cluster.Members.First(m => m != leader);
-                clusters[^1] = (cluster, leader, follower);
-                Console.WriteLine($"{kind}: leader {leader.Name} {leader.ClientUrl}, follower {follower.Name} {follower.ClientUrl}");
+                seeds[variant.Name] = await PreloadedSeedAsync(variant, options, cancellation);
             }
 
-            foreach (var (cluster, leader, _) in clusters)
+            Console.WriteLine(ClusterReport.Header);
+            for (var round = 1; round <= options.Rounds; round++)
             {
-                using var load = new LoadGenerator(leader.ClientUrl, options);
-                Console.WriteLine($"{cluster.Kind}: preloading {options.Keys} keys via the leader");
-                await load.PreloadAsync(cancellation);
-            }
-
-            for (var w = 0; w < ClusterWorkload.All.Count; w++)
-            {
-                var workload = ClusterWorkload.All[w];
-                // Alternate which server goes first, so neither always runs on the warmer (or busier) machine.
-                var order = w % 2 == 0 ? clusters : Enumerable.Reverse(clusters).ToList();
-                foreach (var (cluster, leader, follower) in order)
+                var order = round % 2 == 1 ? variants : [.. Enumerable.Reverse(variants)];
+                foreach (var variant in order)
                 {
-                    var measurement = await MeasureAsync(cluster, leader, workload.ViaLeader ? leader : follower, workload, options, http, cancellation);
-                    measurements.Add(measurement);
-                    Console.WriteLine(Row(measurement));
+                    var windows = new ClusterWindows(variant, seeds[variant.Name], options, round, http, cancellation);
+                    if (options.Modes.Contains("warm"))
+                    {
+                        measurements.AddRange(await windows.WarmAsync());
+                    }
+
+                    if (options.Modes.Contains("cold"))
+                    {
+                        measurements.AddRange(await windows.ColdAsync());
+                    }
                 }
             }
         }
@@ -65,73 +64,36 @@ public static class ClusterBenchmark
         }
         finally
         {
-            foreach (var (cluster, _, _) in clusters)
+            foreach (var seed in seeds.Values)
             {
-                await cluster.DisposeAsync();
+                seed.Delete();
             }
         }
 
-        Console.WriteLine();
-        Console.WriteLine(Header);
-        foreach (var measurement in measurements)
-        {
-            Console.WriteLine(Row(measurement));
-        }
-
-        Console.WriteLine("cpu ms/req: CPU of all three members per request; entries/fsync, fsync ms: the leader's WAL; load: 1-minute load average at the window's start");
-        Console.WriteLine();
-        foreach (var (workload, throughput, p50, p99) in ClusterReport.Ratios(measurements))
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ours/etcd {workload,-14} throughput x{throughput:F2}, p50 x{p50:F2}, p99 x{p99:F2}"));
-        }
-
-        await ClusterReport.WriteAsync(jsonPath, options, started, measurements);
+        var summaries = ClusterSummary.Of(measurements);
+        ClusterReport.Print(Console.Out, summaries, [.. variants.Select(v => v.Name)]);
+        await ClusterReport.WriteAsync(jsonPath, options, variants, started, measurements, summaries);
         Console.WriteLine($"{LoadAverage.Describe()}; JSON report: {jsonPath}");
         return measurements.Any(m => m.Result.Errors > 0 || !m.LeaderUnchanged) ? 1 : 0;
     }
 
-    private static string Header =>
-        $"{"server",-12} {"workload",-14} {"requests",9} {"errors",6} {"req/s",8} {"p50 ms",7} {"p99 ms",7} {"max ms",7} {"cpu ms/req",10} {"entries/fsync",13} {"fsync ms",8} {"load",5}";
-
-    private static string Row(ClusterMeasurement m)
+    /// <summary>A fresh cluster of <paramref name="variant"/>, preloaded through its leader, stopped; its data dirs are the seed.</summary>
+    private static async Task<ClusterSeed> PreloadedSeedAsync(ServerVariant variant, BenchmarkOptions options, CancellationToken cancellation)
     {
-        var r = m.Result;
-        var note = m.LeaderUnchanged ? string.Empty : "  (leader changed during the window)";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{r.Server,-12} {r.Workload,-14} {r.Requests,9} {r.Errors,6} {r.RequestsPerSecond,8:F0} {r.P50Milliseconds,7:F2} {r.P99Milliseconds,7:F2} {r.MaxMilliseconds,7:F1} {m.CpuMillisecondsPerRequest,10:F3} {m.LeaderEntriesPerFsync,13:F1} {m.Leader.MeanFsyncMilliseconds,8:F2} {m.LoadAverage,5:F2}{note}");
-    }
-
-    private static async Task<ClusterMeasurement> MeasureAsync(
-        BenchmarkCluster cluster,
-        BenchmarkMember leader,
-        BenchmarkMember target,
-        ClusterWorkload workload,
-        BenchmarkOptions options,
-        HttpClient http,
-        CancellationToken cancellation)
-    {
-        using var load = new LoadGenerator(target.ClientUrl, options, workload.GetQuery);
-        await load.RunAsync(cluster.Kind, workload.HttpMethod, options.Warmup, workload.Name, cancellation);
-        var loadAverage = LoadAverage.Read().One;
-        var before = await SampleAllAsync(cluster, http, cancellation);
-        var result = await load.RunAsync(cluster.Kind, workload.HttpMethod, options.Duration, workload.Name, cancellation);
-        var after = await SampleAllAsync(cluster, http, cancellation);
-        var members = cluster.Members.Select((member, i) => new MemberWindow(
-            member.Name,
-            member == leader ? "leader" : member == target ? "target follower" : "other follower",
-            after[i] - before[i])).ToArray();
-        return new ClusterMeasurement(result, loadAverage, members, await cluster.IsLeaderAsync(leader, cancellation));
-    }
-
-    private static async Task<MemberCounters[]> SampleAllAsync(BenchmarkCluster cluster, HttpClient http, CancellationToken cancellation)
-    {
-        var samples = new MemberCounters[cluster.Members.Count];
-        for (var i = 0; i < samples.Length; i++)
+        var cluster = await BenchmarkCluster.StartAsync(variant, options.Timings, seed: null, cancellation);
+        try
         {
-            samples[i] = await MemberCounters.SampleAsync(cluster.Members[i], http, cancellation);
+            var leader = await cluster.WaitForLeaderAsync(cancellation);
+            Console.WriteLine($"{variant.Name}: preloading {options.Keys} keys via the leader {leader.Name}");
+            using var load = new LoadGenerator(leader.ClientUrl, options);
+            await load.PreloadAsync(cancellation);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
         }
 
-        return samples;
+        return await cluster.KeepDataAsync();
     }
 }

@@ -12,5 +12,12 @@ public sealed record ClusterWorkload(string Name, bool ViaLeader, string Method,
         new("QGET leader", ViaLeader: true, "GET", "?quorum=true"),
     ];
 
+    /// <summary>The name on the command line: "PUT leader" is put-leader.</summary>
+    public string Option => Name.ToLowerInvariant().Replace(' ', '-');
+
+    public static ClusterWorkload Parse(string option) =>
+        All.FirstOrDefault(w => w.Option == option)
+        ?? throw new ArgumentException($"unknown cluster workload '{option}'; known: {string.Join(',', All.Select(w => w.Option))}");
+
     public HttpMethod HttpMethod => Method == "PUT" ? HttpMethod.Put : HttpMethod.Get;
 }

@@ -19,7 +19,7 @@ public static class MillionKeysBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"million keys: {options.Keys} keys, {options.ValueBytes}-byte values, {options.Connections} connections; {LoadAverage.Describe()}"));
         Console.WriteLine($"{"server",-14} {"load s",7} {"req/s",7} {"rss MB",7} {"restart→health s",17} {"restart→GET s",14} {"restart cpu s",14} {"rss after MB",13} {"load",5}");
-        var variants = options.Servers.Select(s => s == "etcd" ? ServerVariant.Etcd : ServerVariant.KvDirectory).Concat(options.Variants);
+        var variants = options.Contenders();
         foreach (var variant in variants)
         {
             string? dataDir = null;

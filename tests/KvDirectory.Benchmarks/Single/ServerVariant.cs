@@ -5,11 +5,28 @@ namespace KvDirectory.Benchmarks.Single;
 /// (environment variables such as <c>DOTNET_TieredPGO=0</c>) or another build of it (a ReadyToRun publish), so a
 /// change can be measured against the baseline in the same run.
 /// </summary>
-public sealed record ServerVariant(string Name, string Kind, IReadOnlyDictionary<string, string> Environment, string? ServerDll = null)
+/// <param name="Auth">v2 auth switched on and every request signed in (<see cref="BenchmarkAuth"/>); its name ends in "-auth".</param>
+public sealed record ServerVariant(string Name, string Kind, IReadOnlyDictionary<string, string> Environment, string? ServerDll = null, bool Auth = false)
 {
+    public const string AuthSuffix = "-auth";
+
     public static ServerVariant Etcd { get; } = new("etcd", "etcd", new Dictionary<string, string>());
 
     public static ServerVariant KvDirectory { get; } = new("kvdirectory", "kvdirectory", new Dictionary<string, string>());
+
+    /// <summary>The same server with auth on, named NAME-auth.</summary>
+    public ServerVariant WithAuth() => this with { Name = Name + AuthSuffix, Auth = true };
+
+    /// <summary>Whom this variant's figures are compared with: etcd in the same auth state, and with auth on, itself without it.</summary>
+    public static IEnumerable<string> Baselines(string name)
+    {
+        var auth = name.EndsWith(AuthSuffix, StringComparison.Ordinal);
+        yield return auth ? "etcd" + AuthSuffix : "etcd";
+        if (auth)
+        {
+            yield return name[..^AuthSuffix.Length];
+        }
+    }
 
     /// <summary>
     /// <c>NAME:VAR=VALUE,VAR=VALUE</c>: our server with those environment variables; the pseudo variable <c>dll</c>

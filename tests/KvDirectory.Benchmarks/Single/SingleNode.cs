@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 using KvDirectory.Benchmarks.Cluster;
 using KvDirectory.Testing;
@@ -18,14 +19,28 @@ public sealed class SingleNode : IAsyncDisposable
     private readonly string? _root;
     private bool _keepData;
 
-    private SingleNode(BenchmarkMember? member, Uri clientUrl, string? root)
+    private SingleNode(BenchmarkMember? member, Uri clientUrl, string? root, AuthenticationHeaderValue? authorization = null)
     {
         _member = member;
         ClientUrl = clientUrl;
         _root = root;
+        Authorization = authorization;
+    }
+
+    /// <summary>
+    /// Switches v2 auth on (<see cref="BenchmarkAuth"/>); later requests carry <see cref="Authorization"/>. Called after
+    /// preloading: etcd's bcrypt on every signed-in request would make a 10,000-key preload take minutes.
+    /// </summary>
+    public async Task EnableAuthAsync(CancellationToken cancellationToken)
+    {
+        await BenchmarkAuth.EnableAsync(ClientUrl, cancellationToken);
+        Authorization = BenchmarkAuth.User;
     }
 
     public Uri ClientUrl { get; }
+
+    /// <summary>The credentials every request carries when the variant runs with auth on; null otherwise.</summary>
+    public AuthenticationHeaderValue? Authorization { get; private set; }
 
     /// <summary>From the process start to its first successful /health answer; NaN for a server the benchmark did not start.</summary>
     public double StartSeconds { get; private set; } = double.NaN;
@@ -50,13 +65,14 @@ public sealed class SingleNode : IAsyncDisposable
             Directory.CreateDirectory(root);
             if (copyOf is not null)
             {
-                CopyDirectory(copyOf, dataDir);
+                ClusterSeed.CopyDirectory(copyOf, dataDir);
             }
 
             var (client, peer) = BenchmarkMember.AllocateUrls();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var member = BenchmarkMember.Start(variant.Kind, "m1", client, peer, $"m1={peer}", dataDir, new ClusterTimings(), variant.Environment, variant.ServerDll);
-            var node = new SingleNode(member, client, root);
+            // A copy of an auth variant's data dir has auth on already: it is part of the replicated state on both servers.
+            var node = new SingleNode(member, client, root, variant.Auth && copyOf is not null ? BenchmarkAuth.User : null);
             try
             {
                 await member.WaitUntilHealthyAsync(StartDeadline, cancellationToken);
@@ -122,20 +138,6 @@ public sealed class SingleNode : IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"could not delete {root}: {e.Message}");
-        }
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(from))
-        {
-            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
         }
     }
 }

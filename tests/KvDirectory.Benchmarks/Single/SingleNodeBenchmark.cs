@@ -17,7 +17,7 @@ public static class SingleNodeBenchmark
         var cancellation = ChildProcessReaper.Cancellation;
         var started = DateTimeOffset.UtcNow;
         var jsonPath = options.JsonPath ?? Path.Combine(Path.GetTempPath(), $"kvdirectory-benchmark-{started:yyyyMMdd-HHmmss}.json");
-        var variants = Variants(options);
+        var variants = options.Contenders();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"single node: {string.Join(", ", variants)}; {options.Rounds} rounds of {string.Join('+', options.Modes)}; seed {options.Seed}, {options.Connections} connections, {options.Keys} keys, {options.ValueBytes}-byte values, {options.Watchers} watchers; warm-up {options.Warmup.TotalSeconds}s (cold {options.ColdWarmup.TotalSeconds}s), {options.Duration.TotalSeconds}s per workload, CPU counted until {options.CpuTail.TotalSeconds}s after; {LoadAverage.Describe()}"));
 
@@ -73,25 +73,21 @@ public static class SingleNodeBenchmark
         return measurements.Any(m => m.Result.Errors > 0) ? 1 : 0;
     }
 
-    private static List<ServerVariant> Variants(BenchmarkOptions options)
-    {
-        if (options.Target is not null)
-        {
-            return [new ServerVariant("target", "target", new Dictionary<string, string>())];
-        }
-
-        var builtIn = options.Servers.Select(s => s == "etcd" ? ServerVariant.Etcd : ServerVariant.KvDirectory);
-        return [.. builtIn, .. options.Variants];
-    }
-
     /// <summary>A data dir holding the preloaded keys, written by a process of the variant that is then stopped.</summary>
     private static async Task<string> PreloadedDataDirAsync(ServerVariant variant, BenchmarkOptions options, CancellationToken cancellation)
     {
         var node = await SingleNode.StartAsync(variant, copyOf: null, cancellation);
         try
         {
-            using var load = new LoadGenerator(node.ClientUrl, options);
-            await load.PreloadAsync(cancellation);
+            using (var load = new LoadGenerator(node.ClientUrl, options))
+            {
+                await load.PreloadAsync(cancellation);
+            }
+
+            if (variant.Auth)
+            {
+                await node.EnableAuthAsync(cancellation);
+            }
         }
         catch
         {
@@ -108,8 +104,17 @@ public static class SingleNodeBenchmark
         public async Task WarmAsync()
         {
             await using var node = options.Target is { } target ? SingleNode.Existing(target) : await SingleNode.StartAsync(variant, copyOf: null, cancellation);
-            using var load = new LoadGenerator(node.ClientUrl, options);
-            await load.PreloadAsync(cancellation);
+            using (var preload = new LoadGenerator(node.ClientUrl, options))
+            {
+                await preload.PreloadAsync(cancellation);
+            }
+
+            if (variant.Auth)
+            {
+                await node.EnableAuthAsync(cancellation);
+            }
+
+            using var load = new LoadGenerator(node.ClientUrl, options, authorization: node.Authorization);
             foreach (var workload in options.Workloads)
             {
                 await MeasureAsync(node, load, workload, "warm", options.Warmup);
@@ -121,7 +126,7 @@ public static class SingleNodeBenchmark
             foreach (var workload in options.Workloads)
             {
                 await using var node = await SingleNode.StartAsync(variant, seed, cancellation);
-                using var load = new LoadGenerator(node.ClientUrl, options);
+                using var load = new LoadGenerator(node.ClientUrl, options, authorization: node.Authorization);
                 await MeasureAsync(node, load, workload, "cold", options.ColdWarmup);
             }
         }

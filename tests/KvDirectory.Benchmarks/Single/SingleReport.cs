@@ -41,30 +41,30 @@ public static class SingleReport
         foreach (var ratio in Ratios(summaries))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(ratio.Against == "etcd" ? $"{ratio.Variant}/etcd {ratio.Mode}" : $"{ratio.Variant} cold/warm"),-24} {ratio.Workload,-8} throughput x{ratio.Throughput:F2}, p99 x{ratio.P99:F2}, cpu/1k x{ratio.Cpu:F2}"));
+                $"{(ratio.Against == "warm" ? $"{ratio.Variant} cold/warm" : $"{ratio.Variant}/{ratio.Against} {ratio.Mode}"),-34} {ratio.Workload,-8} throughput x{ratio.Throughput:F2}, p99 x{ratio.P99:F2}, cpu/1k x{ratio.Cpu:F2}"));
         }
     }
 
     /// <summary>
-    /// For each of our variants: against etcd in the same mode (throughput above 1 is better, p99 and CPU below 1),
-    /// and its cold figures against its own warm ones ("cold/warm", the cold-start target).
+    /// For each of our variants: against etcd in the same mode and auth state (throughput above 1 is better, p99 and CPU
+    /// below 1), with auth on also against itself without auth, and its cold figures against its own warm ones ("cold/warm").
     /// </summary>
     public static IEnumerable<(string Variant, string Against, string Mode, string Workload, double Throughput, double P99, double Cpu)> Ratios(IReadOnlyList<SingleSummary> summaries)
     {
-        foreach (var ours in summaries.Where(s => s.Variant != "etcd").OrderBy(s => s.Variant).ThenBy(s => s.Mode == "cold").ThenBy(s => Index(s.Workload)))
+        foreach (var ours in summaries.Where(s => !s.Variant.StartsWith("etcd", StringComparison.Ordinal)).OrderBy(s => s.Variant).ThenBy(s => s.Mode == "cold").ThenBy(s => Index(s.Workload)))
         {
-            var etcd = summaries.FirstOrDefault(s => s.Variant == "etcd" && s.Mode == ours.Mode && s.Workload == ours.Workload);
-            if (etcd is not null)
+            foreach (var baseline in ServerVariant.Baselines(ours.Variant))
             {
-                yield return (ours.Variant, "etcd", ours.Mode, ours.Workload, ours.RequestsPerSecond / etcd.RequestsPerSecond, ours.P99Milliseconds / etcd.P99Milliseconds,
-                    ours.CpuSecondsPerThousandRequests / etcd.CpuSecondsPerThousandRequests);
+                if (summaries.FirstOrDefault(s => s.Variant == baseline && s.Mode == ours.Mode && s.Workload == ours.Workload) is { } other)
+                {
+                    yield return Ratio(ours, baseline, ours.Mode, other);
+                }
             }
 
             var warm = summaries.FirstOrDefault(s => s.Variant == ours.Variant && s.Mode == "warm" && s.Workload == ours.Workload);
             if (ours.Mode == "cold" && warm is not null)
             {
-                yield return (ours.Variant, "warm", "cold", ours.Workload, ours.RequestsPerSecond / warm.RequestsPerSecond, ours.P99Milliseconds / warm.P99Milliseconds,
-                    ours.CpuSecondsPerThousandRequests / warm.CpuSecondsPerThousandRequests);
+                yield return Ratio(ours, "warm", "cold", warm);
             }
         }
     }
@@ -121,6 +121,11 @@ public static class SingleReport
         };
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, Json));
     }
+
+    private static (string Variant, string Against, string Mode, string Workload, double Throughput, double P99, double Cpu) Ratio(
+        SingleSummary ours, string against, string mode, SingleSummary other) =>
+        (ours.Variant, against, mode, ours.Workload, ours.RequestsPerSecond / other.RequestsPerSecond, ours.P99Milliseconds / other.P99Milliseconds,
+            ours.CpuSecondsPerThousandRequests / other.CpuSecondsPerThousandRequests);
 
     private static int Index(string workload) => SingleWorkload.All.ToList().FindIndex(w => w.Name == workload);
 }

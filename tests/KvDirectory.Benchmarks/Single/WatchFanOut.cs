@@ -28,6 +28,7 @@ public static class WatchFanOut
             Timeout = TimeSpan.FromMinutes(2),
         };
         using var control = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = control.DefaultRequestHeaders.Authorization = node.Authorization;
         var key = new Uri(node.ClientUrl, "/v2/keys/bench-watch/key");
         await WriteAsync(control, key, "before", cancellationToken);
         var baseline = await node.WatchersAsync(control, cancellationToken);

@@ -43,4 +43,17 @@ public sealed class PasswordVerifierTests
         verifier.Forget("u");
         verifier.CachedAnswers.Should().Be(0);
     }
+
+    [Fact]
+    public void A_password_longer_than_the_stack_buffer_is_checked_and_remembered_too()
+    {
+        var verifier = new PasswordVerifier();
+        var longPassword = new string('p', 60) + new string('é', 40); // bcrypt reads 72 bytes; the digest all of them
+        var hash = PasswordVerifier.Hash(longPassword);
+        verifier.Verify("u", hash, longPassword).Should().BeTrue();
+        verifier.Verify("u", hash, longPassword).Should().BeTrue();
+        verifier.CachedAnswers.Should().Be(1);
+        verifier.Verify("u", hash, "short").Should().BeFalse();
+        verifier.CachedAnswers.Should().Be(2);
+    }
 }
