@@ -14,6 +14,22 @@ public static class ServerProbe
         return JsonSerializer.Deserialize(body, ProtocolJsonContext.Default.StoreStatistics)!.Watchers;
     }
 
+    /// <summary>
+    /// The watcher count once the previous test's watches are gone: a kvctl that just exited may still be registered
+    /// for a moment, and counting it as the baseline would make the next watch look like it never arrived.
+    /// </summary>
+    public static async Task<long> SettledWatchersAsync(string endpoint, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        long watchers;
+        while ((watchers = await WatchersAsync(endpoint)) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return watchers;
+    }
+
     /// <summary>Polls <c>/v2/stats/store</c> until at least <paramref name="count"/> watchers are registered.</summary>
     public static async Task WaitForWatchersAsync(string endpoint, long count, TimeSpan? timeout = null)
     {

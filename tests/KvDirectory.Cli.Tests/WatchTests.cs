@@ -8,7 +8,7 @@ public sealed class WatchTests(ServerFixture fixture) : IClassFixture<ServerFixt
     public async Task Watch_prints_the_next_change_and_exits()
     {
         var key = Tools.UniquePrefix("watch") + "/k";
-        var before = await ServerProbe.WatchersAsync(fixture.Endpoint);
+        var before = await ServerProbe.SettledWatchersAsync(fixture.Endpoint);
         var watch = Tools.KvctlAsync(fixture.Endpoint, "watch", key);
         await ServerProbe.WaitForWatchersAsync(fixture.Endpoint, before + 1);
         await ServerProbe.PutAsync(fixture.Endpoint, key, "changed");
@@ -23,7 +23,7 @@ public sealed class WatchTests(ServerFixture fixture) : IClassFixture<ServerFixt
     public async Task Watch_recursive_names_action_and_key_in_extended_format()
     {
         var dir = Tools.UniquePrefix("watchr");
-        var before = await ServerProbe.WatchersAsync(fixture.Endpoint);
+        var before = await ServerProbe.SettledWatchersAsync(fixture.Endpoint);
         var watch = Tools.KvctlAsync(fixture.Endpoint, "-o", "extended", "watch", "--recursive", dir);
         await ServerProbe.WaitForWatchersAsync(fixture.Endpoint, before + 1);
         var index = await ServerProbe.PutAsync(fixture.Endpoint, dir + "/child", "v1");
@@ -50,7 +50,7 @@ public sealed class WatchTests(ServerFixture fixture) : IClassFixture<ServerFixt
     public async Task Watch_forever_prints_every_event_in_order_once()
     {
         var key = Tools.UniquePrefix("forever") + "/k";
-        var before = await ServerProbe.WatchersAsync(fixture.Endpoint);
+        var before = await ServerProbe.SettledWatchersAsync(fixture.Endpoint);
         await using var watch = BackgroundKvctl.Start(fixture.Endpoint, "watch", "--forever", key);
         await ServerProbe.WaitForWatchersAsync(fixture.Endpoint, before + 1);
         for (var i = 0; i < 5; i++)
@@ -69,7 +69,7 @@ public sealed class WatchTests(ServerFixture fixture) : IClassFixture<ServerFixt
     {
         var dir = Tools.UniquePrefix("watchp");
         await ServerProbe.PutAsync(fixture.Endpoint, dir + "/k", "old");
-        var before = await ServerProbe.WatchersAsync(fixture.Endpoint);
+        var before = await ServerProbe.SettledWatchersAsync(fixture.Endpoint);
         var ours = Tools.KvctlAsync(fixture.Endpoint, flag, format, "watch", "--recursive", dir);
         var theirs = Tools.EtcdctlAsync(fixture.Endpoint, flag, format, "watch", "--recursive", dir);
         await ServerProbe.WaitForWatchersAsync(fixture.Endpoint, before + 2);
@@ -92,7 +92,7 @@ public sealed class WatchTests(ServerFixture fixture) : IClassFixture<ServerFixt
     public async Task Exec_watch_runs_the_command_with_the_event_in_its_environment()
     {
         var key = Tools.UniquePrefix("exec") + "/k";
-        var before = await ServerProbe.WatchersAsync(fixture.Endpoint);
+        var before = await ServerProbe.SettledWatchersAsync(fixture.Endpoint);
         await using var watch = BackgroundKvctl.Start(
             fixture.Endpoint, "exec-watch", key, "--", "sh", "-c", "echo \"$ETCD_WATCH_ACTION $ETCD_WATCH_KEY $ETCD_WATCH_VALUE $ETCD_WATCH_MODIFIED_INDEX\"");
         await ServerProbe.WaitForWatchersAsync(fixture.Endpoint, before + 1);
