@@ -16,8 +16,8 @@ public sealed class MembershipMember
     {
         Name = name;
         DataDir = dataDir;
-        ClientUrl = $"http://127.0.0.1:{MemberPorts.Next()}";
-        PeerUrl = $"http://127.0.0.1:{MemberPorts.Next()}";
+        ClientUrl = $"http://127.0.0.1:{KvDirectory.Testing.FreePort.Next()}";
+        PeerUrl = $"http://127.0.0.1:{KvDirectory.Testing.FreePort.Next()}";
         _output = new ProcessOutput($"[{name}] ");
     }
 
