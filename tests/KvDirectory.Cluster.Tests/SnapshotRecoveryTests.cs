@@ -35,7 +35,9 @@ public sealed partial class SnapshotRecoveryTests(ITestOutputHelper output)
             var saved = SnapshotSavedLines().Matches(beforeKill).Count;
             var walFiles = dataDir.WalSegments();
             output.WriteLine($"{saved} snapshots saved; {walFiles.Count} WAL segments left: {string.Join(", ", walFiles.Select(Path.GetFileName))}");
-            saved.Should().BeGreaterThan(20, "a snapshot is taken every 100 applied entries:\n" + beforeKill);
+            // A snapshot is due every 100 entries, but a save that falls due while one is running is folded into the
+            // next, so on a slow disk far fewer than 53 are written; a handful is enough for retention and release.
+            saved.Should().BeGreaterThanOrEqualTo(5, "a snapshot is due every 100 applied entries:\n" + beforeKill);
             beforeKill.Should().Contain("released", "segments covered by snapshots are deleted");
             // A segment is released only once the second-newest snapshot covers it, so right after a cut one more may remain.
             walFiles.Count.Should().BeLessThanOrEqualTo(3, "with --max-wals 1 released segments are deleted, not kept");
