@@ -76,6 +76,8 @@ public static partial class NodeOpener
                     : MemberList.FromBackup(options.InitialCluster, identity.MemberId, snapshot));
             // The start-up list stands in for the replicated one until the log has caught up with it.
             var joinHint = fresh || (options.JoinExisting && membersUnknown) ? startup : null;
+            // The store and the member list are built: the snapshot's bytes need not live as long as the process.
+            storage.ReleaseRecoveredData();
             var recovered = new RecoveredState(identity, snapshot.Metadata.Index, members, joinHint, cluster);
             var replicated = new ReplicatedNode(node, storage, store, options, recovered, metrics, logger);
             LogStarted(logger, identity.MemberId, snapshot.Metadata.Index, storage.LastIndex(), fresh);

@@ -9,6 +9,8 @@ namespace KvDirectory.Storage;
 /// The Raft core's stable storage on disk: every append goes to the write-ahead log (fsync) before the
 /// in-memory copy the core reads from is updated, and snapshots go to the snapshot store before the
 /// WAL marks them. Reopening after a crash gives back exactly what was acknowledged.
+/// The in-memory copy keeps a snapshot's metadata only: its data (tens of MB for a million keys) is read back from
+/// the snapshot store when the core asks for it to send to a lagging follower, the only use it has.
 /// </summary>
 public sealed class DurableRaftStorage : IRaftStorage, IDisposable
 {
@@ -16,6 +18,9 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
     private readonly SnapshotStore _snapshots;
     private readonly MemoryRaftStorage _cache;
     private readonly Lock _snapshotGate = new();
+
+    /// <summary>The snapshot last read back for a follower: a second follower catching up at once reuses it while it lives.</summary>
+    private readonly WeakReference<Snapshot?> _lastLoaded = new(null);
 
     private DurableRaftStorage(WriteAheadLog wal, SnapshotStore snapshots, MemoryRaftStorage cache, WalRecoveryResult recovery, Snapshot recovered)
     {
@@ -29,8 +34,11 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
     /// <summary>What the WAL held at open (hard state, entries, metadata, any torn tail repaired).</summary>
     public WalRecoveryResult Recovery { get; }
 
-    /// <summary>The snapshot the application state must be restored from before applying entries (empty if none).</summary>
-    public Snapshot RecoveredSnapshot { get; }
+    /// <summary>
+    /// The snapshot the application state must be restored from before applying entries (empty if none); its data
+    /// only until <see cref="ReleaseRecoveredData"/>.
+    /// </summary>
+    public Snapshot RecoveredSnapshot { get; private set; }
 
     /// <summary>The cluster identity bytes last saved with <see cref="SaveMetadata"/>.</summary>
     public ReadOnlyMemory<byte> Metadata => Recovery.Metadata;
@@ -74,7 +82,7 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
                     $"snapshot at index {snapshotIndex} has term {snapshot.Metadata.Term} but the write-ahead log recorded term {recovery.Snapshot.Term}");
             }
             var cache = snapshot is null ? new MemoryRaftStorage() : new MemoryRaftStorage(snapshot.Metadata.ConfState);
-            if (snapshot is { IsEmpty: false }) cache.ApplySnapshot(snapshot);
+            if (snapshot is { IsEmpty: false }) cache.ApplySnapshot(MetadataOnly(snapshot));
             if (recovery.Entries.Count == 0 && wal.LastIndex < snapshotIndex)
             {
                 // A snapshot newer than anything the WAL knows (a restored backup, or a lost WAL): appends continue after it.
@@ -113,7 +121,24 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
 
     public ulong LastIndex() => _cache.LastIndex();
 
-    public Snapshot Snapshot() => _cache.Snapshot();
+    /// <summary>
+    /// The newest snapshot with its data, read from the snapshot store (the node's thread waits for the read; the
+    /// leader asks only when a follower needs a snapshot). A save racing the read may hand out a newer one, which is as
+    /// good; if the store cannot give one as new as the log's, the core is told to try again later.
+    /// </summary>
+    public Snapshot Snapshot()
+    {
+        var current = _cache.Snapshot();
+        if (current.IsEmpty) return current;
+        if (_lastLoaded.TryGetTarget(out var loaded) && loaded.Metadata.Index >= current.Metadata.Index) return loaded;
+        loaded = _snapshots.LoadLatest();
+        if (loaded is null || loaded.Metadata.Index < current.Metadata.Index) throw new SnapshotTemporarilyUnavailableException();
+        _lastLoaded.SetTarget(loaded);
+        return loaded;
+    }
+
+    /// <summary>Drops the recovered snapshot's data once the application state has been restored from it.</summary>
+    public void ReleaseRecoveredData() => RecoveredSnapshot = MetadataOnly(RecoveredSnapshot);
 
     /// <summary>
     /// Persists a Ready's hard state and entries (one fsync), then makes them visible to the core.
@@ -147,7 +172,7 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
             if (!current.IsEmpty && snapshot.Metadata.Index <= current.Metadata.Index) throw new SnapshotOutOfDateException();
             _snapshots.Save(snapshot.Metadata, AsStream(snapshot.Data));
             _wal.SaveSnapshotMarker(snapshot.Metadata.Index, snapshot.Metadata.Term, resetsLog: true);
-            _cache.ApplySnapshot(snapshot);
+            _cache.ApplySnapshot(MetadataOnly(snapshot));
             ReleaseWal();
         }
     }
@@ -167,9 +192,9 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
             var metadata = new SnapshotMetadata(index, term, confState ?? _cache.InitialState().ConfState);
             _snapshots.Save(metadata, AsStream(data));
             _wal.SaveSnapshotMarker(index, term);
-            var snapshot = _cache.CreateSnapshot(index, metadata.ConfState, data);
+            _cache.CreateSnapshot(index, metadata.ConfState, ReadOnlyMemory<byte>.Empty);
             ReleaseWal();
-            return snapshot;
+            return new Snapshot(metadata, data);
         }
     }
 
@@ -204,6 +229,8 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
         if (kept.Count == 0) return;
         _wal.ReleaseBefore(kept.Count >= 2 ? kept[1].Index : kept[0].Index);
     }
+
+    private static Snapshot MetadataOnly(Snapshot snapshot) => snapshot with { Data = ReadOnlyMemory<byte>.Empty };
 
     private static MemoryStream AsStream(ReadOnlyMemory<byte> data) =>
         MemoryMarshal.TryGetArray(data, out var segment)

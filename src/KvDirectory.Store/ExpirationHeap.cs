@@ -122,7 +122,7 @@ internal sealed class ExpirationHeap
     {
         var x = _items[a];
         var y = _items[b];
-        var byTime = x.ExpireTime!.Value.UtcTicks.CompareTo(y.ExpireTime!.Value.UtcTicks);
+        var byTime = x.ExpireUtcTicks.CompareTo(y.ExpireUtcTicks);
         return byTime != 0 ? byTime < 0 : string.CompareOrdinal(x.Path, y.Path) < 0;
     }
 

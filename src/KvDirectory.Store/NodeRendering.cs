@@ -79,7 +79,7 @@ internal static class NodeRendering
     private static List<EtcdNode>? ListChildren(TreeNode dir, bool recursive, bool sorted, DateTimeOffset now)
     {
         List<EtcdNode>? nodes = null;
-        foreach (var child in dir.Children!.Values)
+        foreach (var child in dir.Children!)
         {
             if (child.IsHidden)
             {

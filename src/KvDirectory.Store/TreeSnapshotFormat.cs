@@ -76,7 +76,7 @@ internal static class TreeSnapshotFormat
     private static void WriteNode(ref WireWriter w, TreeNode node, TreeCapture? capture)
     {
         var state = node.Read(capture);
-        w.String(node.Name);
+        w.String(node.Name.ToString());
         w.Byte(node.IsDir ? DirKind : FileKind);
         w.SignedVarint(node.CreatedIndex);
         w.SignedVarint(state.ModifiedIndex);
@@ -89,7 +89,7 @@ internal static class TreeSnapshotFormat
         }
 
         // The array is the node's own copy (Read copies or preserved it), so sorting it in place is safe.
-        Array.Sort(children, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        TreeChildren.SortByName(children);
         w.UnsignedVarint((ulong)children.Length);
         foreach (var child in children)
         {
@@ -131,7 +131,7 @@ internal static class TreeSnapshotFormat
                 for (ulong i = 0; i < count; i++)
                 {
                     var child = ReadNode(ref r, node, depth + 1);
-                    if (!node.Children!.TryAdd(child.Name, child))
+                    if (!node.Children!.Add(child))
                     {
                         throw new WireFormatException($"Duplicate child '{child.Name}' in {path}.");
                     }

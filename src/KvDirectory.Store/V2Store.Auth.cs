@@ -60,11 +60,11 @@ public sealed partial class V2Store
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         if (FindAuth(directory) is { IsDir: true } node)
         {
-            foreach (var (name, child) in node.Children!)
+            foreach (var child in node.Children!)
             {
                 if (!child.IsDir)
                 {
-                    files[name] = child.Value;
+                    files[child.Name.ToString()] = child.Value;
                 }
             }
         }

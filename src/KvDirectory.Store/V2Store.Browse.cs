@@ -17,7 +17,7 @@ public sealed partial class V2Store
     /// <summary>The largest window one listing call returns.</summary>
     public const int MaxPageSize = 1000;
 
-    private SortedChildren? _sortedCache;
+    private SortedChildrenCache? _sortedCache;
 
     /// <summary>Children <paramref name="offset"/> to <paramref name="offset"/>+<paramref name="limit"/> of a directory, by name.</summary>
     public DirectoryPage ListPage(string path, int offset, int limit, bool includeHidden)
@@ -35,18 +35,18 @@ public sealed partial class V2Store
                 return new DirectoryPage { Node = ToEntry(node, includeHidden, now), ChangedIndex = node.ChangedIndex, Children = [], EtcdIndex = _currentIndex };
             }
 
-            var names = SortedNames(node, includeHidden);
-            var rows = new List<BrowseEntry>(Math.Max(0, Math.Min(limit, names.Length - offset)));
-            for (var i = offset; i < names.Length && rows.Count < limit; i++)
+            var children = SortedChildren(node, includeHidden);
+            var rows = new List<BrowseEntry>(Math.Max(0, Math.Min(limit, children.Length - offset)));
+            for (var i = offset; i < children.Length && rows.Count < limit; i++)
             {
-                rows.Add(ToEntry(node.Children![names[i]], includeHidden, now));
+                rows.Add(ToEntry(children[i], includeHidden, now));
             }
 
             return new DirectoryPage
             {
                 Node = ToEntry(node, includeHidden, now),
                 ChangedIndex = node.ChangedIndex,
-                Total = names.Length,
+                Total = children.Length,
                 Offset = offset,
                 Children = rows,
                 EtcdIndex = _currentIndex,
@@ -124,9 +124,8 @@ public sealed partial class V2Store
 
     private static void AddChildren(TreeNode dir, List<KeyDumpEntry> entries, DateTimeOffset now)
     {
-        foreach (var name in dir.Children!.Keys.Order(StringComparer.Ordinal))
+        foreach (var child in dir.Children!.SortedByName())
         {
-            var child = dir.Children[name];
             entries.Add(DumpEntry(child, now));
             if (child.IsDir)
             {
@@ -153,7 +152,7 @@ public sealed partial class V2Store
         }
 
         var (keys, dirs) = (0, 1);
-        foreach (var child in node.Children!.Values)
+        foreach (var child in node.Children!)
         {
             var (k, d) = Count(child);
             keys += k;
@@ -170,7 +169,7 @@ public sealed partial class V2Store
         return new BrowseEntry
         {
             Key = node.Path,
-            Name = node.Name,
+            Name = node.Name.ToString(),
             Dir = node.IsDir,
             Value = node.IsDir ? null : truncated ? node.Value[..PreviewLength] : node.Value,
             Truncated = truncated,
@@ -191,9 +190,9 @@ public sealed partial class V2Store
         }
 
         var count = 0;
-        foreach (var name in dir.Children!.Keys)
+        foreach (var child in dir.Children!)
         {
-            if (!StorePath.IsHiddenName(name))
+            if (!child.IsHidden)
             {
                 count++;
             }
@@ -203,28 +202,28 @@ public sealed partial class V2Store
     }
 
     /// <summary>
-    /// A directory's child names in order. Scrolling a huge directory asks for many windows of the same listing, so the
+    /// A directory's children in name order. Scrolling a huge directory asks for many windows of the same listing, so the
     /// last big one is kept until anything beneath it changes (its <see cref="TreeNode.ChangedIndex"/> moves).
     /// </summary>
-    private string[] SortedNames(TreeNode dir, bool includeHidden)
+    private TreeNode[] SortedChildren(TreeNode dir, bool includeHidden)
     {
         const int CacheFrom = 1000;
         var cached = Volatile.Read(ref _sortedCache);
         if (cached is not null && ReferenceEquals(cached.Dir, dir) && cached.ChangedIndex == dir.ChangedIndex && cached.IncludeHidden == includeHidden)
         {
-            return cached.Names;
+            return cached.Children;
         }
 
-        var names = dir.Children!.Keys.Where(name => includeHidden || !StorePath.IsHiddenName(name)).ToArray();
-        Array.Sort(names, StringComparer.Ordinal);
-        if (names.Length >= CacheFrom)
+        var children = dir.Children!.Where(child => includeHidden || !child.IsHidden).ToArray();
+        TreeChildren.SortByName(children);
+        if (children.Length >= CacheFrom)
         {
-            Volatile.Write(ref _sortedCache, new SortedChildren(dir, dir.ChangedIndex, includeHidden, names));
+            Volatile.Write(ref _sortedCache, new SortedChildrenCache(dir, dir.ChangedIndex, includeHidden, children));
         }
 
-        return names;
+        return children;
     }
 
     /// <summary>Immutable, so readers under the shared lock can swap it without more locking.</summary>
-    private sealed record SortedChildren(TreeNode Dir, long ChangedIndex, bool IncludeHidden, string[] Names);
+    private sealed record SortedChildrenCache(TreeNode Dir, long ChangedIndex, bool IncludeHidden, TreeNode[] Children);
 }

@@ -52,7 +52,7 @@ public sealed partial class V2Store
         try
         {
             ReleaseWrittenCapture();
-            while (_expirations.Peek() is { } node && node.ExpireTime!.Value <= now)
+            while (_expirations.Peek() is { } node && node.ExpireUtcTicks <= now.UtcTicks)
             {
                 Commit(RemoveNode(node, EtcdActions.Expire), refresh: false);
                 _counters.CountExpire();
@@ -90,7 +90,7 @@ public sealed partial class V2Store
     /// <summary>Unlinks a node from its parent and drops it and its descendants from the expiration heap.</summary>
     private void Detach(TreeNode node)
     {
-        node.Parent?.RemoveChild(node.Name, _capture);
+        node.Parent?.RemoveChild(node, _capture);
         ForgetExpirations(node);
     }
 
@@ -99,7 +99,7 @@ public sealed partial class V2Store
         _expirations.Remove(node);
         if (node.Children is { } children)
         {
-            foreach (var child in children.Values)
+            foreach (var child in children)
             {
                 ForgetExpirations(child);
             }

@@ -76,9 +76,9 @@ public sealed partial class V2Store
 
     private void VisitChildren(TreeNode dir, SearchWalk walk)
     {
-        foreach (var name in SortedNames(dir, walk.Query.IncludeHidden))
+        foreach (var child in SortedChildren(dir, walk.Query.IncludeHidden))
         {
-            Visit(dir.Children![name], walk);
+            Visit(child, walk);
             if (walk.Stopped)
             {
                 return;

@@ -115,7 +115,7 @@ public sealed partial class V2Store
 
         if (node.Children is { } children)
         {
-            foreach (var child in children.Values)
+            foreach (var child in children)
             {
                 TrackExpirations(child);
             }

@@ -45,6 +45,11 @@ public class HotPathBenchmarks
             _store.Set($"/bench/k{i}", false, _command.Value, null, false);
         }
 
+        for (var i = 0; i < 100; i++)
+        {
+            _store.Set($"/small/k{i}", false, _command.Value, null, false);
+        }
+
         _event = _store.Set("/bench/k1", false, _command.Value, null, false);
         _cluster = new PerfectCluster(3);
         _walDirectory = Path.Combine(Path.GetTempPath(), $"kvdirectory-micro-wal-{Guid.NewGuid():N}");
@@ -77,6 +82,14 @@ public class HotPathBenchmarks
     /// <summary>An overwrite of one of 10,000 keys (the event, history and watcher notification included).</summary>
     [Benchmark]
     public EtcdEvent? ApplyToStore() => _store.Apply(_command with { Path = $"/bench/k{_key++ % 10_000}" });
+
+    /// <summary>A GET of one of 10,000 keys: the lookup and the node rendered for the answer.</summary>
+    [Benchmark]
+    public EtcdEvent GetKey() => _store.Get($"/bench/k{_key++ % 10_000}", recursive: false, sorted: false);
+
+    /// <summary>A GET of a 100-key directory, sorted: every child rendered.</summary>
+    [Benchmark]
+    public EtcdEvent GetSortedDirectory() => _store.Get("/small", recursive: false, sorted: true);
 
     /// <summary>The answer to a PUT: headers and the Go-escaped JSON body, to a discarding stream.</summary>
     [Benchmark]

@@ -254,4 +254,39 @@ public sealed class DurableRaftStorageTests : IDisposable
         Directory.GetFiles(_dir.Combine("member", "wal"), "*.wal").Should().ContainSingle();
         File.Exists(_dir.Combine("member", "snap", "snapshots.db")).Should().BeTrue();
     }
+
+    [Fact]
+    public void The_recovered_snapshot_lets_go_of_its_data_once_released_and_the_store_still_hands_it_out()
+    {
+        using (var storage = Open(Members))
+        {
+            storage.Append(new HardState(1, 1, 20), Entries(1, 20, 1));
+            storage.CreateSnapshot(20, null, "state at 20"u8.ToArray());
+        }
+
+        using var reopened = Open();
+        reopened.RecoveredSnapshot.Data.ToArray().Should().Equal("state at 20"u8.ToArray());
+        reopened.ReleaseRecoveredData();
+        reopened.RecoveredSnapshot.Data.IsEmpty.Should().BeTrue();
+        reopened.RecoveredSnapshot.Metadata.Should().Be(new SnapshotMetadata(20, 1, Members));
+        reopened.Snapshot().Data.ToArray().Should().Equal("state at 20"u8.ToArray(), "a lagging follower still gets the data, read back from the store");
+    }
+
+    [Fact]
+    public void A_newest_snapshot_that_cannot_be_read_back_is_temporarily_unavailable_never_replaced_by_an_older_one()
+    {
+        using var storage = Open(Members);
+        storage.Append(new HardState(1, 1, 40), Entries(1, 40, 1));
+        storage.CreateSnapshot(20, null, "at 20"u8.ToArray());
+        storage.CreateSnapshot(40, null, "at 40"u8.ToArray());
+        var chunks = storage.Snapshots.Database.GetCollection("snapshot_chunks");
+        var last = chunks.FindAll().Last();
+        var bytes = last["data"].AsBinary;
+        bytes[0] ^= 0xFF;
+        last["data"] = bytes;
+        chunks.Update(last);
+
+        var snapshot = () => storage.Snapshot();
+        snapshot.Should().Throw<SnapshotTemporarilyUnavailableException>("the core was told of the snapshot at 40; an older one would not do");
+    }
 }
