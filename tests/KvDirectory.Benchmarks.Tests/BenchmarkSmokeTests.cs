@@ -12,13 +12,15 @@ public sealed class BenchmarkSmokeTests
 {
     private static readonly string[] Workloads = ["put", "get", "qget", "mixed", "cas", "rget", "watch"];
 
+    private static readonly string[] CeilingWorkloads = ["get", "qget", "mixed", "rget"];
+
     [Fact]
-    public async Task A_smoke_run_measures_every_workload_warm_and_cold_on_both_servers()
+    public async Task A_smoke_run_measures_every_workload_warm_and_cold_on_both_servers_and_the_reads_on_the_kestrel_ceiling()
     {
         var json = Path.Combine(Path.GetTempPath(), $"kvdirectory-benchmark-smoke-{Guid.NewGuid():N}.json");
         try
         {
-            var result = await CommandRunner.RunAsync("dotnet", [BenchmarkDll, "--smoke", "--seed", "15", "--json", json], timeout: TimeSpan.FromMinutes(10));
+            var result = await CommandRunner.RunAsync("dotnet", [BenchmarkDll, "--smoke", "--ceiling", "--seed", "15", "--json", json], timeout: TimeSpan.FromMinutes(10));
 
             result.ExitCode.Should().Be(0, result.ToString());
             result.StandardOutput.Should().Contain("medians over the rounds");
@@ -42,12 +44,32 @@ public sealed class BenchmarkSmokeTests
                 }
             }
 
+            // The ceiling answers the reads only (a constant answer to a write or a watch would mean nothing).
+            foreach (var workload in Workloads)
+            {
+                var ceiling = windows.Where(w => w.GetProperty("variant").GetString() == "kestrel-constant" && w.GetProperty("workload").GetString() == workload).ToList();
+                if (CeilingWorkloads.Contains(workload))
+                {
+                    ceiling.Should().HaveCount(2, $"the ceiling is measured on {workload} warm and cold")
+                        .And.OnlyContain(w => w.GetProperty("requests").GetInt64() > 0 && w.GetProperty("errors").GetInt64() == 0);
+                }
+                else
+                {
+                    ceiling.Should().BeEmpty($"the ceiling does not run {workload}");
+                }
+            }
+
             var ratios = report.RootElement.GetProperty("ratios").EnumerateArray()
-                .Select(r => (r.GetProperty("against").GetString(), r.GetProperty("mode").GetString(), r.GetProperty("workload").GetString()))
+                .Select(r => (r.GetProperty("variant").GetString(), r.GetProperty("against").GetString(), r.GetProperty("mode").GetString(), r.GetProperty("workload").GetString()))
                 .ToList();
             foreach (var workload in Workloads)
             {
-                ratios.Should().Contain(("etcd", "warm", workload)).And.Contain(("etcd", "cold", workload)).And.Contain(("warm", "cold", workload));
+                ratios.Should().Contain(("kvdirectory", "etcd", "warm", workload)).And.Contain(("kvdirectory", "etcd", "cold", workload)).And.Contain(("kvdirectory", "warm", "cold", workload));
+            }
+
+            foreach (var workload in CeilingWorkloads)
+            {
+                ratios.Should().Contain(("kvdirectory", "kestrel-constant", "warm", workload)).And.Contain(("kestrel-constant", "etcd", "cold", workload));
             }
         }
         finally

@@ -9,7 +9,8 @@ namespace KvDirectory.Benchmarks;
 /// --cold-warmup seconds, --watchers N, --cpu-tail seconds, --variant NAME:VAR=VALUE[,VAR=VALUE] (our server again with
 /// other runtime settings, or dll=PATH for another build of it), --smoke (a quick complete run, e.g. in CI);
 /// --duration seconds, --warmup seconds, --connections N, --keys N, --seed N, --server-only etcd|kvdirectory,
-/// --target URL (an already running server, e.g. to profile it); --json PATH (where the report goes); --cluster (three
+/// --target URL (an already running server, e.g. to profile it); --ceiling (one more contender: Kestrel answering a fixed
+/// body, <see cref="KestrelCeiling"/>); --json PATH (where the report goes); --cluster (three
 /// members of each server instead of one, each cluster alone for its turn, warm and cold, --variant too; the duration
 /// defaults to 3 s and the warm-up to 1 s; --workloads put-leader,put-follower,qget-follower,qget-leader),
 /// --auth (single node: etcd-auth, kvdirectory-auth and kvdirectory; every request of an -auth server signed in; the
@@ -47,6 +48,9 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
 
     /// <summary>How long after the load stopped the server's CPU is still counted to the window (at least 1 s: the idle second).</summary>
     public TimeSpan CpuTail { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>--ceiling (single node): <see cref="KestrelCeiling"/> measured next to the servers, on the read workloads.</summary>
+    public bool Ceiling { get; init; }
 
     /// <summary>--auth (single node): etcd and ours with v2 auth on and every request signed in, next to ours without it.</summary>
     public bool Auth { get; init; }
@@ -92,6 +96,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                 "--cluster" => options with { Cluster = true },
                 "--million" => options with { Million = true },
                 "--auth" => options with { Auth = true },
+                "--ceiling" => options with { Ceiling = true },
                 "--json" => options with { JsonPath = Next() },
                 "--heartbeat-interval" => options with { Timings = options.Timings with { HeartbeatMilliseconds = NextInt() } },
                 "--election-timeout" => options with { Timings = options.Timings with { ElectionMilliseconds = NextInt() } },
@@ -108,7 +113,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                     Duration = GivenSeconds(ref durationGiven, 1), Warmup = GivenSeconds(ref warmupGiven, 0.5), ColdWarmup = TimeSpan.FromSeconds(0.5),
                     Rounds = 1, Connections = 8, Keys = 500, Watchers = 200, CpuTail = TimeSpan.FromSeconds(1),
                 },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --million --auth --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke"),
+                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --million --auth --ceiling --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke"),
             };
         }
 
@@ -147,6 +152,11 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
             options = options with { Workloads = [.. SingleWorkload.All.Where(w => w != SingleWorkload.Watch)] };
         }
 
+        if (options.Ceiling && (options.Cluster || options.Million || options.Auth || options.Target is not null))
+        {
+            throw new ArgumentException("--ceiling is for the single-node mode with servers it starts, without --auth");
+        }
+
         if (options.Auth && (options.Cluster || options.Million || options.Target is not null))
         {
             throw new ArgumentException("--auth is for the single-node mode with servers it starts");
@@ -157,7 +167,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
 
     /// <summary>
     /// What is measured: etcd and our built server (or only one of them; with --auth each with auth on, then ours
-    /// without), then every --variant; or the --target.
+    /// without), the Kestrel ceiling with --ceiling, then every --variant; or the --target.
     /// </summary>
     public IReadOnlyList<ServerVariant> Contenders()
     {
@@ -169,7 +179,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
         var builtIn = Servers.Select(s => s == "etcd" ? ServerVariant.Etcd : ServerVariant.KvDirectory).ToList();
         return Auth
             ? [.. builtIn.Select(v => v.WithAuth()), .. builtIn.Where(v => v.Kind != "etcd"), .. Variants]
-            : [.. builtIn, .. Variants];
+            : [.. builtIn, .. Ceiling ? [KestrelCeiling.Variant(this)] : Array.Empty<ServerVariant>(), .. Variants];
     }
 
     private static string Mode(string value) =>

@@ -35,7 +35,7 @@ public static class AuthEndpoints
     /// <summary>The path's pieces decide before anything else (a bad path is 400 even unauthenticated), as etcd's handler does.</summary>
     private static Task DispatchAsync(HttpContext context, AuthRegistry registry, AuthGate gate, ClusterStateHolder cluster, bool isUsers)
     {
-        var decoded = context.Items[GoPathDecodingMiddleware.DecodedPathKey] as string ?? context.Request.Path.Value ?? string.Empty;
+        var decoded = GoPathDecodingMiddleware.DecodedPath(context);
         var pieces = GoPath.Clean(decoded[AuthPrefix.Length..]).Split('/');
         return pieces.Length switch
         {

@@ -22,6 +22,9 @@ public static class EtcdResponses
     /// </summary>
     private static readonly ConditionalWeakTable<EtcdEvent, byte[]> EncodedWatchEvents = new();
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public static Task WriteEventAsync(HttpContext context, EtcdEvent etcdEvent, ConsensusStatus status, bool noValueOnSuccess)
     {
         var response = context.Response;
@@ -97,11 +100,7 @@ public static class EtcdResponses
     public static async Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo)
     {
         using var buffer = new PooledBufferWriter(4096);
-        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
-        {
-            JsonSerializer.Serialize(writer, value, typeInfo);
-        }
-
+        Serialize(buffer, value, typeInfo);
         buffer.Write(NewLine);
         response.ContentLength = buffer.WrittenCount;
         await response.Body.WriteAsync(buffer.WrittenMemory);
@@ -117,13 +116,29 @@ public static class EtcdResponses
     private static byte[] EncodeWatchEvent(EtcdEvent etcdEvent)
     {
         using var buffer = new PooledBufferWriter(4096);
-        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
-        {
-            JsonSerializer.Serialize(writer, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
-        }
-
+        Serialize(buffer, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
         buffer.Write(NewLine);
         return buffer.WrittenMemory.ToArray();
+    }
+
+    /// <summary>
+    /// Serializes through this thread's writer, reset onto <paramref name="buffer"/>: a writer per answer was one more
+    /// object per GET. Used synchronously only, so a thread never shares it.
+    /// </summary>
+    private static void Serialize<T>(PooledBufferWriter buffer, T value, JsonTypeInfo<T> typeInfo)
+    {
+        var writer = t_writer;
+        if (writer is null)
+        {
+            t_writer = writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions);
+        }
+        else
+        {
+            writer.Reset(buffer);
+        }
+
+        JsonSerializer.Serialize(writer, value, typeInfo);
+        writer.Flush();
     }
 
     /// <summary>etcd answers 201 for a key that did not exist before: a create, or a set with no previous node.</summary>

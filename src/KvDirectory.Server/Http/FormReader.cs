@@ -10,26 +10,31 @@ namespace KvDirectory.Server.Http;
 /// </summary>
 public static class FormReader
 {
-    public static async Task<FormValues> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Synchronous for a request without a form body (every GET); one without a query shares <see cref="FormValues.Empty"/>.</summary>
+    public static ValueTask<FormValues> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        HasFormBody(request) ? ReadBodyAndQueryAsync(request, cancellationToken) : ValueTask.FromResult(AddQuery(request, form: null));
+
+    private static async ValueTask<FormValues> ReadBodyAndQueryAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var form = new FormValues();
-        string? error = null;
-        if (HasFormBody(request))
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync(cancellationToken);
+        // The body's error wins over the query's, as in Go's ParseForm.
+        var error = GoQueryParser.ParseInto(body, form);
+        return error is null ? AddQuery(request, form) : throw new EtcdException(EtcdErrorCode.InvalidForm, error);
+    }
+
+    private static FormValues AddQuery(HttpRequest request, FormValues? form)
+    {
+        var query = request.QueryString.Value;
+        if (query is null || query.Length <= 1)
         {
-            using var reader = new StreamReader(request.Body);
-            var body = await reader.ReadToEndAsync(cancellationToken);
-            error = GoQueryParser.ParseInto(body, form);
+            return form ?? FormValues.Empty;
         }
 
-        var query = request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty;
-        var queryError = GoQueryParser.ParseInto(query, form);
-        error ??= queryError;
-        if (error is not null)
-        {
-            throw new EtcdException(EtcdErrorCode.InvalidForm, error);
-        }
-
-        return form;
+        form ??= new FormValues();
+        var error = GoQueryParser.ParseInto(query[1..], form);
+        return error is null ? form : throw new EtcdException(EtcdErrorCode.InvalidForm, error);
     }
 
     private static bool HasFormBody(HttpRequest request)

@@ -19,6 +19,13 @@ public static class GoPath
             return "/";
         }
 
+        // Almost every request's path is clean already: answered without allocating.
+        var body = path.Length > 1 && path[^1] == '/' ? path.AsSpan(0, path.Length - 1) : path.AsSpan();
+        if (path[0] == '/' && (body.Length > 1 || path.Length == 1) && IsClean(body))
+        {
+            return path;
+        }
+
         var cleaned = Clean(path.StartsWith('/') ? path : "/" + path);
         if (path.EndsWith('/') && cleaned != "/")
         {
@@ -34,6 +41,11 @@ public static class GoPath
         if (path.Length == 0)
         {
             return ".";
+        }
+
+        if (IsClean(path))
+        {
+            return path;
         }
 
         var rooted = path[0] == '/';
@@ -69,5 +81,41 @@ public static class GoPath
         }
 
         return joined.Length == 0 ? "." : joined;
+    }
+
+    /// <summary>
+    /// True when <see cref="Clean"/> would return <paramref name="path"/> itself: no empty, <c>.</c> or <c>..</c>
+    /// segment and no trailing slash (the root alone excepted).
+    /// </summary>
+    private static bool IsClean(ReadOnlySpan<char> path)
+    {
+        if (path.Length == 0)
+        {
+            return false;
+        }
+
+        if (path.Length == 1)
+        {
+            return path[0] != '.';
+        }
+
+        var start = path[0] == '/' ? 1 : 0;
+        for (var i = start; i <= path.Length; i++)
+        {
+            if (i < path.Length && path[i] != '/')
+            {
+                continue;
+            }
+
+            var segment = path[start..i];
+            if (segment.Length == 0 || segment is "." or "..")
+            {
+                return false;
+            }
+
+            start = i + 1;
+        }
+
+        return true;
     }
 }

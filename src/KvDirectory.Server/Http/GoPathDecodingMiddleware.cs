@@ -5,14 +5,11 @@ namespace KvDirectory.Server.Http;
 
 /// <summary>
 /// Decodes the raw request target's path as Go does (Kestrel would keep <c>%2F</c> encoded and resolve <c>..</c>
-/// silently) and leaves it in <see cref="DecodedPathKey"/>. A malformed escape is rejected here, before CORS,
+/// silently) and leaves it in a <see cref="GoPathFeature"/>. A malformed escape is rejected here, before CORS,
 /// as Go's server rejects it before any handler: a bare 400 that closes the connection.
 /// </summary>
 public sealed class GoPathDecodingMiddleware(RequestDelegate next)
 {
-    public const string DecodedPathKey = "kvdirectory.decoded-path";
-    public const string RawQueryKey = "kvdirectory.raw-query";
-
     /// <summary>Go's mux patterns without a trailing slash match only exactly: <c>/version/</c> is a 404.</summary>
     private static readonly HashSet<string> ExactOnlyPaths = new(StringComparer.Ordinal)
     {
@@ -39,12 +36,25 @@ public sealed class GoPathDecodingMiddleware(RequestDelegate next)
             return EtcdResponses.WriteTextAsync(context, "400 Bad Request");
         }
 
-        context.Items[DecodedPathKey] = decoded;
-        context.Items[RawQueryKey] = queryStart < 0 ? null : rawTarget[(queryStart + 1)..];
+        // A feature rather than HttpContext.Items: Items builds a dictionary per request (the GET path's hottest allocation).
+        context.Features.Set(new GoPathFeature(decoded, rawTarget, queryStart));
         return next(context);
     }
+
+    /// <summary>The decoded path of the request (what Kestrel parsed where this middleware did not run).</summary>
+    public static string DecodedPath(HttpContext context) =>
+        context.Features.Get<GoPathFeature>()?.DecodedPath ?? context.Request.Path.Value ?? "/";
 
     /// <summary>True when the path is one of Go's exact-only patterns followed by a slash (answered 404).</summary>
     public static bool IsExactOnlyPathWithSlash(string decodedPath) =>
         decodedPath.Length > 1 && decodedPath[^1] == '/' && ExactOnlyPaths.Contains(decodedPath[..^1]);
+}
+
+/// <summary>The request path decoded as Go decodes it, and the raw query (cut out only when a redirect needs it).</summary>
+public sealed class GoPathFeature(string decodedPath, string rawTarget, int queryStart)
+{
+    public string DecodedPath { get; } = decodedPath;
+
+    /// <summary>The raw query without its <c>?</c>; null when the target has none.</summary>
+    public string? RawQuery => queryStart < 0 ? null : rawTarget[(queryStart + 1)..];
 }

@@ -12,11 +12,11 @@ public sealed class GoPathMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var decoded = context.Items[GoPathDecodingMiddleware.DecodedPathKey] as string ?? context.Request.Path.Value ?? "/";
+        var decoded = GoPathDecodingMiddleware.DecodedPath(context);
         var clean = GoPath.CleanForRedirect(decoded);
         if (clean != decoded)
         {
-            return RedirectAsync(context, clean, context.Items[GoPathDecodingMiddleware.RawQueryKey] as string);
+            return RedirectAsync(context, clean, context.Features.Get<GoPathFeature>()?.RawQuery);
         }
 
         if (GoPathDecodingMiddleware.IsExactOnlyPathWithSlash(decoded))

@@ -20,6 +20,10 @@ public static class SingleNodeBenchmark
         var variants = options.Contenders();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"single node: {string.Join(", ", variants)}; {options.Rounds} rounds of {string.Join('+', options.Modes)}; seed {options.Seed}, {options.Connections} connections, {options.Keys} keys, {options.ValueBytes}-byte values, {options.Watchers} watchers; warm-up {options.Warmup.TotalSeconds}s (cold {options.ColdWarmup.TotalSeconds}s), {options.Duration.TotalSeconds}s per workload, CPU counted until {options.CpuTail.TotalSeconds}s after; {LoadAverage.Describe()}"));
+        if (options.Ceiling)
+        {
+            Console.WriteLine(KestrelCeiling.Note);
+        }
 
         var measurements = new List<SingleMeasurement>();
         var seeds = new Dictionary<string, string>();
@@ -115,7 +119,7 @@ public static class SingleNodeBenchmark
             }
 
             using var load = new LoadGenerator(node.ClientUrl, options, authorization: node.Authorization);
-            foreach (var workload in options.Workloads)
+            foreach (var workload in options.Workloads.Where(w => KestrelCeiling.Measures(variant, w)))
             {
                 await MeasureAsync(node, load, workload, "warm", options.Warmup);
             }
@@ -123,7 +127,7 @@ public static class SingleNodeBenchmark
 
         public async Task ColdAsync(string seed)
         {
-            foreach (var workload in options.Workloads)
+            foreach (var workload in options.Workloads.Where(w => KestrelCeiling.Measures(variant, w)))
             {
                 await using var node = await SingleNode.StartAsync(variant, seed, cancellation);
                 using var load = new LoadGenerator(node.ClientUrl, options, authorization: node.Authorization);
