@@ -10,7 +10,12 @@ public sealed partial class V2Store
     /// live with no gap). An index older than the history answers 401 only if something at or
     /// beneath the watched path really changed since then.
     /// </summary>
-    public Watcher Watch(string path, bool recursive, bool stream, long sinceIndex)
+    /// <param name="signal">
+    /// Called after each event lands in <see cref="Watcher.Events"/> and when it completes, on the writing thread
+    /// while it holds the store's locks: it must be quick and must not throw. It lets a caller wake its reader in
+    /// its own order instead of awaiting the channel (which queues one thread-pool item per watcher at once).
+    /// </param>
+    public Watcher Watch(string path, bool recursive, bool stream, long sinceIndex, Action? signal = null)
     {
         path = StorePath.Normalize(path);
 
@@ -35,19 +40,19 @@ public sealed partial class V2Store
                 var first = fromHistory.FirstOrDefault();
                 if (first is not null)
                 {
-                    var answered = new Watcher(null, path, recursive, stream, since, current, capacity: 1);
+                    var answered = new Watcher(null, path, recursive, stream, since, current, capacity: 1, signal);
                     answered.TryDeliver(first with { EtcdIndex = current });
                     answered.Complete();
                     return answered;
                 }
 
-                var waiting = new Watcher(_watchers, path, recursive, stream, since, current, capacity: 1);
+                var waiting = new Watcher(_watchers, path, recursive, stream, since, current, capacity: 1, signal);
                 _watchers.Register(waiting);
                 return waiting;
             }
 
             var backlog = fromHistory.Select(e => e with { EtcdIndex = current }).ToList();
-            var watcher = new Watcher(_watchers, path, recursive, stream, since, current, _options.WatcherBufferSize + backlog.Count);
+            var watcher = new Watcher(_watchers, path, recursive, stream, since, current, _options.WatcherBufferSize + backlog.Count, signal);
             foreach (var e in backlog)
             {
                 watcher.TryDeliver(e);

@@ -12,10 +12,12 @@ public sealed class Watcher : IDisposable
 {
     private readonly Channel<EtcdEvent> _channel;
     private readonly WatcherHub? _hub;
+    private readonly Action? _signal;
 
-    internal Watcher(WatcherHub? hub, string path, bool recursive, bool stream, long sinceIndex, long startIndex, int capacity)
+    internal Watcher(WatcherHub? hub, string path, bool recursive, bool stream, long sinceIndex, long startIndex, int capacity, Action? signal)
     {
         _hub = hub;
+        _signal = signal;
         Path = path;
         Recursive = recursive;
         Stream = stream;
@@ -53,14 +55,29 @@ public sealed class Watcher : IDisposable
     {
         if (_hub is null)
         {
-            _channel.Writer.TryComplete();
+            Complete();
             return;
         }
 
         _hub.Remove(this);
     }
 
-    internal bool TryDeliver(EtcdEvent e) => _channel.Writer.TryWrite(e);
+    internal bool TryDeliver(EtcdEvent e)
+    {
+        if (!_channel.Writer.TryWrite(e))
+        {
+            return false;
+        }
 
-    internal void Complete() => _channel.Writer.TryComplete();
+        _signal?.Invoke();
+        return true;
+    }
+
+    internal void Complete()
+    {
+        if (_channel.Writer.TryComplete())
+        {
+            _signal?.Invoke();
+        }
+    }
 }

@@ -5,7 +5,7 @@ namespace KvDirectory.Store;
 /// <summary>
 /// The live watchers, by path. Registration and disposal may come from any thread; the writer
 /// notifies synchronously while it holds the store's write lock, so every watcher sees events
-/// in index order. Delivery is a non-blocking channel write.
+/// in index order. Delivery is a non-blocking channel write and the watcher's signal, if it has one.
 /// </summary>
 internal sealed class WatcherHub
 {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using KvDirectory.Node;
 using KvDirectory.Node.Membership;
 using KvDirectory.Protocol;
@@ -62,7 +61,7 @@ public static class KeysEndpoints
             if (request.Wait)
             {
                 using var slot = services.WatchLimiter.Acquire(context.Connection.Id);
-                await WatchAsync(context, store, log, request);
+                await WatchAnswer.WriteAsync(context, store, log, request, services.WatchDispatcher);
                 return;
             }
 
@@ -101,37 +100,6 @@ public static class KeysEndpoints
         return store.Get(request.Path, request.Recursive, request.Sorted);
     }
 
-    /// <summary>
-    /// A watch answers status and headers at once (clients tell a quiet watch from a dead server by that),
-    /// then one event — or, with <c>stream=true</c>, every event until the client leaves.
-    /// </summary>
-    private static async Task WatchAsync(HttpContext context, V2Store store, ICommandLog log, KeyRequest request)
-    {
-        using var watcher = store.Watch(request.Path, request.Recursive, request.Stream, request.WaitIndex);
-        var response = context.Response;
-        response.ContentType = EtcdHeaders.JsonContentType;
-        EtcdResponses.SetIndexHeaders(response, watcher.StartIndex, log.Status);
-        await response.StartAsync(context.RequestAborted);
-        await response.Body.FlushAsync(context.RequestAborted);
-
-        try
-        {
-            while (true)
-            {
-                var etcdEvent = await watcher.Events.ReadAsync(context.RequestAborted);
-                await EtcdResponses.WriteWatchEventAsync(response, etcdEvent, context.RequestAborted);
-                if (!request.Stream)
-                {
-                    return;
-                }
-            }
-        }
-        catch (ChannelClosedException)
-        {
-            // The hub dropped the watcher (store restored, or a stream that fell too far behind): end the response.
-        }
-    }
-
     /// <summary>The decoded URL path after <c>/v2/keys</c>; the store path is it joined and cleaned like Go's path.Join.</summary>
     private static string RawKeyOf(HttpContext context)
     {
@@ -154,6 +122,8 @@ public static class KeysEndpoints
         public RequestLimitOptions Limits { get; } = provider.GetRequiredService<IOptions<RequestLimitOptions>>().Value;
 
         public WatchLimiter WatchLimiter { get; } = provider.GetRequiredService<WatchLimiter>();
+
+        public WatchDispatcher WatchDispatcher { get; } = provider.GetRequiredService<WatchDispatcher>();
 
         public AuthGate Gate { get; } = provider.GetRequiredService<AuthGate>();
 

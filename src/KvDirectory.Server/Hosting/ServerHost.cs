@@ -168,6 +168,7 @@ public static partial class ServerHost
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         services.AddSingleton<IValidateOptions<RequestLimitOptions>, RequestLimitOptionsValidator>();
         services.AddSingleton<WatchLimiter>();
+        services.AddSingleton<WatchDispatcher>();
     }
 
     private static ReplicatedNode StartNode(IServiceProvider provider, ServerOptions options)

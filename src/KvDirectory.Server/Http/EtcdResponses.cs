@@ -106,11 +106,14 @@ public static class EtcdResponses
         await response.Body.WriteAsync(buffer.WrittenMemory);
     }
 
-    /// <summary>Writes one event of a watch (no Content-Length: a stream goes on).</summary>
-    public static async Task WriteWatchEventAsync(HttpResponse response, EtcdEvent etcdEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one event of a watch (no Content-Length: a stream goes on). The <paramref name="last"/> one completes the
+    /// response, so the event and the end of the chunked body leave in one send.
+    /// </summary>
+    public static Task WriteWatchEventAsync(HttpResponse response, EtcdEvent etcdEvent, bool last, CancellationToken cancellationToken)
     {
-        await response.Body.WriteAsync(EncodedWatchEvents.GetValue(etcdEvent, EncodeWatchEvent), cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        response.BodyWriter.Write(EncodedWatchEvents.GetValue(etcdEvent, EncodeWatchEvent));
+        return last ? response.CompleteAsync() : response.BodyWriter.FlushAsync(cancellationToken).AsTask();
     }
 
     private static byte[] EncodeWatchEvent(EtcdEvent etcdEvent)
