@@ -17,64 +17,47 @@ public sealed class BenchmarkSmokeTests
     [Fact]
     public async Task A_smoke_run_measures_every_workload_warm_and_cold_on_both_servers_and_the_reads_on_the_kestrel_ceiling()
     {
-        var json = Path.Combine(Path.GetTempPath(), $"kvdirectory-benchmark-smoke-{Guid.NewGuid():N}.json");
-        try
+        using var report = await RunAsync("--smoke", "--ceiling", "--seed", "15");
+        var windows = report.RootElement.GetProperty("windows").EnumerateArray().ToList();
+        foreach (var server in new[] { "etcd", "kvdirectory" })
         {
-            var result = await CommandRunner.RunAsync("dotnet", [BenchmarkDll, "--smoke", "--ceiling", "--seed", "15", "--json", json], timeout: TimeSpan.FromMinutes(10));
-
-            result.ExitCode.Should().Be(0, result.ToString());
-            result.StandardOutput.Should().Contain("medians over the rounds");
-            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-            var windows = report.RootElement.GetProperty("windows").EnumerateArray().ToList();
-            foreach (var server in new[] { "etcd", "kvdirectory" })
+            foreach (var mode in new[] { "warm", "cold" })
             {
-                foreach (var mode in new[] { "warm", "cold" })
+                foreach (var workload in Workloads)
                 {
-                    foreach (var workload in Workloads)
-                    {
-                        var window = windows.Should().ContainSingle(w => w.GetProperty("variant").GetString() == server
-                                                                        && w.GetProperty("mode").GetString() == mode
-                                                                        && w.GetProperty("workload").GetString() == workload,
-                            $"{server} {mode} {workload} is measured once in a one-round smoke run").Subject;
-                        window.GetProperty("requests").GetInt64().Should().BePositive($"{server} {mode} {workload} answered requests");
-                        window.GetProperty("errors").GetInt64().Should().Be(0);
-                        window.GetProperty("cpuSeconds").GetDouble().Should().BeGreaterThan(0, $"{server} {mode} {workload}: its CPU is read from /proc");
-                        window.GetProperty("idleCores").GetDouble().Should().BeGreaterThanOrEqualTo(0);
-                    }
+                    var window = SingleWindow(windows, server, mode, workload);
+                    window.GetProperty("requests").GetInt64().Should().BePositive($"{server} {mode} {workload} answered requests");
+                    window.GetProperty("errors").GetInt64().Should().Be(0);
+                    window.GetProperty("cpuSeconds").GetDouble().Should().BeGreaterThan(0, $"{server} {mode} {workload}: its CPU is read from /proc");
+                    window.GetProperty("idleCores").GetDouble().Should().BeGreaterThanOrEqualTo(0);
                 }
-            }
-
-            // The ceiling answers the reads only (a constant answer to a write or a watch would mean nothing).
-            foreach (var workload in Workloads)
-            {
-                var ceiling = windows.Where(w => w.GetProperty("variant").GetString() == "kestrel-constant" && w.GetProperty("workload").GetString() == workload).ToList();
-                if (CeilingWorkloads.Contains(workload))
-                {
-                    ceiling.Should().HaveCount(2, $"the ceiling is measured on {workload} warm and cold")
-                        .And.OnlyContain(w => w.GetProperty("requests").GetInt64() > 0 && w.GetProperty("errors").GetInt64() == 0);
-                }
-                else
-                {
-                    ceiling.Should().BeEmpty($"the ceiling does not run {workload}");
-                }
-            }
-
-            var ratios = report.RootElement.GetProperty("ratios").EnumerateArray()
-                .Select(r => (r.GetProperty("variant").GetString(), r.GetProperty("against").GetString(), r.GetProperty("mode").GetString(), r.GetProperty("workload").GetString()))
-                .ToList();
-            foreach (var workload in Workloads)
-            {
-                ratios.Should().Contain(("kvdirectory", "etcd", "warm", workload)).And.Contain(("kvdirectory", "etcd", "cold", workload)).And.Contain(("kvdirectory", "warm", "cold", workload));
-            }
-
-            foreach (var workload in CeilingWorkloads)
-            {
-                ratios.Should().Contain(("kvdirectory", "kestrel-constant", "warm", workload)).And.Contain(("kestrel-constant", "etcd", "cold", workload));
             }
         }
-        finally
+
+        // The ceiling answers the reads only (a constant answer to a write or a watch would mean nothing).
+        foreach (var workload in Workloads)
         {
-            File.Delete(json);
+            var ceiling = windows.Where(w => w.GetProperty("variant").GetString() == "kestrel-constant" && w.GetProperty("workload").GetString() == workload).ToList();
+            if (CeilingWorkloads.Contains(workload))
+            {
+                ceiling.Should().HaveCount(2, $"the ceiling is measured on {workload} warm and cold")
+                    .And.OnlyContain(w => w.GetProperty("requests").GetInt64() > 0 && w.GetProperty("errors").GetInt64() == 0);
+            }
+            else
+            {
+                ceiling.Should().BeEmpty($"the ceiling does not run {workload}");
+            }
+        }
+
+        var ratios = Ratios(report);
+        foreach (var workload in Workloads)
+        {
+            ratios.Should().Contain(("kvdirectory", "etcd", "warm", workload)).And.Contain(("kvdirectory", "etcd", "cold", workload)).And.Contain(("kvdirectory", "warm", "cold", workload));
+        }
+
+        foreach (var workload in CeilingWorkloads)
+        {
+            ratios.Should().Contain(("kvdirectory", "kestrel-constant", "warm", workload)).And.Contain(("kestrel-constant", "etcd", "cold", workload));
         }
     }
 
@@ -95,10 +78,7 @@ public sealed class BenchmarkSmokeTests
             {
                 foreach (var workload in ClusterWorkloads)
                 {
-                    var window = windows.Should().ContainSingle(w => w.GetProperty("variant").GetString() == server
-                                                                    && w.GetProperty("mode").GetString() == mode
-                                                                    && w.GetProperty("workload").GetString() == workload,
-                        $"{server} {mode} {workload} is measured once in a one-round smoke run").Subject;
+                    var window = SingleWindow(windows, server, mode, workload);
                     window.GetProperty("requests").GetInt64().Should().BePositive($"{server} {mode} {workload} answered requests");
                     window.GetProperty("errors").GetInt64().Should().Be(0);
                     window.GetProperty("members").EnumerateArray().Should().HaveCount(3)
@@ -156,6 +136,12 @@ public sealed class BenchmarkSmokeTests
             File.Delete(json);
         }
     }
+
+    private static JsonElement SingleWindow(List<JsonElement> windows, string server, string mode, string workload) =>
+        windows.Should().ContainSingle(w => w.GetProperty("variant").GetString() == server
+                                            && w.GetProperty("mode").GetString() == mode
+                                            && w.GetProperty("workload").GetString() == workload,
+            $"{server} {mode} {workload} is measured once in a one-round smoke run").Subject;
 
     private static List<(string?, string?, string?, string?)> Ratios(JsonDocument report) =>
         report.RootElement.GetProperty("ratios").EnumerateArray()
