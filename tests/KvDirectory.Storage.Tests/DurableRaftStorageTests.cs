@@ -138,12 +138,7 @@ public sealed class DurableRaftStorageTests : IDisposable
             for (ulong i = 1; i <= 200; i += 5) storage.Append(new HardState(1, 1, i + 4), Entries(i, i + 4, 1, size: 80));
             storage.CreateSnapshot(100, null, "at 100"u8.ToArray());
             storage.CreateSnapshot(180, null, "at 180"u8.ToArray());
-            var chunks = storage.Snapshots.Database.GetCollection("snapshot_chunks");
-            var last = chunks.FindAll().Last();
-            var bytes = last["data"].AsBinary;
-            bytes[0] ^= 0xFF;
-            last["data"] = bytes;
-            chunks.Update(last);
+            CorruptNewestSnapshotChunk(storage);
         }
 
         var logger = new CapturingLogger();
@@ -279,14 +274,20 @@ public sealed class DurableRaftStorageTests : IDisposable
         storage.Append(new HardState(1, 1, 40), Entries(1, 40, 1));
         storage.CreateSnapshot(20, null, "at 20"u8.ToArray());
         storage.CreateSnapshot(40, null, "at 40"u8.ToArray());
+        CorruptNewestSnapshotChunk(storage);
+
+        var snapshot = () => storage.Snapshot();
+        snapshot.Should().Throw<SnapshotTemporarilyUnavailableException>("the core was told of the snapshot at 40; an older one would not do");
+    }
+
+    /// <summary>Flips a byte of the newest snapshot's last chunk in the store, so its checksum no longer matches.</summary>
+    private static void CorruptNewestSnapshotChunk(DurableRaftStorage storage)
+    {
         var chunks = storage.Snapshots.Database.GetCollection("snapshot_chunks");
         var last = chunks.FindAll().Last();
         var bytes = last["data"].AsBinary;
         bytes[0] ^= 0xFF;
         last["data"] = bytes;
         chunks.Update(last);
-
-        var snapshot = () => storage.Snapshot();
-        snapshot.Should().Throw<SnapshotTemporarilyUnavailableException>("the core was told of the snapshot at 40; an older one would not do");
     }
 }
