@@ -213,7 +213,8 @@ class ExplorerApp {
       if (event.key === '/') { event.preventDefault(); document.getElementById('search-input').focus(); }
       // Up from the key the URL names, not the view on screen: that may still be the previous one while the new one loads.
       else if (event.key === 'Backspace' && location.pathname.startsWith('/ui/keys') && keyFromPath(location.pathname) !== '/') { event.preventDefault(); this.go(keyHref(api.parentOf(keyFromPath(location.pathname)))); }
-      else if (event.key === 't' && !event.ctrlKey && !event.metaKey) { event.preventDefault(); (document.querySelector('.tree-row.current a') ?? document.querySelector('.tree-row a'))?.focus(); }
+      // The tree row of the key the URL names too: the row marked current may still be the previous view's.
+      else if (event.key === 't' && !event.ctrlKey && !event.metaKey) { event.preventDefault(); this.tree.focusRow(location.pathname.startsWith('/ui/keys') ? keyFromPath(location.pathname) : null); }
       else if (event.key === 'l' && !event.ctrlKey && !event.metaKey) { event.preventDefault(); this.view?.focusFirst?.(); }
     });
   }

@@ -59,6 +59,8 @@ export class KeyTree {
     if (!li || !li.hasAttribute('aria-expanded')) return;
     const group = li.querySelector(':scope > ul');
     const openBelow = [...group.querySelectorAll(':scope > li[aria-expanded=true]')].map((child) => child.dataset.key);
+    // Re-rendering replaces the rows: a row that had the keyboard focus gets it back, so a live change never steals it.
+    const focusedKey = group.contains(document.activeElement) ? document.activeElement.closest('li[role=treeitem]')?.dataset.key : null;
     let page;
     try {
       page = await api.list(key, 0, Math.min(Math.max(shown, PAGE), 1000), this.settings.hidden);
@@ -73,8 +75,16 @@ export class KeyTree {
     this.setCount(li, page.total);
     group.replaceChildren(...page.children.map((child) => this.item(child)));
     this.addMore(group, key, page);
+    this.refocus(focusedKey);
     for (const child of openBelow) if (this.items.has(child)) await this.expand(child);
     this.markCurrent(this.current);
+    this.refocus(focusedKey);
+  }
+
+  /** Focuses the row for key again if the focus fell to the page when its old row was replaced. */
+  refocus(key) {
+    if (!key || (document.activeElement && document.activeElement !== document.body)) return;
+    this.items.get(key)?.querySelector(':scope > .tree-row a')?.focus({ preventScroll: true });
   }
 
   /** A directory the user may not list: the root shows where they may go, any other says it is closed to them. */
@@ -123,8 +133,18 @@ export class KeyTree {
     this.markCurrent(key);
   }
 
+  /** Focuses key's row if the tree shows it, else the current row, else the first. */
+  focusRow(key) {
+    const link = (key && this.items.get(key)?.querySelector(':scope > .tree-row a'))
+      ?? this.root.querySelector('.tree-row.current a') ?? this.root.querySelector('.tree-row a');
+    link?.focus();
+  }
+
   markCurrent(key) {
-    for (const row of this.root.querySelectorAll('.tree-row.current')) row.classList.remove('current');
+    for (const row of this.root.querySelectorAll('.tree-row.current')) {
+      row.classList.remove('current');
+      row.querySelector('a')?.removeAttribute('aria-current');
+    }
     const li = this.items.get(key);
     li?.querySelector(':scope > .tree-row').classList.add('current');
     li?.querySelector(':scope > .tree-row a').setAttribute('aria-current', 'page');
