@@ -31,8 +31,12 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
         try
         {
             client.NoDelay = true;
-            var stream = tls ? await options.WrapStream(client.GetStream(), null, token) : client.GetStream();
-            var first = await PeerFrame.ReadAsync(stream, token);
+            // A connection that never finishes its TLS handshake or first frame would otherwise hold a socket and a
+            // task until shutdown: whoever can reach the peer port could pile them up.
+            using var opening = CancellationTokenSource.CreateLinkedTokenSource(token);
+            opening.CancelAfter(options.HandshakeTimeout);
+            var stream = tls ? await options.WrapStream(client.GetStream(), null, opening.Token) : client.GetStream();
+            var first = await PeerFrame.ReadAsync(stream, opening.Token);
             if (first is { Kind: PeerFrameKind.MembershipQuery })
             {
                 await AnswerMembershipQueryAsync(stream, remote, token);
@@ -98,6 +102,10 @@ internal sealed partial class InboundPeerConnection(PeerTransportOptions options
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+        }
+        catch (OperationCanceledException)
+        {
+            LogBadHandshake(logger, remote, $"no handshake within {options.HandshakeTimeout.TotalSeconds:0.#} s");
         }
         catch (Tls.PeerCertificateRejectedException error)
         {

@@ -40,6 +40,9 @@ public sealed record PeerTransportOptions
 
     public TimeSpan SnapshotTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>An accepted connection's TLS handshake and first frame must arrive within this, or it is closed.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(2);

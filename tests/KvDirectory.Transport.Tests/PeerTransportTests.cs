@@ -162,11 +162,35 @@ public sealed class PeerTransportTests
         PeerHandshake.Decode(again!.Value.Payload).MemberId.Should().Be(IdA);
     }
 
+    [Fact]
+    public async Task A_connection_that_sends_no_handshake_is_closed_after_the_handshake_timeout()
+    {
+        var (portA, portB) = (FreePort.Next(), FreePort.Next());
+        var logA = new RecordingLogger();
+        await using var a = Transport(IdA, ClusterId, portA, portB, logA, handshakeTimeout: TimeSpan.FromMilliseconds(300));
+        a.Start(new RecordingSink());
+
+        // One says nothing; the other starts a frame and never finishes it.
+        using var silent = new System.Net.Sockets.TcpClient();
+        await silent.ConnectAsync(IPAddress.Loopback, portA);
+        using var partial = new System.Net.Sockets.TcpClient();
+        await partial.ConnectAsync(IPAddress.Loopback, portA);
+        await partial.GetStream().WriteAsync(new byte[] { 0, 0, 0, 9 });
+
+        foreach (var client in new[] { silent, partial })
+        {
+            var buffer = new byte[16];
+            (await client.GetStream().ReadAsync(buffer).AsTask().WaitAsync(Deadline)).Should().Be(0, "the member hangs up on a connection that never shakes hands");
+        }
+
+        logA.Lines.Should().Contain(line => line.Contains("no handshake within 0.3 s", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// A transport that knows both members, with its peer dialed at <paramref name="peerPort"/> (and this one's own peer
     /// URL naming <paramref name="listenPort"/>).
     /// </summary>
-    private static PeerTransport Transport(ulong id, ulong clusterId, int listenPort, int peerPort, ILogger? logger = null)
+    private static PeerTransport Transport(ulong id, ulong clusterId, int listenPort, int peerPort, ILogger? logger = null, TimeSpan? handshakeTimeout = null)
     {
         var transport = new PeerTransport(
             new PeerTransportOptions
@@ -175,6 +199,7 @@ public sealed class PeerTransportTests
                 ListenAddress = new IPEndPoint(IPAddress.Loopback, listenPort),
                 InitialBackoff = TimeSpan.FromMilliseconds(10),
                 MaxBackoff = TimeSpan.FromMilliseconds(100),
+                HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(10),
             },
             logger ?? NullLogger.Instance);
         var (portA, portB) = id == IdA ? (listenPort, peerPort) : (peerPort, listenPort);
