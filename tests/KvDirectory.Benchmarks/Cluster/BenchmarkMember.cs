@@ -54,6 +54,7 @@ public sealed class BenchmarkMember : IAsyncDisposable
                 "--election-timeout", timings.ElectionMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ],
             Environment = environment ?? new Dictionary<string, string>(),
+            ShippedJit = true,
             ServerDll = serverDll,
             // A benchmark prints a lot of nothing; keep the tail for an error message, not the whole run.
             Output = new ProcessOutput(limit: 64 * 1024),

@@ -57,6 +57,11 @@ public sealed class LaunchedServer : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        if (launch.Kind == ServerLaunch.KvDirectory && !launch.ShippedJit)
+        {
+            info.Environment["DOTNET_TieredCompilation"] = "1";
+        }
+
         foreach (var (name, value) in launch.Environment)
         {
             info.Environment[name] = value;
