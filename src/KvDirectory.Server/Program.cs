@@ -1,4 +1,5 @@
 using KvDirectory.Server.Hosting;
+using KvDirectory.Transport;
 using KvDirectory.Transport.Tls;
 
 try
@@ -9,6 +10,11 @@ try
 catch (CertificateFileException error)
 {
     // Refuse to start rather than serve plain HTTP where TLS was asked for; the message names the flag to fix.
+    await Console.Error.WriteLineAsync($"kvdirectory: cannot start: {error.Message}");
+    return 1;
+}
+catch (PeerListenException error)
+{
     await Console.Error.WriteLineAsync($"kvdirectory: cannot start: {error.Message}");
     return 1;
 }

@@ -24,6 +24,7 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
     private readonly InboundPeerConnection _inbound;
     private readonly SnapshotSender _snapshots;
     private Task _acceptLoops = Task.CompletedTask;
+    private bool _bound;
     private bool _listening;
     private int _disposed;
 
@@ -172,6 +173,32 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
         }
     }
 
+    /// <summary>
+    /// Binds every peer listen address now, before the node runs: a member of a multi-member cluster that cannot be
+    /// reached must not start (as etcd). <see cref="Start"/> then accepts on them.
+    /// </summary>
+    public void Bind()
+    {
+        foreach (var (listener, _) in _listeners)
+        {
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException error)
+            {
+                foreach (var (bound, _) in _listeners)
+                {
+                    bound.Stop();
+                }
+
+                throw new PeerListenException(listener.LocalEndpoint.ToString() ?? "?", error.Message, error);
+            }
+        }
+
+        _bound = true;
+    }
+
     private void StartListening()
     {
         if (_listening)
@@ -182,9 +209,13 @@ public sealed partial class PeerTransport : IPeerNetwork, IAsyncDisposable, IDis
         var loops = new List<Task>();
         foreach (var (listener, tls) in _listeners)
         {
+            // Bound late (a second member was added to a running single one): a failure cannot stop the start any more.
             try
             {
-                listener.Start();
+                if (!_bound)
+                {
+                    listener.Start();
+                }
             }
             catch (SocketException error)
             {

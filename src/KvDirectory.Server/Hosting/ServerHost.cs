@@ -198,6 +198,11 @@ public static partial class ServerHost
             provider.GetRequiredService<NodeMetrics>(),
             logger);
         var transport = CreateTransport(provider, options, holder.Current, peerTls);
+        if (holder.Current.Members.Count > 1)
+        {
+            transport.Bind();
+        }
+
         provider.GetRequiredService<PeerTransportSlot>().Transport = transport;
         node.Start(transport);
         transport.Start(node.PeerSink);
