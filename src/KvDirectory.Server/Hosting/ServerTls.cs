@@ -12,10 +12,11 @@ namespace KvDirectory.Server.Hosting;
 /// </summary>
 public sealed partial class ServerTls
 {
-    private ServerTls(TlsMaterial? client, TlsMaterial? peer, IReadOnlyList<string> warnings)
+    private ServerTls(TlsMaterial? client, TlsMaterial? peer, bool peerPortTls, IReadOnlyList<string> warnings)
     {
         Client = client;
         Peer = peer;
+        PeerPortTls = peerPortTls;
         Warnings = warnings;
     }
 
@@ -24,6 +25,9 @@ public sealed partial class ServerTls
 
     /// <summary>Null when the peer URLs are http and no peer certificate is given (with one, https peers are dialled with it).</summary>
     public TlsMaterial? Peer { get; }
+
+    /// <summary>Whether a --listen-peer-urls entry is https (else <see cref="Peer"/> only serves dialling https peers).</summary>
+    private bool PeerPortTls { get; }
 
     /// <summary>Where reload failures are logged; the host sets it once its logging exists.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
@@ -44,7 +48,8 @@ public sealed partial class ServerTls
         var peerFiles = new TlsFiles(
             options.PeerCertFile, options.PeerKeyFile, options.PeerTrustedCaFile, options.PeerClientCertAuth, "--peer-cert-file", "--peer-key-file", "--peer-trusted-ca-file");
         var peer = PeerMaterial(options.ListenPeerUrlList, peerFiles, warnings, ReloadFailed, Reloaded);
-        self = new ServerTls(client, peer, warnings);
+        var peerPortTls = options.ListenPeerUrlList.Any(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        self = new ServerTls(client, peer, peerPortTls, warnings);
         return self;
     }
 
@@ -62,9 +67,13 @@ public sealed partial class ServerTls
             LogTlsOn(logger, "client", client.Certificate.Subject, client.Certificate.NotAfter, client.Files.RequiresClientCertificate);
         }
 
-        if (Peer is { } peer)
+        if (Peer is { } peer && PeerPortTls)
         {
             LogTlsOn(logger, "peer", peer.Certificate.Subject, peer.Certificate.NotAfter, peer.Files.RequiresClientCertificate);
+        }
+        else if (Peer is { } dialling)
+        {
+            LogPeerCertificateForDialling(logger, dialling.Certificate.Subject, dialling.Certificate.NotAfter);
         }
     }
 
@@ -107,6 +116,9 @@ public sealed partial class ServerTls
 
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "TLS on the {Port} port with certificate {Subject} (valid until {NotAfter:u}); client certificates required: {ClientCertAuth}")]
     private static partial void LogTlsOn(ILogger logger, string port, string subject, DateTime notAfter, bool clientCertAuth);
+
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "The peer port is plain http; the peer certificate {Subject} (valid until {NotAfter:u}) is used to dial members with https peer URLs")]
+    private static partial void LogPeerCertificateForDialling(ILogger logger, string subject, DateTime notAfter);
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Reloaded the changed file(s) of {Flag}; new connections use them")]
     private static partial void LogReloaded(ILogger logger, string flag);

@@ -72,6 +72,10 @@ public sealed class MixedSchemeClusterTests
                 (await PlainMemberListAsync(new Uri(cPlain))).Should().BeTrue();
                 (await PlainMemberListAsync(new Uri(cTls))).Should().BeFalse();
                 (await PlainMemberListAsync(new Uri(bPeer))).Should().BeFalse();
+
+                // The startup log says which peer ports use TLS: a's certificate only dials.
+                processes[0].Output.Should().Contain("The peer port is plain http").And.NotContain("TLS on the peer port");
+                processes[1].Output.Should().Contain("TLS on the peer port");
             }
         }
         finally
