@@ -15,7 +15,7 @@ public sealed class SigkillCrashTests(ITestOutputHelper output)
         var repro = TestSeed.Repro(seed, nameof(Every_acknowledged_write_survives_SIGKILL_at_a_random_moment_and_the_index_never_goes_backwards));
         output.WriteLine($"seed {seed}; {repro}");
         var random = new Random(seed);
-        var rounds = TestSeed.IsLong ? 200 : 20;
+        var rounds = TestSeed.IsLong ? 200 : 12;
         var writers = random.Next(8, 17);
         using var dataDir = new TempDataDir("kvdir-crash");
         var model = new CrashModel();

@@ -36,7 +36,7 @@ public sealed class TornWalTailTests(WrittenKeysFixture fixture, ITestOutputHelp
         if (!TestSeed.IsLong)
         {
             var random = new Random(seed);
-            offsets = offsets.OrderBy(_ => random.Next()).Take(12).Order().ToList();
+            offsets = offsets.OrderBy(_ => random.Next()).Take(8).Order().ToList();
         }
 
         output.WriteLine($"cutting at {offsets.Count} offsets: {string.Join(' ', offsets)}");
