@@ -18,8 +18,10 @@ public sealed class FuzzRunner(Uri target, FuzzSettings settings, FuzzReport rep
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var perWorker = settings.Requests / settings.Workers;
-        await Task.WhenAll(Enumerable.Range(0, settings.Workers).Select(worker => Task.Run(() => WorkerAsync(worker, perWorker, cancellationToken), cancellationToken)));
+        // The first workers take one more each, so the run sends exactly the requests asked for (100,000 is no multiple of 6).
+        var (perWorker, extra) = Math.DivRem(settings.Requests, settings.Workers);
+        await Task.WhenAll(Enumerable.Range(0, settings.Workers).Select(worker =>
+            Task.Run(() => WorkerAsync(worker, perWorker + (worker < extra ? 1 : 0), cancellationToken), cancellationToken)));
     }
 
     private async Task WorkerAsync(int worker, int count, CancellationToken cancellationToken)
