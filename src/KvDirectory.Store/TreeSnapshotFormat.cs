@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using KvDirectory.Wire;
 
 namespace KvDirectory.Store;
@@ -21,6 +22,11 @@ internal static class TreeSnapshotFormat
 
     /// <summary>Deeper trees than this are rejected as damaged rather than risking the stack.</summary>
     private const int MaxDepth = 1_000;
+
+    /// <summary>Names up to this many bytes are decoded on the stack.</summary>
+    private const int MaxStackName = 256;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <param name="capture">The capture the trees are read as (on a thread other than the applier); null: the trees as they are, read under the store's lock.</param>
     public static byte[] Write(TreeNode root, TreeNode authRoot, long currentIndex, TreeCapture? capture)
@@ -104,18 +110,13 @@ internal static class TreeSnapshotFormat
             throw new WireFormatException("The snapshot tree is implausibly deep.");
         }
 
-        var name = r.String();
-        if (parent is not null && (name.Length == 0 || name.Contains('/') || name is "." or ".."))
-        {
-            throw new WireFormatException($"Invalid node name '{name}'.");
-        }
+        var path = ReadPath(ref r, parent);
 
         var kind = r.Byte();
         var createdIndex = r.SignedVarint();
         var modifiedIndex = r.SignedVarint();
         var changedIndex = r.SignedVarint();
         var expireTime = r.OptionalTime();
-        var path = parent is null ? StorePath.Root : StorePath.Join(parent.Path, name);
         TreeNode node;
         switch (kind)
         {
@@ -144,5 +145,39 @@ internal static class TreeSnapshotFormat
 
         node.RestoreIndexes(modifiedIndex, changedIndex);
         return node;
+    }
+
+    /// <summary>
+    /// The node's path: its parent's and its name, decoded straight into it. The name is the path's tail, so a string of
+    /// its own would be garbage at once (a million of them on a million-key restore).
+    /// </summary>
+    private static string ReadPath(ref WireReader r, TreeNode? parent)
+    {
+        var start = r.Position;
+        var bytes = r.Chunk(LengthPrefix.Varint);
+        // A UTF-8 string has at most one character per byte.
+        Span<char> buffer = bytes.Length <= MaxStackName ? stackalloc char[MaxStackName] : new char[bytes.Length];
+        int length;
+        try
+        {
+            length = StrictUtf8.GetChars(bytes, buffer);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new WireFormatException($"string at offset {start} is not valid UTF-8", ex);
+        }
+
+        var name = buffer[..length];
+        if (parent is null)
+        {
+            return StorePath.Root;
+        }
+
+        if (name.IsEmpty || name.Contains('/') || name is "." or "..")
+        {
+            throw new WireFormatException($"Invalid node name '{name.ToString()}'.");
+        }
+
+        return parent.Path == StorePath.Root ? string.Concat(StorePath.Root, name) : string.Concat(parent.Path, "/", name);
     }
 }
