@@ -31,8 +31,15 @@ internal static class TreeSnapshotFormat
     /// <param name="capture">The capture the trees are read as (on a thread other than the applier); null: the trees as they are, read under the store's lock.</param>
     public static byte[] Write(TreeNode root, TreeNode authRoot, long currentIndex, TreeCapture? capture)
     {
+        var buffer = new ChunkedBufferWriter();
+        Write(buffer, root, authRoot, currentIndex, capture);
+        return buffer.ToArray();
+    }
+
+    /// <inheritdoc cref="Write(TreeNode, TreeNode, long, TreeCapture?)"/>
+    public static void Write(IBufferWriter<byte> buffer, TreeNode root, TreeNode authRoot, long currentIndex, TreeCapture? capture)
+    {
         var withAuth = authRoot.Read(capture).Children is { Length: > 0 };
-        var buffer = new ArrayBufferWriter<byte>(4096);
         var w = new WireWriter(buffer);
         w.Byte(withAuth ? FormatVersionWithAuth : FormatVersion);
         w.SignedVarint(currentIndex);
@@ -43,7 +50,6 @@ internal static class TreeSnapshotFormat
         }
 
         w.Flush();
-        return buffer.WrittenSpan.ToArray();
     }
 
     /// <exception cref="WireFormatException">The bytes are not a snapshot this version understands.</exception>
@@ -82,7 +88,7 @@ internal static class TreeSnapshotFormat
     private static void WriteNode(ref WireWriter w, TreeNode node, TreeCapture? capture)
     {
         var state = node.Read(capture);
-        w.String(node.Name.ToString());
+        w.String(node.Name);
         w.Byte(node.IsDir ? DirKind : FileKind);
         w.SignedVarint(node.CreatedIndex);
         w.SignedVarint(state.ModifiedIndex);
