@@ -43,6 +43,15 @@ public static class RaftCodec
         return entry;
     }
 
+    /// <summary>The index of an entry record <see cref="WriteEntry"/> wrote, read without decoding (or copying) the rest.</summary>
+    public static ulong DecodeEntryIndex(ReadOnlySpan<byte> data)
+    {
+        var reader = new WireReader(data);
+        reader.Version(FormatVersion, "raft entry");
+        reader.UInt64LittleEndian();
+        return reader.UInt64LittleEndian();
+    }
+
     /// <summary>The size of every hard state record.</summary>
     public const int EncodedHardStateSize = 1 + (3 * 8);
 

@@ -19,15 +19,18 @@ public sealed class SnapshotStore : IDisposable
     private const string ChunksCollection = "snapshot_chunks";
 
     private readonly LiteDatabase _database;
+    private readonly Stream _data;
+    private readonly Stream _log;
     private readonly IDisposable _fileLock;
     private readonly ILiteCollection<BsonDocument> _snapshots;
     private readonly ILiteStorage<string> _files;
     private readonly SnapshotStoreOptions _options;
     private readonly ILogger _logger;
 
-    private SnapshotStore(LiteDatabase database, IDisposable fileLock, SnapshotStoreOptions options, ILogger logger)
+    private SnapshotStore(LiteDatabase database, (Stream Data, Stream Log) streams, IDisposable fileLock, SnapshotStoreOptions options, ILogger logger)
     {
         _database = database;
+        (_data, _log) = streams;
         _fileLock = fileLock;
         _options = options;
         _logger = logger;
@@ -63,7 +66,7 @@ public sealed class SnapshotStore : IDisposable
             opened.Add(log);
             var database = new LiteDatabase(data, logStream: log);
             opened.Add(database);
-            var store = new SnapshotStore(database, fileLock, options, logger ?? NullLogger.Instance);
+            var store = new SnapshotStore(database, (data, log), fileLock, options, logger ?? NullLogger.Instance);
             store.RemoveIncomplete();
             return store;
         }
@@ -150,6 +153,9 @@ public sealed class SnapshotStore : IDisposable
     public void Dispose()
     {
         _database.Dispose();
+        // LiteDB leaves streams it was handed open.
+        _log.Dispose();
+        _data.Dispose();
         _fileLock.Dispose();
     }
 

@@ -108,6 +108,31 @@ public sealed partial class WriteAheadLog : IDisposable
         }
     }
 
+    /// <summary>The whole segment, read into <paramref name="buffer"/> (grown when it is too small).</summary>
+    private static ReadOnlyMemory<byte> ReadSegment(IStorageFileSystem files, string path, ref byte[] buffer)
+    {
+        using var file = files.Open(path, createNew: false);
+        var length = checked((int)file.Length);
+        if (buffer.Length < length)
+        {
+            buffer = GC.AllocateUninitializedArray<byte>(length);
+        }
+
+        var read = 0;
+        while (read < length)
+        {
+            var count = file.Read(buffer.AsSpan(read, length - read), read);
+            if (count == 0)
+            {
+                throw new IOException($"{path} ended at {read} of its {length} bytes while it was read");
+            }
+
+            read += count;
+        }
+
+        return buffer.AsMemory(0, length);
+    }
+
     private static (WriteAheadLog Log, WalRecoveryResult Recovery) OpenLocked(
         string directory, WalOptions options, ILogger logger, ulong? replayAfterIndex)
     {
@@ -138,10 +163,13 @@ public sealed partial class WriteAheadLog : IDisposable
         }
 
         WalSegmentScan? lastScan = null;
+        // One buffer for every segment (the replay copies what it keeps): read whole, each 64 MB segment was a large
+        // object left as garbage, three of them on a million-key restart.
+        var buffer = Array.Empty<byte>();
         for (var i = 0; i < segments.Count; i++)
         {
             var (name, path) = segments[i];
-            var scan = WalSegmentScanner.Scan(path, files.ReadAllBytes(path), isLast: i == segments.Count - 1);
+            var scan = WalSegmentScanner.Scan(path, ReadSegment(files, path, ref buffer), isLast: i == segments.Count - 1);
             replay.Apply(path, name, scan);
             lastScan = scan;
         }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using KvDirectory.Wire;
+
 namespace KvDirectory.Store;
 
 /// <summary>
@@ -33,6 +36,14 @@ public sealed class TreeCapture
     /// <summary>The snapshot bytes (the same as <see cref="V2Store.SaveSnapshot"/> at the capture); once, on any thread.</summary>
     public byte[] Write()
     {
+        var buffer = new ChunkedBufferWriter();
+        WriteTo(buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>As <see cref="Write"/>, appended to <paramref name="output"/> (after a header of the caller's, say).</summary>
+    public void WriteTo(IBufferWriter<byte> output)
+    {
         if (Interlocked.Exchange(ref _writes, 1) != 0)
         {
             throw new InvalidOperationException("A tree capture is written once.");
@@ -40,7 +51,7 @@ public sealed class TreeCapture
 
         try
         {
-            return TreeSnapshotFormat.Write(_root, _authRoot, CurrentIndex, this);
+            TreeSnapshotFormat.Write(output, _root, _authRoot, CurrentIndex, this);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using KvDirectory.Wire;
 
 namespace KvDirectory.Store;
@@ -22,11 +23,23 @@ internal static class TreeSnapshotFormat
     /// <summary>Deeper trees than this are rejected as damaged rather than risking the stack.</summary>
     private const int MaxDepth = 1_000;
 
+    /// <summary>Names up to this many bytes are decoded on the stack.</summary>
+    private const int MaxStackName = 256;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <param name="capture">The capture the trees are read as (on a thread other than the applier); null: the trees as they are, read under the store's lock.</param>
     public static byte[] Write(TreeNode root, TreeNode authRoot, long currentIndex, TreeCapture? capture)
     {
+        var buffer = new ChunkedBufferWriter();
+        Write(buffer, root, authRoot, currentIndex, capture);
+        return buffer.ToArray();
+    }
+
+    /// <inheritdoc cref="Write(TreeNode, TreeNode, long, TreeCapture?)"/>
+    public static void Write(IBufferWriter<byte> buffer, TreeNode root, TreeNode authRoot, long currentIndex, TreeCapture? capture)
+    {
         var withAuth = authRoot.Read(capture).Children is { Length: > 0 };
-        var buffer = new ArrayBufferWriter<byte>(4096);
         var w = new WireWriter(buffer);
         w.Byte(withAuth ? FormatVersionWithAuth : FormatVersion);
         w.SignedVarint(currentIndex);
@@ -37,7 +50,6 @@ internal static class TreeSnapshotFormat
         }
 
         w.Flush();
-        return buffer.WrittenSpan.ToArray();
     }
 
     /// <exception cref="WireFormatException">The bytes are not a snapshot this version understands.</exception>
@@ -76,7 +88,7 @@ internal static class TreeSnapshotFormat
     private static void WriteNode(ref WireWriter w, TreeNode node, TreeCapture? capture)
     {
         var state = node.Read(capture);
-        w.String(node.Name.ToString());
+        w.String(node.Name);
         w.Byte(node.IsDir ? DirKind : FileKind);
         w.SignedVarint(node.CreatedIndex);
         w.SignedVarint(state.ModifiedIndex);
@@ -104,18 +116,13 @@ internal static class TreeSnapshotFormat
             throw new WireFormatException("The snapshot tree is implausibly deep.");
         }
 
-        var name = r.String();
-        if (parent is not null && (name.Length == 0 || name.Contains('/') || name is "." or ".."))
-        {
-            throw new WireFormatException($"Invalid node name '{name}'.");
-        }
+        var path = ReadPath(ref r, parent);
 
         var kind = r.Byte();
         var createdIndex = r.SignedVarint();
         var modifiedIndex = r.SignedVarint();
         var changedIndex = r.SignedVarint();
         var expireTime = r.OptionalTime();
-        var path = parent is null ? StorePath.Root : StorePath.Join(parent.Path, name);
         TreeNode node;
         switch (kind)
         {
@@ -144,5 +151,39 @@ internal static class TreeSnapshotFormat
 
         node.RestoreIndexes(modifiedIndex, changedIndex);
         return node;
+    }
+
+    /// <summary>
+    /// The node's path: its parent's and its name, decoded straight into it. The name is the path's tail, so a string of
+    /// its own would be garbage at once (a million of them on a million-key restore).
+    /// </summary>
+    private static string ReadPath(ref WireReader r, TreeNode? parent)
+    {
+        var start = r.Position;
+        var bytes = r.Chunk(LengthPrefix.Varint);
+        // A UTF-8 string has at most one character per byte.
+        Span<char> buffer = bytes.Length <= MaxStackName ? stackalloc char[MaxStackName] : new char[bytes.Length];
+        int length;
+        try
+        {
+            length = StrictUtf8.GetChars(bytes, buffer);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new WireFormatException($"string at offset {start} is not valid UTF-8", ex);
+        }
+
+        var name = buffer[..length];
+        if (parent is null)
+        {
+            return StorePath.Root;
+        }
+
+        if (name.IsEmpty || name.Contains('/') || name is "." or "..")
+        {
+            throw new WireFormatException($"Invalid node name '{name.ToString()}'.");
+        }
+
+        return parent.Path == StorePath.Root ? string.Concat(StorePath.Root, name) : string.Concat(parent.Path, "/", name);
     }
 }

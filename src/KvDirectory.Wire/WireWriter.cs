@@ -109,7 +109,10 @@ public ref struct WireWriter
     }
 
     /// <summary>A length-prefixed UTF-8 string (lone surrogates become U+FFFD, as <see cref="Encoding.UTF8"/> does).</summary>
-    public void String(string value, LengthPrefix prefix = LengthPrefix.Varint)
+    public void String(string value, LengthPrefix prefix = LengthPrefix.Varint) => String(value.AsSpan(), prefix);
+
+    /// <summary>As <see cref="String(string, LengthPrefix)"/>, for a slice of a longer string (no copy of it is made).</summary>
+    public void String(scoped ReadOnlySpan<char> value, LengthPrefix prefix = LengthPrefix.Varint)
     {
         var length = Encoding.UTF8.GetByteCount(value);
         Length(length, prefix);

@@ -1,6 +1,7 @@
 using KvDirectory.Raft;
 using KvDirectory.Node.Membership;
 using KvDirectory.Node.Snapshots;
+using KvDirectory.Store;
 
 namespace KvDirectory.Node.Tests;
 
@@ -61,6 +62,18 @@ public sealed class MembershipEncodingTests
             var cut = bytes[..length];
             ((Action)(() => ClusterStateCodec.Decode(cut, 1))).Should().Throw<FormatException>($"cut at {length}");
         }
+    }
+
+    [Fact]
+    public void A_capture_written_behind_the_header_gives_the_bytes_of_the_store_snapshot_behind_it()
+    {
+        var store = new V2Store(new StoreOptions(), TimeProvider.System);
+        for (var i = 0; i < 5_000; i++)
+        {
+            store.Set($"/dir{i % 7}/key{i}", dir: false, new string('v', i % 300), expireTime: null, refresh: false);
+        }
+
+        ClusterSnapshotFormat.Write(Members, store.CaptureSnapshot()).Should().Equal(ClusterSnapshotFormat.Write(Members, store.SaveSnapshot()));
     }
 
     [Fact]

@@ -127,6 +127,41 @@ public sealed class WalRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void An_overwrite_reaching_back_below_the_snapshot_still_cuts_off_the_entries_it_replaced()
+    {
+        var (log, _) = WriteAheadLog.Open(WalDir, SmallSegments());
+        using (log)
+        {
+            log.Append(null, Entries(1, 10, 1));
+            // A new leader's entries from 5 on replace 5..10; entries up to 6 are covered by the snapshot the replay starts after.
+            log.Append(null, Entries(5, 8, 2));
+        }
+        var (reopened, recovery) = WriteAheadLog.Open(WalDir, SmallSegments(), replayAfterIndex: 6);
+        using (reopened)
+        {
+            recovery.Entries.Should().Equal(Entries(7, 8, 2));
+            reopened.LastIndex.Should().Be(8);
+        }
+    }
+
+    [Fact]
+    public void An_overwrite_ending_at_or_below_the_snapshot_leaves_no_stale_entry_after_it()
+    {
+        var (log, _) = WriteAheadLog.Open(WalDir, SmallSegments());
+        using (log)
+        {
+            log.Append(null, Entries(1, 10, 1));
+            log.Append(null, Entries(5, 6, 2));
+        }
+        var (reopened, recovery) = WriteAheadLog.Open(WalDir, SmallSegments(), replayAfterIndex: 6);
+        using (reopened)
+        {
+            recovery.Entries.Should().BeEmpty("7..10 of term 1 were replaced by the term-2 log that ends at 6");
+            reopened.LastIndex.Should().Be(6);
+        }
+    }
+
+    [Fact]
     public void A_log_resetting_marker_discards_earlier_entries_and_appends_continue_after_it()
     {
         var (log, _) = WriteAheadLog.Open(WalDir, SmallSegments());

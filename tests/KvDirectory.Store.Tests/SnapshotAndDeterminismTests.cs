@@ -114,6 +114,38 @@ public sealed class SnapshotAndDeterminismTests(ITestOutputHelper output)
         store.ComputeDigest().Should().Be(digest);
     }
 
+    [Theory]
+    [InlineData(new byte[] { (byte)'a', (byte)'/', (byte)'b' })]
+    [InlineData(new byte[] { (byte)'.' })]
+    [InlineData(new byte[] { (byte)'.', (byte)'.' })]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0xC3, 0x28 })]
+    public void A_snapshot_whose_key_has_an_impossible_name_is_refused(byte[] name)
+    {
+        var store = NewStore();
+        store.RestoreSnapshot(SnapshotOfOneKey("ok"u8));
+        store.Get("/ok", false, false).Node!.Value.Should().Be("v");
+
+        FluentActions.Invoking(() => store.RestoreSnapshot(SnapshotOfOneKey(name))).Should().Throw<FormatException>();
+        store.Get("/ok", false, false).Node!.Value.Should().Be("v", "a refused snapshot leaves the store as it was");
+    }
+
+    [Fact]
+    public void Long_and_non_ascii_names_come_back_from_a_snapshot()
+    {
+        var store = NewStore();
+        var longName = new string('ж', 300);
+        store.Set("/dir/ключ", false, "1", null, false);
+        store.Set("/dir/" + longName, false, "2", null, false);
+        var restored = NewStore();
+
+        restored.RestoreSnapshot(store.SaveSnapshot());
+
+        restored.ComputeDigest().Should().Be(store.ComputeDigest());
+        restored.Get("/dir/" + longName, false, false).Node!.Value.Should().Be("2");
+        restored.Get("/dir/ключ", false, false).Node!.Value.Should().Be("1");
+    }
+
     [Fact]
     public void The_same_commands_applied_to_two_stores_give_the_same_digest_and_events()
     {
@@ -168,5 +200,31 @@ public sealed class SnapshotAndDeterminismTests(ITestOutputHelper output)
         }
 
         return commands;
+    }
+
+    /// <summary>A version-1 snapshot: the root directory holding one key named <paramref name="name"/> (raw bytes) with value "v".</summary>
+    private static byte[] SnapshotOfOneKey(ReadOnlySpan<byte> name)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var w = new KvDirectory.Wire.WireWriter(buffer);
+        w.Byte(1);
+        w.SignedVarint(3);
+        w.String(string.Empty);
+        w.Byte(1);
+        w.SignedVarint(0);
+        w.SignedVarint(0);
+        w.SignedVarint(0);
+        w.OptionalTime(null);
+        w.UnsignedVarint(1);
+        w.UnsignedVarint((ulong)name.Length);
+        w.Bytes(name);
+        w.Byte(0);
+        w.SignedVarint(3);
+        w.SignedVarint(3);
+        w.SignedVarint(3);
+        w.OptionalTime(null);
+        w.String("v");
+        w.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -1,4 +1,5 @@
 using KvDirectory.Node.Membership;
+using KvDirectory.Store;
 using KvDirectory.Wire;
 
 namespace KvDirectory.Node.Snapshots;
@@ -16,10 +17,29 @@ public static class ClusterSnapshotFormat
         var members = ClusterStateCodec.Encode(membership);
         var bytes = new byte[Magic.Length + 4 + members.Length + store.Length];
         var writer = new WireWriter(bytes);
-        writer.Bytes(Magic);
-        writer.Chunk(members, LengthPrefix.Int32BigEndian);
+        WriteHeader(ref writer, members);
         writer.Bytes(store);
         return bytes;
+    }
+
+    /// <summary>
+    /// The same bytes with the store's written straight after the header: the snapshot (tens of MB for a million keys) is
+    /// assembled once, not written and then copied behind the header.
+    /// </summary>
+    public static byte[] Write(ClusterState membership, TreeCapture tree)
+    {
+        var buffer = new ChunkedBufferWriter();
+        var writer = new WireWriter(buffer);
+        WriteHeader(ref writer, ClusterStateCodec.Encode(membership));
+        writer.Flush();
+        tree.WriteTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static void WriteHeader(ref WireWriter writer, ReadOnlySpan<byte> members)
+    {
+        writer.Bytes(Magic);
+        writer.Chunk(members, LengthPrefix.Int32BigEndian);
     }
 
     /// <summary>Splits snapshot data into the member list (null when it has none) and the store's bytes.</summary>

@@ -70,7 +70,7 @@ internal sealed partial class SnapshotScheduler(
     {
         try
         {
-            var data = ClusterSnapshotFormat.Write(replicated, tree.Write());
+            var data = ClusterSnapshotFormat.Write(replicated, tree);
             storage.CreateSnapshot(index, confState, data);
             var keep = (ulong)options.SnapshotCatchUpEntries;
             var compactTo = index > keep ? index - keep : 0;

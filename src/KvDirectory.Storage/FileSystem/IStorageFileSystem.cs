@@ -15,8 +15,6 @@ public interface IStorageFileSystem
     /// <summary>Full paths of the files in <paramref name="directory"/> whose names end with <paramref name="extension"/>.</summary>
     IReadOnlyList<string> ListFiles(string directory, string extension);
 
-    byte[] ReadAllBytes(string path);
-
     /// <summary>Opens an existing file, or creates a new one (failing if it exists) for reading and writing.</summary>
     IStorageFile Open(string path, bool createNew);
 

@@ -17,8 +17,6 @@ public sealed class PhysicalFileSystem : IStorageFileSystem
 
     public IReadOnlyList<string> ListFiles(string directory, string extension) => [.. Directory.EnumerateFiles(directory, "*" + extension)];
 
-    public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
-
     public IStorageFile Open(string path, bool createNew) => new PhysicalFile(createNew
         ? File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite)
         : File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read));

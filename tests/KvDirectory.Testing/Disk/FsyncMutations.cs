@@ -26,8 +26,6 @@ public static class FsyncMutations
 
         public IReadOnlyList<string> ListFiles(string directory, string extension) => inner.ListFiles(directory, extension);
 
-        public byte[] ReadAllBytes(string path) => inner.ReadAllBytes(path);
-
         public IStorageFile Open(string path, bool createNew) =>
             skipFileFsync(path) ? new NoFsyncFile(inner.Open(path, createNew)) : inner.Open(path, createNew);
 
