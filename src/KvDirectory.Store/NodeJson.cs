@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Buffers;
 using KvDirectory.Protocol;
 
 namespace KvDirectory.Store;
@@ -6,122 +6,114 @@ namespace KvDirectory.Store;
 /// <summary>
 /// The answer of a GET written straight from the tree as JSON, in the shape and order <see cref="EtcdEvent"/> and
 /// <see cref="EtcdNode"/> serialise to (etcd's NodeExtern: key, value, dir, expiration, ttl, nodes, modifiedIndex,
-/// createdIndex; empty ones left out) and with the writer's Go escaping. <see cref="NodeRendering"/> built a record per
-/// node only for it to be serialised: 10,000 records and their list for a recursive GET of 10,000 keys.
+/// createdIndex; empty ones left out) and with Go's escaping. <see cref="NodeRendering"/> built a record per node only for
+/// it to be serialised: 10,000 records and their list for a recursive GET of 10,000 keys.
 /// </summary>
 internal static class NodeJson
 {
-    private static readonly JsonEncodedText Action = JsonEncodedText.Encode("action");
-    private static readonly JsonEncodedText GetAction = JsonEncodedText.Encode(EtcdActions.Get);
-    private static readonly JsonEncodedText Node = JsonEncodedText.Encode("node");
-    private static readonly JsonEncodedText Key = JsonEncodedText.Encode("key");
-    private static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
-    private static readonly JsonEncodedText Dir = JsonEncodedText.Encode("dir");
-    private static readonly JsonEncodedText Expiration = JsonEncodedText.Encode("expiration");
-    private static readonly JsonEncodedText Ttl = JsonEncodedText.Encode("ttl");
-    private static readonly JsonEncodedText Nodes = JsonEncodedText.Encode("nodes");
-    private static readonly JsonEncodedText ModifiedIndex = JsonEncodedText.Encode("modifiedIndex");
-    private static readonly JsonEncodedText CreatedIndex = JsonEncodedText.Encode("createdIndex");
-
     /// <summary>The event a GET answers (<see cref="NodeRendering.RenderForGet"/>'s node under action <c>get</c>).</summary>
-    public static void WriteGetEvent(Utf8JsonWriter writer, TreeNode node, bool recursive, bool sorted, DateTimeOffset now)
+    public static void WriteGetEvent(IBufferWriter<byte> output, TreeNode node, bool recursive, bool sorted, DateTimeOffset now)
     {
-        writer.WriteStartObject();
-        writer.WriteString(Action, GetAction);
-        writer.WritePropertyName(Node);
-        // As RenderForGet: a directory always lists its direct children, and the root shows neither key nor indexes.
-        WriteNode(writer, node, listChildren: node.IsDir, recursive, sorted, now, isGetRoot: node.Parent is null);
-        writer.WriteEndObject();
-    }
-
-    private static void WriteNode(Utf8JsonWriter writer, TreeNode node, bool listChildren, bool recursive, bool sorted, DateTimeOffset now, bool isGetRoot = false)
-    {
-        writer.WriteStartObject();
-        if (!isGetRoot)
+        var writer = new GoJsonWriter(output);
+        writer.WriteRaw("{\"action\":\"get\",\"node\":"u8);
+        if (node.Parent is null)
         {
-            writer.WriteString(Key, node.Path);
-        }
-
-        if (node.IsDir)
-        {
-            writer.WriteBoolean(Dir, true);
+            // As RenderForGet: the root shows neither key nor indexes (and never expires).
+            writer.WriteRaw("{\"dir\":true"u8);
+            WriteChildren(ref writer, node.Children!, recursive, sorted, now);
+            writer.WriteRaw("}"u8);
         }
         else
         {
-            writer.WriteString(Value, node.Value);
+            // A directory always lists its direct children.
+            WriteNode(ref writer, node, listChildren: node.IsDir, recursive, sorted, now);
+        }
+
+        writer.WriteRaw("}"u8);
+        writer.Flush();
+    }
+
+    private static void WriteNode(ref GoJsonWriter writer, TreeNode node, bool listChildren, bool recursive, bool sorted, DateTimeOffset now)
+    {
+        writer.WriteRaw("{\"key\":"u8);
+        writer.WriteString(node.Path);
+        if (node.IsDir)
+        {
+            writer.WriteRaw(",\"dir\":true"u8);
+        }
+        else
+        {
+            writer.WriteRaw(",\"value\":"u8);
+            writer.WriteString(node.Value);
         }
 
         if (!node.IsPermanent)
         {
             var (expiration, ttl) = NodeRendering.ExpirationAndTtl(node, now);
-            writer.WriteString(Expiration, GoTimeJsonConverter.Format(expiration!.Value));
+            writer.WriteRaw(",\"expiration\":"u8);
+            writer.WriteString(GoTimeJsonConverter.Format(expiration!.Value));
             if (ttl != 0)
             {
-                writer.WriteNumber(Ttl, ttl);
+                writer.WriteRaw(",\"ttl\":"u8);
+                writer.WriteNumber(ttl);
             }
         }
 
         if (listChildren)
         {
-            WriteChildren(writer, node.Children!, recursive, sorted, now);
+            WriteChildren(ref writer, node.Children!, recursive, sorted, now);
         }
 
-        if (!isGetRoot)
+        // Zero is left out, as the record's default.
+        if (node.ModifiedIndex != 0)
         {
-            WriteIndex(writer, ModifiedIndex, node.ModifiedIndex);
-            WriteIndex(writer, CreatedIndex, node.CreatedIndex);
+            writer.WriteRaw(",\"modifiedIndex\":"u8);
+            writer.WriteNumber(node.ModifiedIndex);
         }
 
-        writer.WriteEndObject();
+        if (node.CreatedIndex != 0)
+        {
+            writer.WriteRaw(",\"createdIndex\":"u8);
+            writer.WriteNumber(node.CreatedIndex);
+        }
+
+        writer.WriteRaw("}"u8);
     }
 
     /// <summary>The visible children; no <c>nodes</c> at all when there are none, as for an empty directory.</summary>
-    private static void WriteChildren(Utf8JsonWriter writer, TreeChildren children, bool recursive, bool sorted, DateTimeOffset now)
+    private static void WriteChildren(ref GoJsonWriter writer, TreeChildren children, bool recursive, bool sorted, DateTimeOffset now)
     {
-        var started = false;
+        var written = 0;
         if (sorted)
         {
             foreach (var child in children.SortedByName())
             {
-                WriteChild(writer, child, ref started, recursive, sorted, now);
+                WriteChild(ref writer, child, ref written, recursive, sorted, now);
             }
         }
         else
         {
             foreach (var child in children)
             {
-                WriteChild(writer, child, ref started, recursive, sorted, now);
+                WriteChild(ref writer, child, ref written, recursive, sorted, now);
             }
         }
 
-        if (started)
+        if (written > 0)
         {
-            writer.WriteEndArray();
+            writer.WriteRaw("]"u8);
         }
     }
 
-    private static void WriteChild(Utf8JsonWriter writer, TreeNode child, ref bool started, bool recursive, bool sorted, DateTimeOffset now)
+    private static void WriteChild(ref GoJsonWriter writer, TreeNode child, ref int written, bool recursive, bool sorted, DateTimeOffset now)
     {
         if (child.IsHidden)
         {
             return;
         }
 
-        if (!started)
-        {
-            writer.WriteStartArray(Nodes);
-            started = true;
-        }
-
-        WriteNode(writer, child, listChildren: recursive && child.IsDir, recursive, sorted, now);
-    }
-
-    /// <summary>Zero is left out, as the record's default.</summary>
-    private static void WriteIndex(Utf8JsonWriter writer, JsonEncodedText name, long index)
-    {
-        if (index != 0)
-        {
-            writer.WriteNumber(name, index);
-        }
+        writer.WriteRaw(written == 0 ? ",\"nodes\":["u8 : ","u8);
+        written++;
+        WriteNode(ref writer, child, listChildren: recursive && child.IsDir, recursive, sorted, now);
     }
 }

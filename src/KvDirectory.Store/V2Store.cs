@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Buffers;
 using KvDirectory.Protocol;
 
 namespace KvDirectory.Store;
@@ -62,18 +62,18 @@ public sealed partial class V2Store
     }
 
     /// <summary>
-    /// <see cref="Get"/>'s answer written straight into <paramref name="writer"/> as the event's JSON (what the server sends
+    /// <see cref="Get"/>'s answer written straight into <paramref name="output"/> as the event's JSON (what the server sends
     /// before its newline), without a record per node; returns the etcd index the answer is valid at. Fails, before
     /// writing anything, as <see cref="Get"/> does.
     /// </summary>
-    public long WriteGet(string path, bool recursive, bool sorted, Utf8JsonWriter writer)
+    public long WriteGet(string path, bool recursive, bool sorted, IBufferWriter<byte> output)
     {
         path = StorePath.Normalize(path);
         _lock.EnterReadLock();
         try
         {
             var node = Lookup(path);
-            NodeJson.WriteGetEvent(writer, node, recursive, sorted, Now);
+            NodeJson.WriteGetEvent(output, node, recursive, sorted, Now);
             _counters.CountGet(success: true);
             return _currentIndex;
         }

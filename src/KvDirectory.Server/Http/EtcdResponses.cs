@@ -113,9 +113,7 @@ public static class EtcdResponses
     public static async Task WriteGetAsync(HttpContext context, V2Store store, KeyRequest request, ICommandLog log)
     {
         using var buffer = new PooledBufferWriter(4096);
-        var writer = WriterOver(buffer);
-        var etcdIndex = store.WriteGet(request.Path, request.Recursive, request.Sorted, writer);
-        writer.Flush();
+        var etcdIndex = store.WriteGet(request.Path, request.Recursive, request.Sorted, buffer);
         var response = context.Response;
         response.ContentType = EtcdHeaders.JsonContentType;
         SetIndexHeaders(response, etcdIndex, log.Status);
@@ -153,14 +151,6 @@ public static class EtcdResponses
     /// </summary>
     private static void Serialize<T>(PooledBufferWriter buffer, T value, JsonTypeInfo<T> typeInfo)
     {
-        var writer = WriterOver(buffer);
-        JsonSerializer.Serialize(writer, value, typeInfo);
-        writer.Flush();
-    }
-
-    /// <summary>This thread's writer, reset onto <paramref name="buffer"/>.</summary>
-    private static Utf8JsonWriter WriterOver(PooledBufferWriter buffer)
-    {
         var writer = t_writer;
         if (writer is null)
         {
@@ -171,7 +161,8 @@ public static class EtcdResponses
             writer.Reset(buffer);
         }
 
-        return writer;
+        JsonSerializer.Serialize(writer, value, typeInfo);
+        writer.Flush();
     }
 
     /// <summary>etcd answers 201 for a key that did not exist before: a create, or a set with no previous node.</summary>
