@@ -22,7 +22,7 @@ public class RecursiveGetBenchmarks
     private readonly KeyRequest _request = new() { Method = HttpMethods.Get, Path = "/bench", Recursive = true };
     private readonly KeyRequest _sortedRequest = new() { Method = HttpMethods.Get, Path = "/bench", Recursive = true, Sorted = true };
     private readonly ArrayBufferWriter<byte> _buffer = new(2 << 20);
-    private readonly StaticLog _log = new();
+    private readonly StatusOnlyLog _log = new(Status);
     private V2Store _store = null!;
     private EtcdEvent _event = null!;
 
@@ -73,15 +73,5 @@ public class RecursiveGetBenchmarks
         var context = new DefaultHttpContext();
         context.Response.Body = Stream.Null;
         return context;
-    }
-
-    /// <summary>The answer reads only the log's status.</summary>
-    private sealed class StaticLog : ICommandLog
-    {
-        public ConsensusStatus Status => RecursiveGetBenchmarks.Status;
-
-        public Task<EtcdEvent> ProposeAsync(StoreCommand command, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task WaitForReadBarrierAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
