@@ -30,6 +30,7 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
         _written += count;
     }
 
+    // Reserve first, then read _current: it may replace it (read before, the array handed out was already back in the pool).
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Reserve(sizeHint);
@@ -45,9 +46,9 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
     /// <summary>Everything written, segment by segment (one write each: the first starts the response).</summary>
     public async ValueTask WriteToAsync(Stream stream, CancellationToken cancellationToken = default)
     {
-        foreach (var (array, count) in _filled ?? [])
+        for (var i = 0; _filled is not null && i < _filled.Count; i++)
         {
-            await stream.WriteAsync(array.AsMemory(0, count), cancellationToken);
+            await stream.WriteAsync(_filled[i].Array.AsMemory(0, _filled[i].Count), cancellationToken);
         }
 
         await stream.WriteAsync(_current.AsMemory(0, _written), cancellationToken);
@@ -58,8 +59,9 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
     {
         var copy = new byte[WrittenCount];
         var at = 0;
-        foreach (var (array, count) in _filled ?? [])
+        for (var i = 0; _filled is not null && i < _filled.Count; i++)
         {
+            var (array, count) = _filled[i];
             array.AsSpan(0, count).CopyTo(copy.AsSpan(at));
             at += count;
         }
@@ -70,12 +72,16 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
 
     public void Dispose()
     {
-        foreach (var (array, _) in _filled ?? [])
+        if (_filled is not null)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            foreach (var (array, _) in _filled)
+            {
+                ArrayPool<byte>.Shared.Return(array);
+            }
+
+            _filled = null;
         }
 
-        _filled = null;
         _filledCount = 0;
         var current = _current;
         _current = [];
