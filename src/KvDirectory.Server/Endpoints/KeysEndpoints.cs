@@ -65,9 +65,19 @@ public static class KeysEndpoints
                 return;
             }
 
-            var result = method is "GET" or "HEAD"
-                ? await ReadAsync(store, log, request, context.RequestAborted)
-                : await log.ProposeAsync(KeyCommandFactory.Create(request, services.Time.GetUtcNow()), context.RequestAborted);
+            if (method is "GET" or "HEAD")
+            {
+                // etcd ignores quorum on HEAD; on GET it makes the read linearizable.
+                if (request.Quorum && method == "GET")
+                {
+                    await log.WaitForReadBarrierAsync(context.RequestAborted);
+                }
+
+                await EtcdResponses.WriteGetAsync(context, store, request, log);
+                return;
+            }
+
+            var result = await log.ProposeAsync(KeyCommandFactory.Create(request, services.Time.GetUtcNow()), context.RequestAborted);
             await EtcdResponses.WriteEventAsync(context, result, log.Status, request.NoValueOnSuccess);
         }
         catch (EtcdException error)
@@ -87,17 +97,6 @@ public static class KeysEndpoints
         {
             // The client went away; there is nobody to answer.
         }
-    }
-
-    private static async Task<EtcdEvent> ReadAsync(V2Store store, ICommandLog log, KeyRequest request, CancellationToken cancellationToken)
-    {
-        // etcd ignores quorum on HEAD; on GET it makes the read linearizable.
-        if (request.Quorum && request.Method == "GET")
-        {
-            await log.WaitForReadBarrierAsync(cancellationToken);
-        }
-
-        return store.Get(request.Path, request.Recursive, request.Sorted);
     }
 
     /// <summary>The decoded URL path after <c>/v2/keys</c>; the store path is it joined and cleaned like Go's path.Join.</summary>

@@ -7,60 +7,112 @@ namespace KvDirectory.Server.Http;
 /// For the JSON answers: <see cref="System.Text.Json.Utf8JsonWriter"/> asks for room for the worst-case escaping of
 /// every string, so a fresh 256-byte <see cref="ArrayBufferWriter{T}"/> grew (and was thrown away) several times per
 /// answer: 4.7 KB allocated for a ~450-byte PUT answer (tests/KvDirectory.Benchmarks.Micro, SerializeEvent).
+/// It grows by chaining segments, never by copying: a doubling array copied a recursive GET's ~2 MB about twice over
+/// and rented arrays of megabytes, which live on the large object heap whenever the pool has none at hand.
 /// </summary>
 internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    /// <summary>Below the large object heap's 85,000 bytes, so a pool miss costs a young allocation, not a full GC's worth.</summary>
+    private const int SegmentSize = 64 * 1024;
+
+    /// <summary>The segments filled before <see cref="_current"/>, with how much of each was written; null until one is.</summary>
+    private List<(byte[] Array, int Count)>? _filled;
+    private byte[] _current = ArrayPool<byte>.Shared.Rent(initialCapacity);
     private int _written;
+    private int _filledCount;
 
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
-
-    public int WrittenCount => _written;
+    public int WrittenCount => _filledCount + _written;
 
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _buffer.Length - _written);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _current.Length - _written);
         _written += count;
     }
 
-    // Reserve first, then read _buffer: in `_buffer.AsMemory(Reserve(n))` the receiver is read before the argument
-    // runs, so a growing call handed out the old array, already back in the pool (a 500 on any answer over 4 KB).
+    // Reserve first, then read _current: it may replace it (read before, the array handed out was already back in the pool).
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
-        var start = Reserve(sizeHint);
-        return _buffer.AsMemory(start);
+        Reserve(sizeHint);
+        return _current.AsMemory(_written);
     }
 
     public Span<byte> GetSpan(int sizeHint = 0)
     {
-        var start = Reserve(sizeHint);
-        return _buffer.AsSpan(start);
+        Reserve(sizeHint);
+        return _current.AsSpan(_written);
+    }
+
+    /// <summary>Everything written, segment by segment (one write each: the first starts the response).</summary>
+    public async ValueTask WriteToAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; _filled is not null && i < _filled.Count; i++)
+        {
+            await stream.WriteAsync(_filled[i].Array.AsMemory(0, _filled[i].Count), cancellationToken);
+        }
+
+        await stream.WriteAsync(_current.AsMemory(0, _written), cancellationToken);
+    }
+
+    /// <summary>A copy of everything written.</summary>
+    public byte[] ToArray()
+    {
+        var copy = new byte[WrittenCount];
+        var at = 0;
+        for (var i = 0; _filled is not null && i < _filled.Count; i++)
+        {
+            var (array, count) = _filled[i];
+            array.AsSpan(0, count).CopyTo(copy.AsSpan(at));
+            at += count;
+        }
+
+        _current.AsSpan(0, _written).CopyTo(copy.AsSpan(at));
+        return copy;
     }
 
     public void Dispose()
     {
-        var buffer = _buffer;
-        _buffer = [];
-        _written = 0;
-        if (buffer.Length > 0)
+        if (_filled is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            foreach (var (array, _) in _filled)
+            {
+                ArrayPool<byte>.Shared.Return(array);
+            }
+
+            _filled = null;
+        }
+
+        _filledCount = 0;
+        var current = _current;
+        _current = [];
+        _written = 0;
+        if (current.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(current);
         }
     }
 
-    /// <summary>Makes room for at least <paramref name="sizeHint"/> (at least one) more bytes; returns where they start.</summary>
-    private int Reserve(int sizeHint)
+    /// <summary>Makes room for at least <paramref name="sizeHint"/> (at least one) more bytes in <see cref="_current"/>.</summary>
+    private void Reserve(int sizeHint)
     {
-        var needed = _written + Math.Max(sizeHint, 1);
-        if (needed > _buffer.Length)
+        var needed = Math.Max(sizeHint, 1);
+        if (needed <= _current.Length - _written)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
-            _buffer.AsSpan(0, _written).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
+            return;
         }
 
-        return _written;
+        var next = ArrayPool<byte>.Shared.Rent(Math.Max(needed, SegmentSize));
+        if (_written > 0)
+        {
+            (_filled ??= []).Add((_current, _written));
+            _filledCount += _written;
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(_current);
+        }
+
+        _current = next;
+        _written = 0;
     }
 }

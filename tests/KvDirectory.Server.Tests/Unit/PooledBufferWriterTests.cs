@@ -9,7 +9,7 @@ namespace KvDirectory.Server.Tests.Unit;
 public sealed class PooledBufferWriterTests
 {
     [Fact]
-    public void Growing_hands_out_the_new_array_and_keeps_what_was_written()
+    public void Growing_hands_out_a_new_segment_and_keeps_what_was_written()
     {
         using var buffer = new PooledBufferWriter(16);
         var expected = new List<byte>();
@@ -26,7 +26,7 @@ public sealed class PooledBufferWriterTests
             buffer.Advance(7);
         }
 
-        buffer.WrittenMemory.ToArray().Should().Equal(expected);
+        buffer.ToArray().Should().Equal(expected);
     }
 
     [Fact]
@@ -43,8 +43,30 @@ public sealed class PooledBufferWriterTests
             JsonSerializer.Serialize(writer, answer, ProtocolJsonContext.Default.EtcdEvent);
         }
 
-        var text = Encoding.UTF8.GetString(buffer.WrittenMemory.Span);
+        var text = Encoding.UTF8.GetString(buffer.ToArray());
         using var parsed = JsonDocument.Parse(text);
         parsed.RootElement.GetProperty("node").GetProperty("nodes").GetArrayLength().Should().Be(2_000);
+    }
+
+    [Fact]
+    public async Task Writing_out_sends_every_segment_in_order()
+    {
+        using var buffer = new PooledBufferWriter(16);
+        var expected = new byte[300_000];
+        Random.Shared.NextBytes(expected);
+        for (var at = 0; at < expected.Length; at += 1_000)
+        {
+            // Hints larger than what is left of a segment: each one starts a new segment.
+            var span = buffer.GetSpan(50_000);
+            expected.AsSpan(at, 1_000).CopyTo(span);
+            buffer.Advance(1_000);
+        }
+
+        using var written = new MemoryStream();
+        await buffer.WriteToAsync(written);
+
+        buffer.WrittenCount.Should().Be(expected.Length);
+        written.ToArray().Should().Equal(expected);
+        buffer.ToArray().Should().Equal(expected);
     }
 }

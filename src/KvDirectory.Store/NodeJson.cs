@@ -1,0 +1,119 @@
+using System.Buffers;
+using KvDirectory.Protocol;
+
+namespace KvDirectory.Store;
+
+/// <summary>
+/// The answer of a GET written straight from the tree as JSON, in the shape and order <see cref="EtcdEvent"/> and
+/// <see cref="EtcdNode"/> serialise to (etcd's NodeExtern: key, value, dir, expiration, ttl, nodes, modifiedIndex,
+/// createdIndex; empty ones left out) and with Go's escaping. <see cref="NodeRendering"/> built a record per node only for
+/// it to be serialised: 10,000 records and their list for a recursive GET of 10,000 keys.
+/// </summary>
+internal static class NodeJson
+{
+    /// <summary>The event a GET answers (<see cref="NodeRendering.RenderForGet"/>'s node under action <c>get</c>).</summary>
+    public static void WriteGetEvent(IBufferWriter<byte> output, TreeNode node, bool recursive, bool sorted, DateTimeOffset now)
+    {
+        var writer = new GoJsonWriter(output);
+        writer.WriteRaw("{\"action\":\"get\",\"node\":"u8);
+        if (node.Parent is null)
+        {
+            // As RenderForGet: the root shows neither key nor indexes (and never expires).
+            writer.WriteRaw("{\"dir\":true"u8);
+            WriteChildren(ref writer, node.Children!, recursive, sorted, now);
+            writer.WriteRaw("}"u8);
+        }
+        else
+        {
+            // A directory always lists its direct children.
+            WriteNode(ref writer, node, listChildren: node.IsDir, recursive, sorted, now);
+        }
+
+        writer.WriteRaw("}"u8);
+        writer.Flush();
+    }
+
+    private static void WriteNode(ref GoJsonWriter writer, TreeNode node, bool listChildren, bool recursive, bool sorted, DateTimeOffset now)
+    {
+        writer.WriteRaw("{\"key\":"u8);
+        writer.WriteString(node.Path);
+        if (node.IsDir)
+        {
+            writer.WriteRaw(",\"dir\":true"u8);
+        }
+        else
+        {
+            writer.WriteRaw(",\"value\":"u8);
+            writer.WriteString(node.Value);
+        }
+
+        if (!node.IsPermanent)
+        {
+            var (expiration, ttl) = NodeRendering.ExpirationAndTtl(node, now);
+            writer.WriteRaw(",\"expiration\":"u8);
+            writer.WriteString(GoTimeJsonConverter.Format(expiration!.Value));
+            if (ttl != 0)
+            {
+                writer.WriteRaw(",\"ttl\":"u8);
+                writer.WriteNumber(ttl);
+            }
+        }
+
+        if (listChildren)
+        {
+            WriteChildren(ref writer, node.Children!, recursive, sorted, now);
+        }
+
+        // Zero is left out, as the record's default.
+        if (node.ModifiedIndex != 0)
+        {
+            writer.WriteRaw(",\"modifiedIndex\":"u8);
+            writer.WriteNumber(node.ModifiedIndex);
+        }
+
+        if (node.CreatedIndex != 0)
+        {
+            writer.WriteRaw(",\"createdIndex\":"u8);
+            writer.WriteNumber(node.CreatedIndex);
+        }
+
+        writer.WriteRaw("}"u8);
+    }
+
+    /// <summary>The visible children; no <c>nodes</c> at all when there are none, as for an empty directory.</summary>
+    private static void WriteChildren(ref GoJsonWriter writer, TreeChildren children, bool recursive, bool sorted, DateTimeOffset now)
+    {
+        var written = 0;
+        if (sorted)
+        {
+            foreach (var child in children.SortedByName())
+            {
+                WriteChild(ref writer, child, ref written, recursive, sorted, now);
+            }
+        }
+        else
+        {
+            foreach (var child in children)
+            {
+                WriteChild(ref writer, child, ref written, recursive, sorted, now);
+            }
+        }
+
+        if (written > 0)
+        {
+            writer.WriteRaw("]"u8);
+        }
+    }
+
+    private static void WriteChild(ref GoJsonWriter writer, TreeNode child, ref int written, bool recursive, bool sorted, DateTimeOffset now)
+    {
+        if (child.IsHidden)
+        {
+            return;
+        }
+
+        writer.WriteRaw(written == 0 ? ",\"nodes\":["u8 : ","u8);
+        written++;
+        WriteNode(ref writer, child, listChildren: recursive && child.IsDir, recursive, sorted, now);
+    }
+}
