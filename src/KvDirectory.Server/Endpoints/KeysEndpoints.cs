@@ -42,6 +42,14 @@ public static class KeysEndpoints
         }
 
         context.Response.Headers[EtcdHeaders.ClusterId] = services.ClusterIdHeader();
+        if (OversizedBody.IsAnnounced(context, out var bodyLimit))
+        {
+            await EtcdResponses.WriteErrorAsync(context, TooLarge(bodyLimit), StatusCodes.Status413PayloadTooLarge);
+            await context.Response.CompleteAsync();
+            await OversizedBody.DrainAsync(context);
+            return;
+        }
+
         try
         {
             var form = await FormReader.ReadAsync(context.Request, context.RequestAborted);
@@ -88,16 +96,20 @@ public static class KeysEndpoints
         {
             // A body Kestrel could not read: too large (etcd has no answer for it; ours names the flag), badly framed or
             // too slow. etcd answers framing errors with its form error and the parser's message as cause; so do we.
-            var cause = error.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? $"request body is larger than --max-request-bytes ({context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes)"
-                : error.Message;
-            await EtcdResponses.WriteErrorAsync(context, new EtcdException(EtcdErrorCode.InvalidForm, cause), error.StatusCode);
+            var tooLarge = error.StatusCode == StatusCodes.Status413PayloadTooLarge;
+            var answer = tooLarge
+                ? TooLarge(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)
+                : new EtcdException(EtcdErrorCode.InvalidForm, error.Message);
+            await EtcdResponses.WriteErrorAsync(context, answer, error.StatusCode);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; there is nobody to answer.
         }
     }
+
+    private static EtcdException TooLarge(long limit) =>
+        new(EtcdErrorCode.InvalidForm, $"request body is larger than --max-request-bytes ({limit} bytes)");
 
     /// <summary>The decoded URL path after <c>/v2/keys</c>; the store path is it joined and cleaned like Go's path.Join.</summary>
     private static string RawKeyOf(HttpContext context)

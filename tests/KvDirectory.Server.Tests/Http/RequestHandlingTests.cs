@@ -21,6 +21,55 @@ public sealed class RequestHandlingTests
         (await server.Client.GetAsync("/v2/keys/big")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    /// <summary>
+    /// A client that sends its whole body before it reads (no Expect: 100-continue) must get the 413, not a connection
+    /// reset in the middle of its send; the body is read and dropped, so the connection even stays usable.
+    /// </summary>
+    [Fact]
+    public async Task A_client_sending_a_whole_oversized_body_reads_the_413_and_can_go_on_on_the_same_connection()
+    {
+        await using var server = await InProcessServer.StartAsync("--max-request-bytes", "4096");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port);
+        var body = Encoding.ASCII.GetBytes("value=" + new string('x', 4_000_000));
+        var head = Encoding.ASCII.GetBytes($"PUT /v2/keys/big HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {body.Length}\r\n\r\n");
+
+        await socket.SendAsync(head);
+        await socket.SendAsync(body);
+        var refused = await ReadAnswerAsync(socket);
+        await socket.SendAsync(Encoding.ASCII.GetBytes("GET /v2/keys/ HTTP/1.1\r\nHost: x\r\n\r\n"));
+        var next = await ReadAnswerAsync(socket);
+
+        refused.Should().StartWith("HTTP/1.1 413").And.Contain("\"errorCode\":210").And.Contain("larger than --max-request-bytes (4096 bytes)");
+        next.Should().StartWith("HTTP/1.1 200");
+    }
+
+    /// <summary>One answer with a Content-Length body, read off the socket.</summary>
+    private static async Task<string> ReadAnswerAsync(System.Net.Sockets.Socket socket)
+    {
+        var received = new StringBuilder();
+        var buffer = new byte[8192];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var text = received.ToString();
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end >= 0 && System.Text.RegularExpressions.Regex.Match(text, "Content-Length: (\\d+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase) is { Success: true } length
+                && text.Length >= end + 4 + int.Parse(length.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return text;
+            }
+
+            var count = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, timeout.Token);
+            if (count == 0)
+            {
+                return text;
+            }
+
+            received.Append(Encoding.ASCII.GetString(buffer, 0, count));
+        }
+    }
+
     [Fact]
     public async Task An_unclean_path_is_redirected_and_a_PUT_to_it_is_not_applied()
     {
