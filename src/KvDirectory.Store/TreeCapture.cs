@@ -36,7 +36,7 @@ public sealed class TreeCapture
     /// <summary>The snapshot bytes (the same as <see cref="V2Store.SaveSnapshot"/> at the capture); once, on any thread.</summary>
     public byte[] Write()
     {
-        var buffer = new ChunkedBufferWriter();
+        using var buffer = new SegmentedBufferWriter(SegmentedBufferWriter.SegmentSize);
         WriteTo(buffer);
         return buffer.ToArray();
     }

@@ -31,7 +31,7 @@ internal static class TreeSnapshotFormat
     /// <param name="capture">The capture the trees are read as (on a thread other than the applier); null: the trees as they are, read under the store's lock.</param>
     public static byte[] Write(TreeNode root, TreeNode authRoot, long currentIndex, TreeCapture? capture)
     {
-        var buffer = new ChunkedBufferWriter();
+        using var buffer = new SegmentedBufferWriter(SegmentedBufferWriter.SegmentSize);
         Write(buffer, root, authRoot, currentIndex, capture);
         return buffer.ToArray();
     }

@@ -100,7 +100,7 @@ public class HotPathBenchmarks
         return EtcdResponses.WriteEventAsync(context, _event, _status, noValueOnSuccess: false);
     }
 
-    /// <summary>The same answer without the HTTP context, into a fresh 256-byte ArrayBufferWriter as the server wrote it before PooledBufferWriter.</summary>
+    /// <summary>The same answer without the HTTP context, into a fresh 256-byte ArrayBufferWriter as the server wrote it before SegmentedBufferWriter.</summary>
     [Benchmark]
     public int SerializeEvent()
     {

@@ -28,7 +28,7 @@ public static class ClusterSnapshotFormat
     /// </summary>
     public static byte[] Write(ClusterState membership, TreeCapture tree)
     {
-        var buffer = new ChunkedBufferWriter();
+        using var buffer = new SegmentedBufferWriter(SegmentedBufferWriter.SegmentSize);
         var writer = new WireWriter(buffer);
         WriteHeader(ref writer, ClusterStateCodec.Encode(membership));
         writer.Flush();

@@ -8,6 +8,7 @@ using KvDirectory.Node;
 using KvDirectory.Protocol;
 using KvDirectory.Server.Keys;
 using KvDirectory.Store;
+using KvDirectory.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace KvDirectory.Server.Http;
@@ -101,7 +102,7 @@ public static class EtcdResponses
     /// </summary>
     public static async Task WriteJsonAsync<T>(HttpResponse response, T value, JsonTypeInfo<T> typeInfo)
     {
-        using var buffer = new PooledBufferWriter(4096);
+        using var buffer = new SegmentedBufferWriter(4096);
         Serialize(buffer, value, typeInfo);
         await WriteBufferAsync(response, buffer);
     }
@@ -112,7 +113,7 @@ public static class EtcdResponses
     /// </summary>
     public static async Task WriteGetAsync(HttpContext context, V2Store store, KeyRequest request, ICommandLog log)
     {
-        using var buffer = new PooledBufferWriter(4096);
+        using var buffer = new SegmentedBufferWriter(4096);
         var etcdIndex = store.WriteGet(request.Path, request.Recursive, request.Sorted, buffer);
         var response = context.Response;
         response.ContentType = EtcdHeaders.JsonContentType;
@@ -120,7 +121,7 @@ public static class EtcdResponses
         await WriteBufferAsync(response, buffer);
     }
 
-    private static async Task WriteBufferAsync(HttpResponse response, PooledBufferWriter buffer)
+    private static async Task WriteBufferAsync(HttpResponse response, SegmentedBufferWriter buffer)
     {
         buffer.Write(NewLine);
         response.ContentLength = buffer.WrittenCount;
@@ -139,7 +140,7 @@ public static class EtcdResponses
 
     private static byte[] EncodeWatchEvent(EtcdEvent etcdEvent)
     {
-        using var buffer = new PooledBufferWriter(4096);
+        using var buffer = new SegmentedBufferWriter(4096);
         Serialize(buffer, etcdEvent, ProtocolJsonContext.Default.EtcdEvent);
         buffer.Write(NewLine);
         return buffer.ToArray();
@@ -149,7 +150,7 @@ public static class EtcdResponses
     /// Serializes through this thread's writer, reset onto <paramref name="buffer"/>: a writer per answer was one more
     /// object per GET. Used synchronously only, so a thread never shares it.
     /// </summary>
-    private static void Serialize<T>(PooledBufferWriter buffer, T value, JsonTypeInfo<T> typeInfo)
+    private static void Serialize<T>(SegmentedBufferWriter buffer, T value, JsonTypeInfo<T> typeInfo)
     {
         var writer = t_writer;
         if (writer is null)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using KvDirectory.Protocol;
 using KvDirectory.Server.Http;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Server.Tests.Unit;
 
@@ -37,7 +38,7 @@ public sealed class GoJsonWriterTests
     public void Writes_numbers_and_raw_pieces_in_order_across_many_segments()
     {
         // Through the server's segmented buffer from a small first array, as a GET's answer is written.
-        using var buffer = new PooledBufferWriter(16);
+        using var buffer = new SegmentedBufferWriter(16);
         var writer = new GoJsonWriter(buffer);
         var expected = new StringBuilder();
         for (var i = 0; i < 20_000; i++)
@@ -57,7 +58,7 @@ public sealed class GoJsonWriterTests
 
     private static string WrittenString(string value)
     {
-        using var buffer = new PooledBufferWriter(16);
+        using var buffer = new SegmentedBufferWriter(16);
         var writer = new GoJsonWriter(buffer);
         writer.WriteString(value);
         writer.Flush();

@@ -1,27 +1,26 @@
 using System.Buffers;
 
-namespace KvDirectory.Server.Http;
+namespace KvDirectory.Wire;
 
 /// <summary>
-/// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>, returned on dispose.
-/// For the JSON answers: <see cref="System.Text.Json.Utf8JsonWriter"/> asks for room for the worst-case escaping of
-/// every string, so a fresh 256-byte <see cref="ArrayBufferWriter{T}"/> grew (and was thrown away) several times per
-/// answer: 4.7 KB allocated for a ~450-byte PUT answer (tests/KvDirectory.Benchmarks.Micro, SerializeEvent).
-/// It grows by chaining segments, never by copying: a doubling array copied a recursive GET's ~2 MB about twice over
-/// and rented arrays of megabytes, which live on the large object heap whenever the pool has none at hand.
+/// An <see cref="IBufferWriter{T}"/> that grows by chaining segments rented from <see cref="ArrayPool{T}.Shared"/>
+/// (returned on dispose), never by copying, and hands what was written out segment by segment or as one exact copy.
+/// A doubling array copied a recursive GET's ~2 MB answer about twice over, and a million-key snapshot's tens of MB left
+/// about three times its size of outgrown large-object arrays for server GC to keep; a 256-byte ArrayBufferWriter grew
+/// several times per small JSON answer, since Utf8JsonWriter asks for room for the worst-case escaping of a string.
 /// </summary>
-internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
+public sealed class SegmentedBufferWriter(int initialCapacity = 256) : IBufferWriter<byte>, IDisposable
 {
     /// <summary>Below the large object heap's 85,000 bytes, so a pool miss costs a young allocation, not a full GC's worth.</summary>
-    private const int SegmentSize = 64 * 1024;
+    public const int SegmentSize = 64 * 1024;
 
     /// <summary>The segments filled before <see cref="_current"/>, with how much of each was written; null until one is.</summary>
     private List<(byte[] Array, int Count)>? _filled;
     private byte[] _current = ArrayPool<byte>.Shared.Rent(initialCapacity);
     private int _written;
-    private int _filledCount;
+    private long _filledCount;
 
-    public int WrittenCount => _filledCount + _written;
+    public long WrittenCount => _filledCount + _written;
 
     public void Advance(int count)
     {
@@ -54,10 +53,10 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
         await stream.WriteAsync(_current.AsMemory(0, _written), cancellationToken);
     }
 
-    /// <summary>A copy of everything written.</summary>
+    /// <summary>A copy of everything written, in one array of exactly <see cref="WrittenCount"/> bytes.</summary>
     public byte[] ToArray()
     {
-        var copy = new byte[WrittenCount];
+        var copy = GC.AllocateUninitializedArray<byte>(checked((int)WrittenCount));
         var at = 0;
         for (var i = 0; _filled is not null && i < _filled.Count; i++)
         {
