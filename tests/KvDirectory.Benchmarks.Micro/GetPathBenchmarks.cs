@@ -29,12 +29,7 @@ public class GetPathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _store = new V2Store(new StoreOptions(), TimeProvider.System);
-        var value = new string('v', 100);
-        for (var i = 0; i < 10_000; i++)
-        {
-            _store.Set($"/bench/k{i}", false, value, null, false);
-        }
+        _store = BenchStore.Create();
 
         _event = _store.Get("/bench/k1", recursive: false, sorted: false);
         _log = new StatusOnlyLog(_status);

@@ -37,13 +37,9 @@ public class HotPathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _command = new SetCommand("/bench/k1", false, new string('v', 100), null, false);
+        _command = new SetCommand("/bench/k1", false, BenchStore.Value, null, false);
         _encoded = StoreCommandCodec.Encode(_command);
-        _store = new V2Store(new StoreOptions(), TimeProvider.System);
-        for (var i = 0; i < 10_000; i++)
-        {
-            _store.Set($"/bench/k{i}", false, _command.Value, null, false);
-        }
+        _store = BenchStore.Create();
 
         for (var i = 0; i < 100; i++)
         {
