@@ -16,8 +16,15 @@ internal static class OversizedBody
     /// <summary>True when Content-Length exceeds the request's body limit; <paramref name="limit"/> is that limit.</summary>
     public static bool IsAnnounced(HttpContext context, out long limit)
     {
+        // Most keys requests (every GET) carry no body: no feature lookup for them on the read path.
+        limit = long.MaxValue;
+        if (context.Request.ContentLength is not { } length)
+        {
+            return false;
+        }
+
         limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue;
-        return context.Request.ContentLength > limit;
+        return length > limit;
     }
 
     /// <summary>After the answer: reads what the client still sends, up to <see cref="DrainLimit"/>, and discards it.</summary>
