@@ -33,6 +33,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
     private readonly TimeProvider _time;
     private readonly NodeThread _thread;
     private readonly RemovalNotice _removal;
+    private readonly SoleVoterReadPoint _soleVoterReads = new();
     private int _disposed;
 
     internal ReplicatedNode(RawNode node, DurableRaftStorage storage, V2Store store, NodeOptions options, RecoveredState recovered, NodeMetrics metrics, ILogger logger)
@@ -62,7 +63,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         _ready = new ReadyHandler(node, storage, _status, _applier, reads, snapshots, metrics, options.Statistics, _time,
             options.FsyncsEntriesLaterForTests ? options.BackgroundScheduler : null);
         var handOff = new LeadershipHandOff(node, local, options.ElectionTimeoutMilliseconds, _time, logger);
-        Loop = new NodeLoop(node, _inbox, options, _status, _ready, (proposals, reads, membership, handOff), snapshots);
+        Loop = new NodeLoop(node, _inbox, options, _status, _ready, (proposals, reads, membership, handOff), snapshots, _soleVoterReads);
         _thread = new NodeThread(Loop, _inbox, _status, logger);
     }
 
@@ -137,12 +138,24 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         return proposal;
     }
 
-    public Task WaitForReadBarrierAsync(CancellationToken cancellationToken) =>
-        WaitBoundedAsync(SubmitRead().Completion.Task, cancellationToken);
+    public Task WaitForReadBarrierAsync(CancellationToken cancellationToken)
+    {
+        var read = SubmitRead();
+        return read == ReadInput.Served ? Task.CompletedTask : WaitBoundedAsync(read.Completion.Task, cancellationToken);
+    }
 
-    /// <summary>Queues a linearizable read point request; completed once this member applied up to the confirmed index.</summary>
+    /// <summary>
+    /// A linearizable read point request: served at once by a sole voter's leader that applied up to its commit index
+    /// (<see cref="SoleVoterReadPoint"/>), else queued for the node's thread and completed once this member applied up to
+    /// the index a ReadIndex round confirmed.
+    /// </summary>
     internal ReadInput SubmitRead()
     {
+        if (_soleVoterReads.Covers(_applier.AppliedIndex))
+        {
+            return ReadInput.Served;
+        }
+
         var read = new ReadInput();
         _inbox.Enqueue(read);
         return read;

@@ -2,6 +2,16 @@ namespace KvDirectory.Raft;
 
 public sealed partial class RaftNode
 {
+    /// <summary>
+    /// The index a ReadIndex request would be answered with at once, when no other member could confirm or contradict
+    /// it: this node leads, is the only voter, has no learners, and has committed an entry of its term (so its commit
+    /// index covers everything an earlier leader committed). Otherwise null, and a read point takes a ReadIndex round.
+    /// </summary>
+    public ulong? SoleVoterReadIndex =>
+        Role == StateRole.Leader && Tracker.Config is { Voters.Count: 1, Learners.Count: 0 } && Tracker.IsVoter(Id) && CommittedEntryInCurrentTerm
+            ? Log.Committed
+            : null;
+
     private void HandleReadIndexRequest(Message m)
     {
         if (Tracker.Config.Voters.Count == 1 && Tracker.IsVoter(Id))

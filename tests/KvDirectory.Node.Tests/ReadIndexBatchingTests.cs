@@ -1,6 +1,3 @@
-using KvDirectory.Node.Loop;
-using KvDirectory.Node.Membership;
-using KvDirectory.Node.Tests.Simulation;
 using KvDirectory.Raft;
 using KvDirectory.Store;
 
@@ -14,7 +11,6 @@ namespace KvDirectory.Node.Tests;
 public sealed class ReadIndexBatchingTests
 {
     private const int Seed = 11;
-    private const int MaxSteps = 400;
 
     [Theory]
     [InlineData(true)]
@@ -92,80 +88,5 @@ public sealed class ReadIndexBatchingTests
 
         reads.Should().OnlyContain(r => r.Completion.Task.IsCompletedSuccessfully);
         cluster.Sent.Count(m => m.Type == MessageType.MsgReadIndex && m.From == follower.Id).Should().Be(2, "the first request was lost");
-    }
-
-    /// <summary>Three members of the simulation's kind, stepped in lock step without faults.</summary>
-    private sealed class SteppedCluster
-    {
-        private readonly StepClock _clock = new();
-        private readonly List<SimulatedMember> _members = [];
-        private long _step;
-
-        public SteppedCluster(int seed)
-        {
-            var options = new NodeSimulationOptions { Seed = seed };
-            Network = new SimulatedPeerNetwork(new Random(seed));
-            var cluster = Enumerable.Range(1, 3)
-                .Select(i => new ClusterMember(MemberId.Compute([$"http://m{i}:2380"], "reads"), $"m{i}", [$"http://m{i}:2380"], [$"http://m{i}:2379"]))
-                .ToArray();
-            var clusterId = MemberId.ComputeClusterId([.. cluster.Select(m => m.Id)]);
-            foreach (var member in cluster)
-            {
-                var simulated = new SimulatedMember(new ClusterState(clusterId, member.Id, cluster), _clock, Network.Join(member.Id), options);
-                simulated.Endpoint.BeforeSend = Sent.Add;
-                simulated.Start();
-                _members.Add(simulated);
-            }
-        }
-
-        public SimulatedPeerNetwork Network { get; }
-
-        public List<Message> Sent { get; } = [];
-
-        /// <summary>A leader every member follows, with an entry of its term committed and applied everywhere.</summary>
-        public (SimulatedMember Leader, SimulatedMember Follower) ElectLeader()
-        {
-            StepUntil(() => Leader() is { } leader
-                && _members.All(m => m.Node!.Status.LeaderId == leader.Id && m.Node.AppliedIndex == (ulong)leader.Node!.Status.CommitIndex)
-                && leader.Node!.Status.CommitIndex > 0);
-            var elected = Leader()!;
-            return (elected, _members.First(m => m != elected));
-        }
-
-        /// <summary>Distinct read contexts the leader asked its followers to confirm (periodic heartbeats repeat the last one).</summary>
-        public int ReadPointsConfirmedBy(SimulatedMember leader) =>
-            Sent.Where(m => m.Type == MessageType.MsgHeartbeat && m.From == leader.Id && !m.Context.IsEmpty)
-                .Select(m => Convert.ToHexString(m.Context.Span))
-                .Distinct()
-                .Count();
-
-        public void Step()
-        {
-            _step++;
-            _clock.AdvanceMilliseconds(50);
-            Network.Now = _step;
-            Network.DeliverDue();
-            foreach (var member in _members)
-            {
-                member.Node!.Loop.RunOnce();
-            }
-        }
-
-        public void StepUntil(Func<bool> condition)
-        {
-            for (var i = 0; i < MaxSteps; i++)
-            {
-                if (condition())
-                {
-                    return;
-                }
-
-                Step();
-            }
-
-            throw new TimeoutException($"not reached within {MaxSteps} steps (seed {Seed})");
-        }
-
-        private SimulatedMember? Leader() => _members.FirstOrDefault(m => m.Node!.Status.Role == NodeRole.Leader);
     }
 }

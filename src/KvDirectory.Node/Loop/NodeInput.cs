@@ -23,7 +23,17 @@ internal sealed class ProposalInput(ulong requestId, byte[] payload, long enqueu
 /// <summary>A linearizable read point request; completed once the read index is applied locally.</summary>
 internal sealed class ReadInput : NodeInput
 {
+    /// <summary>A read served without the node's thread, already complete (never queued).</summary>
+    public static ReadInput Served { get; } = CreateServed();
+
     public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static ReadInput CreateServed()
+    {
+        var read = new ReadInput();
+        read.Completion.SetResult(true);
+        return read;
+    }
 }
 
 /// <summary>A Raft message a peer sent; stepped into the core on the node's thread.</summary>

@@ -25,6 +25,7 @@ internal sealed class NodeLoop
     private readonly MembershipChanges _membership;
     private readonly LeadershipHandOff _handOff;
     private readonly SnapshotScheduler _snapshots;
+    private readonly SoleVoterReadPoint _soleVoterReads;
     private long _nextTick;
 
     public NodeLoop(
@@ -34,7 +35,8 @@ internal sealed class NodeLoop
         StatusTracker status,
         ReadyHandler ready,
         (ProposalTracker Proposals, ReadIndexTracker Reads, MembershipChanges Membership, LeadershipHandOff HandOff) requests,
-        SnapshotScheduler snapshots)
+        SnapshotScheduler snapshots,
+        SoleVoterReadPoint soleVoterReads)
     {
         _node = node;
         _inbox = inbox;
@@ -44,6 +46,7 @@ internal sealed class NodeLoop
         _ready = ready;
         (_proposals, _reads, _membership, _handOff) = requests;
         _snapshots = snapshots;
+        _soleVoterReads = soleVoterReads;
     }
 
     /// <summary>Stopped, and everything queued before the stop handled: no iteration is due any more.</summary>
@@ -78,6 +81,7 @@ internal sealed class NodeLoop
     /// <summary>After the last iteration (a stop, or a failure): nobody is left waiting, and a snapshot save in progress finishes.</summary>
     public void End()
     {
+        _soleVoterReads.Publish(null);
         FailEverythingPending("etcdserver: server stopped");
         _snapshots.WaitForSave();
     }
@@ -98,6 +102,8 @@ internal sealed class NodeLoop
     {
         while (_node.HasReady())
         {
+            // Before the Ready's messages go out: see SoleVoterReadPoint.
+            _soleVoterReads.Publish(_node.Raft.SoleVoterReadIndex);
             _ready.Handle(_node.GetReady());
             Submit();
         }
