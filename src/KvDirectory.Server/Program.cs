@@ -18,5 +18,10 @@ catch (PeerListenException error)
     await Console.Error.WriteLineAsync($"kvdirectory: cannot start: {error.Message}");
     return 1;
 }
+catch (ClientListenException error)
+{
+    await Console.Error.WriteLineAsync($"kvdirectory: cannot start: {error.Message}");
+    return 1;
+}
 
 return 0;

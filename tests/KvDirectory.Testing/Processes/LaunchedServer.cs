@@ -51,6 +51,7 @@ public sealed class LaunchedServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = launch.WorkingDirectory ?? string.Empty,
         };
         foreach (var argument in arguments)
         {

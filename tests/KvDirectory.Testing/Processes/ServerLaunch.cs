@@ -29,6 +29,9 @@ public sealed record ServerLaunch
     /// <summary>Our server's dll when not the built one (e.g. a ReadyToRun publish).</summary>
     public string? ServerDll { get; init; }
 
+    /// <summary>The process's working directory; the test's own when not given.</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>Where the output goes; shared across restarts of one member. A fresh one when not given.</summary>
     public ProcessOutput? Output { get; init; }
 
