@@ -30,6 +30,13 @@ public sealed class BenchmarkSmokeTests
                     window.GetProperty("errors").GetInt64().Should().Be(0);
                     window.GetProperty("cpuSeconds").GetDouble().Should().BeGreaterThan(0, $"{server} {mode} {workload}: its CPU is read from /proc");
                     window.GetProperty("idleCores").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+                    if (workload is "put" or "cas")
+                    {
+                        // Both servers export etcd's WAL metrics: what bounds the writes is measured, not assumed.
+                        window.GetProperty("walFsyncs").GetDouble().Should().BePositive($"{server} {mode} {workload} fsyncs its WAL");
+                        window.GetProperty("entriesPerFsync").GetDouble().Should().BeGreaterThanOrEqualTo(1, $"{server} {mode} {workload}");
+                        window.GetProperty("fsyncBusy").GetDouble().Should().BeInRange(0.001, 1.5, $"{server} {mode} {workload}: fsync time over the window");
+                    }
                 }
             }
         }

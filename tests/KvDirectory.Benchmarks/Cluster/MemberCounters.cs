@@ -11,11 +11,15 @@ public sealed record MemberCounters(double CpuSeconds, double WalFsyncs, double 
 {
     private static readonly double ClockTicksPerSecond = 100; // USER_HZ on Linux
 
-    public static async Task<MemberCounters> SampleAsync(BenchmarkMember member, HttpClient http, CancellationToken cancellationToken)
+    public static Task<MemberCounters> SampleAsync(BenchmarkMember member, HttpClient http, CancellationToken cancellationToken) =>
+        SampleAsync(member.ClientUrl, member.ProcessId, http, cancellationToken);
+
+    /// <summary>A server at <paramref name="clientUrl"/>; its CPU is NaN without a <paramref name="processId"/> (one the benchmark did not start).</summary>
+    public static async Task<MemberCounters> SampleAsync(Uri clientUrl, int? processId, HttpClient http, CancellationToken cancellationToken)
     {
-        var text = await http.GetStringAsync(new Uri(member.ClientUrl, "/metrics"), cancellationToken);
+        var text = await http.GetStringAsync(new Uri(clientUrl, "/metrics"), cancellationToken);
         return new MemberCounters(
-            ReadCpuSeconds(member.ProcessId),
+            processId is { } id ? ReadCpuSeconds(id) : double.NaN,
             Metric(text, "etcd_disk_wal_fsync_duration_seconds_count"),
             Metric(text, "etcd_disk_wal_fsync_duration_seconds_sum"),
             Metric(text, "etcd_server_proposals_committed_total"));

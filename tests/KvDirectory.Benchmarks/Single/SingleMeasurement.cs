@@ -1,3 +1,5 @@
+using KvDirectory.Benchmarks.Cluster;
+
 namespace KvDirectory.Benchmarks.Single;
 
 /// <summary>
@@ -11,9 +13,19 @@ namespace KvDirectory.Benchmarks.Single;
 /// <param name="StartSeconds">The process's start to its first /health answer (cold: on the preloaded data dir).</param>
 /// <param name="StartCpuSeconds">The CPU the process used until that answer.</param>
 /// <param name="RssMegabytes">The server's resident set after the CPU tail.</param>
+/// <param name="Wal">The server's WAL during the window itself (fsyncs, their time, committed entries; CPU unused here).</param>
 public sealed record SingleMeasurement(
     string Variant, string Mode, int Round, WorkloadResult Result, double CpuSeconds, double IdleCores, double LoadAverage,
-    double StartSeconds, double StartCpuSeconds, double RssMegabytes)
+    double StartSeconds, double StartCpuSeconds, double RssMegabytes, MemberCounters Wal)
 {
     public double CpuSecondsPerThousandRequests => Result.Requests == 0 ? double.NaN : CpuSeconds * 1000 / Result.Requests;
+
+    /// <summary>Raft entries committed per WAL fsync: how many writes shared each one.</summary>
+    public double EntriesPerFsync => Wal.WalFsyncs == 0 ? double.NaN : Wal.ProposalsCommitted / Wal.WalFsyncs;
+
+    /// <summary>
+    /// The share of the window the WAL spent in fsyncs: near 1, the disk synced back to back and the write rate is
+    /// entries per fsync over the fsync time, whatever the CPU.
+    /// </summary>
+    public double FsyncBusy => Wal.WalFsyncs == 0 ? double.NaN : Wal.WalFsyncSeconds / Result.Elapsed.TotalSeconds;
 }

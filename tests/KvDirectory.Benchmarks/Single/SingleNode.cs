@@ -100,6 +100,10 @@ public sealed class SingleNode : IAsyncDisposable
     /// <summary>The server's resident set (VmRSS) in megabytes; NaN for a server the benchmark did not start.</summary>
     public double RssMegabytes() => _member is null ? double.NaN : MemberCounters.ReadRssMegabytes(_member.ProcessId);
 
+    /// <summary>CPU so far, and from <c>/metrics</c> the WAL fsyncs, their time and the committed entries so far.</summary>
+    public Task<MemberCounters> CountersAsync(HttpClient http, CancellationToken cancellationToken) =>
+        MemberCounters.SampleAsync(ClientUrl, _member?.ProcessId, http, cancellationToken);
+
     /// <summary>The live watchers the server reports in <c>/v2/stats/store</c> (etcd and ours both count them).</summary>
     public async Task<long> WatchersAsync(HttpClient http, CancellationToken cancellationToken)
     {

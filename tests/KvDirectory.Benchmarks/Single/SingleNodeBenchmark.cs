@@ -105,6 +105,8 @@ public static class SingleNodeBenchmark
     /// <summary>The windows of one variant's turn in one round.</summary>
     private sealed class WindowRunner(ServerVariant variant, BenchmarkOptions options, int round, List<SingleMeasurement> measurements, CancellationToken cancellation)
     {
+        private static readonly HttpClient Metrics = new() { Timeout = TimeSpan.FromSeconds(30) };
+
         public async Task WarmAsync()
         {
             await using var node = options.Target is { } target ? SingleNode.Existing(target) : await SingleNode.StartAsync(variant, copyOf: null, cancellation);
@@ -140,6 +142,7 @@ public static class SingleNodeBenchmark
             WorkloadResult result;
             double cpuBefore;
             double loadAverage;
+            MemberCounters walBefore;
             if (workload == SingleWorkload.Watch)
             {
                 // Warmed by smaller fan-outs for as long as the warm-up lasts (at least one).
@@ -151,6 +154,7 @@ public static class SingleNodeBenchmark
                 while (DateTime.UtcNow < until);
 
                 loadAverage = LoadAverage.Read().One;
+                walBefore = await node.CountersAsync(Metrics, cancellation);
                 cpuBefore = node.CpuSeconds();
                 result = await WatchFanOut.RunAsync(variant.Name, node, options.Watchers, cancellation);
             }
@@ -159,11 +163,13 @@ public static class SingleNodeBenchmark
                 var requests = workload.Requests(load, options.Keys);
                 await load.RunAsync(variant.Name, workload.Name, requests, warmup, cancellation);
                 loadAverage = LoadAverage.Read().One;
+                walBefore = await node.CountersAsync(Metrics, cancellation);
                 cpuBefore = node.CpuSeconds();
                 result = await load.RunAsync(variant.Name, workload.Name, requests, options.Duration, cancellation);
             }
 
             var stopped = node.CpuSeconds();
+            var wal = await node.CountersAsync(Metrics, cancellation) - walBefore;
             var stoppedAt = DateTime.UtcNow;
             await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
             var idle = (node.CpuSeconds() - stopped) / (DateTime.UtcNow - stoppedAt).TotalSeconds;
@@ -174,7 +180,7 @@ public static class SingleNodeBenchmark
             }
 
             var measurement = new SingleMeasurement(
-                variant.Name, mode, round, result, node.CpuSeconds() - cpuBefore, idle, loadAverage, node.StartSeconds, node.StartCpuSeconds, node.RssMegabytes());
+                variant.Name, mode, round, result, node.CpuSeconds() - cpuBefore, idle, loadAverage, node.StartSeconds, node.StartCpuSeconds, node.RssMegabytes(), wal);
             measurements.Add(measurement);
             Console.WriteLine(SingleReport.Row(measurement));
         }

@@ -4,7 +4,8 @@ namespace KvDirectory.Benchmarks.Single;
 public sealed record SingleSummary(
     string Variant, string Mode, string Workload, int Rounds, long Errors,
     double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds,
-    double CpuSecondsPerThousandRequests, double IdleCores, double LoadAverage, double StartSeconds, double StartCpuSeconds, double RssMegabytes)
+    double CpuSecondsPerThousandRequests, double IdleCores, double LoadAverage, double StartSeconds, double StartCpuSeconds, double RssMegabytes,
+    double FsyncMilliseconds, double EntriesPerFsync, double FsyncBusy)
 {
     public static IReadOnlyList<SingleSummary> Of(IReadOnlyList<SingleMeasurement> measurements) =>
         measurements
@@ -20,13 +21,16 @@ public sealed record SingleSummary(
                 Median(g.Select(m => m.LoadAverage)),
                 Median(g.Select(m => m.StartSeconds)),
                 Median(g.Select(m => m.StartCpuSeconds)),
-                Median(g.Select(m => m.RssMegabytes))))
+                Median(g.Select(m => m.RssMegabytes)),
+                Median(g.Select(m => m.Wal.MeanFsyncMilliseconds)),
+                Median(g.Select(m => m.EntriesPerFsync)),
+                Median(g.Select(m => m.FsyncBusy))))
             .ToList();
 
-    /// <summary>The middle value (the mean of the two middle ones for an even count); NaN for none.</summary>
+    /// <summary>The middle value (the mean of the two middle ones for an even count) of those measured; NaN for none.</summary>
     public static double Median(IEnumerable<double> values)
     {
-        var sorted = values.Order().ToArray();
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
         if (sorted.Length == 0)
         {
             return double.NaN;
