@@ -274,12 +274,19 @@ public static class AuthEndpoints
         }
     }
 
-    /// <summary>Go's <c>json.Decoder.Decode</c>: the first JSON value of the body, whatever follows it; anything else is 400.</summary>
+    /// <summary>
+    /// Go's <c>json.Decoder.Decode</c>: the first JSON value of the body, whatever follows it; anything else is 400.
+    /// Null once an answer was written (a body over <c>--max-request-bytes</c>).
+    /// </summary>
     private static async Task<T?> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type)
         where T : class
     {
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        using var body = await MessageBody.ReadAsync(context);
+        if (body is null)
+        {
+            return null;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body.GetBuffer().AsSpan(0, (int)body.Length), new JsonReaderOptions { AllowMultipleValues = true });

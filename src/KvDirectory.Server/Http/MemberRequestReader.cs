@@ -27,8 +27,12 @@ public static class MemberRequestReader
             return null;
         }
 
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        using var body = await MessageBody.ReadAsync(context);
+        if (body is null)
+        {
+            return null;
+        }
+
         var error = TryParse(body.ToArray(), out var urls);
         if (error is not null)
         {

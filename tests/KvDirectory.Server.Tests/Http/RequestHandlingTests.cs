@@ -44,6 +44,36 @@ public sealed class RequestHandlingTests
         next.Should().StartWith("HTTP/1.1 200");
     }
 
+    /// <summary>The members and auth APIs answer an oversized JSON body in their own error shape, announced or chunked.</summary>
+    [Theory]
+    [InlineData("POST", "/v2/members", true)]
+    [InlineData("POST", "/v2/members", false)]
+    [InlineData("PUT", "/v2/auth/users/big", true)]
+    [InlineData("PUT", "/v2/auth/roles/big", false)]
+    public async Task A_members_or_auth_body_over_max_request_bytes_gets_413_with_a_message(string method, string path, bool announced)
+    {
+        await using var server = await InProcessServer.StartAsync("--max-request-bytes", "4096");
+        var json = Encoding.UTF8.GetBytes("{\"peerURLs\":[\"http://127.0.0.1:1\"],\"pad\":\"" + new string('x', 100_000) + "\"}");
+        HttpContent content = announced ? new ByteArrayContent(json) : new StreamContent(new MemoryStream(json));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        if (!announced)
+        {
+            content.Headers.ContentLength = null;
+        }
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = content };
+        if (!announced)
+        {
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        using var response = await server.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await response.Content.ReadAsStringAsync()).Should().Be("{\"message\":\"request body is larger than --max-request-bytes (4096 bytes)\"}");
+        (await server.Client.GetStringAsync("/v2/members")).Should().NotContain("127.0.0.1:1\"", "nothing was added");
+    }
+
     /// <summary>One answer with a Content-Length body, read off the socket.</summary>
     private static async Task<string> ReadAnswerAsync(System.Net.Sockets.Socket socket)
     {
