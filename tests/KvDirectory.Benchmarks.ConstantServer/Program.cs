@@ -183,10 +183,11 @@ internal sealed class ParkedPolls : IThreadPoolWorkItem
     public ParkedPoll Park()
     {
         var poll = new ParkedPoll(this);
-        Interlocked.Increment(ref _count);
         lock (_gate)
         {
+            // Counted once it is in the queue a PUT takes: the benchmark writes as soon as it counts every poll.
             _parked.Enqueue(poll);
+            Interlocked.Increment(ref _count);
         }
 
         return poll;
