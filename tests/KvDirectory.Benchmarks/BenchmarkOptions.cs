@@ -49,7 +49,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
     /// <summary>How long after the load stopped the server's CPU is still counted to the window (at least 1 s: the idle second).</summary>
     public TimeSpan CpuTail { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>--ceiling (single node): <see cref="KestrelCeiling"/> measured next to the servers, on the read workloads.</summary>
+    /// <summary>--ceiling (single node): <see cref="KestrelCeiling"/> measured next to the servers, on the reads and the watch fan-out.</summary>
     public bool Ceiling { get; init; }
 
     /// <summary>--auth (single node): etcd and ours with v2 auth on and every request signed in, next to ours without it.</summary>

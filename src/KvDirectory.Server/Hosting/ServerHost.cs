@@ -30,7 +30,8 @@ namespace KvDirectory.Server.Hosting;
 /// <summary>Builds the whole server from etcd-style flags; used by Program and by in-process tests alike.</summary>
 public static partial class ServerHost
 {
-    private const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
+    /// <summary>The host argument that keeps configuration files from being watched (see <see cref="Build"/>).</summary>
+    public const string NoConfigurationReload = "--hostBuilder:reloadConfigOnChange=false";
 
     public static WebApplication Build(string[] args)
     {
