@@ -143,6 +143,7 @@ public static class SingleNodeBenchmark
             double cpuBefore;
             double loadAverage;
             MemberCounters walBefore;
+            TimeSpan generatorBefore;
             if (workload == SingleWorkload.Watch)
             {
                 // Warmed by smaller fan-outs for as long as the warm-up lasts (at least one).
@@ -156,6 +157,7 @@ public static class SingleNodeBenchmark
                 loadAverage = LoadAverage.Read().One;
                 walBefore = await node.CountersAsync(Metrics, cancellation);
                 cpuBefore = node.CpuSeconds();
+                generatorBefore = Environment.CpuUsage.TotalTime;
                 result = await WatchFanOut.RunAsync(variant.Name, node, options.Watchers, cancellation);
             }
             else
@@ -165,10 +167,12 @@ public static class SingleNodeBenchmark
                 loadAverage = LoadAverage.Read().One;
                 walBefore = await node.CountersAsync(Metrics, cancellation);
                 cpuBefore = node.CpuSeconds();
+                generatorBefore = Environment.CpuUsage.TotalTime;
                 result = await load.RunAsync(variant.Name, workload.Name, requests, options.Duration, cancellation);
             }
 
             var stopped = node.CpuSeconds();
+            var generatorCores = (Environment.CpuUsage.TotalTime - generatorBefore).TotalSeconds / result.Elapsed.TotalSeconds;
             var wal = await node.CountersAsync(Metrics, cancellation) - walBefore;
             var stoppedAt = DateTime.UtcNow;
             await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
@@ -180,7 +184,7 @@ public static class SingleNodeBenchmark
             }
 
             var measurement = new SingleMeasurement(
-                variant.Name, mode, round, result, node.CpuSeconds() - cpuBefore, idle, loadAverage, node.StartSeconds, node.StartCpuSeconds, node.RssMegabytes(), wal);
+                variant.Name, mode, round, result, node.CpuSeconds() - cpuBefore, idle, loadAverage, node.StartSeconds, node.StartCpuSeconds, node.RssMegabytes(), wal, generatorCores);
             measurements.Add(measurement);
             Console.WriteLine(SingleReport.Row(measurement));
         }

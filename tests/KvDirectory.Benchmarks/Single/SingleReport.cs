@@ -16,27 +16,27 @@ public static class SingleReport
     };
 
     public static string Header =>
-        $"{"server",-16} {"mode",-4} {"workload",-8} {"round",5} {"requests",9} {"errors",6} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"cpu s/1k",8} {"idle",5} {"fsync ms",8} {"ent/fs",6} {"busy",5} {"start s",7} {"cpu",5} {"rss MB",6} {"load",5}";
+        $"{"server",-16} {"mode",-4} {"workload",-8} {"round",5} {"requests",9} {"errors",6} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"cpu s/1k",8} {"idle",5} {"fsync ms",8} {"ent/fs",6} {"busy",5} {"gen",4} {"start s",7} {"cpu",5} {"rss MB",6} {"load",5}";
 
     public static string Row(SingleMeasurement m)
     {
         var r = m.Result;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{m.Variant,-16} {m.Mode,-4} {r.Workload,-8} {m.Round,5} {r.Requests,9} {r.Errors,6} {r.RequestsPerSecond,9:F0} {r.P50Milliseconds,8:F2} {r.P99Milliseconds,8:F2} {r.MaxMilliseconds,8:F1} {m.CpuSecondsPerThousandRequests,8:F3} {m.IdleCores,5:F2} {m.Wal.MeanFsyncMilliseconds,8:F2} {m.EntriesPerFsync,6:F1} {m.FsyncBusy,5:F2} {m.StartSeconds,7:F2} {m.StartCpuSeconds,5:F2} {m.RssMegabytes,6:F0} {m.LoadAverage,5:F2}");
+            $"{m.Variant,-16} {m.Mode,-4} {r.Workload,-8} {m.Round,5} {r.Requests,9} {r.Errors,6} {r.RequestsPerSecond,9:F0} {r.P50Milliseconds,8:F2} {r.P99Milliseconds,8:F2} {r.MaxMilliseconds,8:F1} {m.CpuSecondsPerThousandRequests,8:F3} {m.IdleCores,5:F2} {m.Wal.MeanFsyncMilliseconds,8:F2} {m.EntriesPerFsync,6:F1} {m.FsyncBusy,5:F2} {m.GeneratorCores,4:F2} {m.StartSeconds,7:F2} {m.StartCpuSeconds,5:F2} {m.RssMegabytes,6:F0} {m.LoadAverage,5:F2}");
     }
 
     public static void Print(TextWriter output, IReadOnlyList<SingleSummary> summaries, List<string> variants)
     {
         output.WriteLine();
         output.WriteLine("medians over the rounds (each server alone on the machine for its turn):");
-        output.WriteLine($"{"server",-16} {"mode",-4} {"workload",-8} {"rounds",6} {"errors",6} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"cpu s/1k",8} {"idle",5} {"fsync ms",8} {"ent/fs",6} {"busy",5} {"start s",7} {"cpu",5} {"rss MB",6} {"load",5}");
+        output.WriteLine($"{"server",-16} {"mode",-4} {"workload",-8} {"rounds",6} {"errors",6} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"cpu s/1k",8} {"idle",5} {"fsync ms",8} {"ent/fs",6} {"busy",5} {"gen",4} {"start s",7} {"cpu",5} {"rss MB",6} {"load",5}");
         foreach (var s in summaries.OrderBy(s => s.Mode == "cold").ThenBy(s => Index(s.Workload)).ThenBy(s => variants.IndexOf(s.Variant)))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Variant,-16} {s.Mode,-4} {s.Workload,-8} {s.Rounds,6} {s.Errors,6} {s.RequestsPerSecond,9:F0} {s.P50Milliseconds,8:F2} {s.P99Milliseconds,8:F2} {s.MaxMilliseconds,8:F1} {s.CpuSecondsPerThousandRequests,8:F3} {s.IdleCores,5:F2} {s.FsyncMilliseconds,8:F2} {s.EntriesPerFsync,6:F1} {s.FsyncBusy,5:F2} {s.StartSeconds,7:F2} {s.StartCpuSeconds,5:F2} {s.RssMegabytes,6:F0} {s.LoadAverage,5:F2}"));
+                $"{s.Variant,-16} {s.Mode,-4} {s.Workload,-8} {s.Rounds,6} {s.Errors,6} {s.RequestsPerSecond,9:F0} {s.P50Milliseconds,8:F2} {s.P99Milliseconds,8:F2} {s.MaxMilliseconds,8:F1} {s.CpuSecondsPerThousandRequests,8:F3} {s.IdleCores,5:F2} {s.FsyncMilliseconds,8:F2} {s.EntriesPerFsync,6:F1} {s.FsyncBusy,5:F2} {s.GeneratorCores,4:F2} {s.StartSeconds,7:F2} {s.StartCpuSeconds,5:F2} {s.RssMegabytes,6:F0} {s.LoadAverage,5:F2}"));
         }
 
-        output.WriteLine("cpu s/1k: the server's CPU seconds per 1,000 requests, counted until the CPU tail after the load; idle: its cores in the second after the load; fsync ms, ent/fs, busy: the WAL during the window (mean fsync, Raft entries committed per fsync, share of the window spent in fsyncs: near 1 the disk bounds the writes); start s / cpu: process start to its first /health answer, wall and CPU seconds; rss MB: its resident set after the tail; watch: requests = watchers, req/s = watchers / time from the write to the last answer, max = the slowest watcher's delay; load: 1-minute load average at the window's start");
+        output.WriteLine("cpu s/1k: the server's CPU seconds per 1,000 requests, counted until the CPU tail after the load; idle: its cores in the second after the load; fsync ms, ent/fs, busy: the WAL during the window (mean fsync, Raft entries committed per fsync, share of the window spent in fsyncs: near 1 the disk bounds the writes); gen: the load generator's cores during the window (the machine has 2); start s / cpu: process start to its first /health answer, wall and CPU seconds; rss MB: its resident set after the tail; watch: requests = watchers, req/s = watchers / time from the write to the last answer, max = the slowest watcher's delay; load: 1-minute load average at the window's start");
         output.WriteLine();
         foreach (var ratio in Ratios(summaries))
         {
@@ -122,6 +122,7 @@ public static class SingleReport
                 entriesCommitted = m.Wal.ProposalsCommitted,
                 m.EntriesPerFsync,
                 m.FsyncBusy,
+                m.GeneratorCores,
             }),
         };
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, Json));
