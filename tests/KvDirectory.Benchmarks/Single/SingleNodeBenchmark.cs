@@ -143,7 +143,8 @@ public static class SingleNodeBenchmark
             double cpuBefore;
             double loadAverage;
             MemberCounters walBefore;
-            TimeSpan generatorBefore;
+            // Not for the fan-out: its window is the moment after its write, its generator's CPU the parking before it.
+            TimeSpan? generatorBefore = null;
             if (workload == SingleWorkload.Watch)
             {
                 // Warmed by smaller fan-outs for as long as the warm-up lasts (at least one).
@@ -157,7 +158,6 @@ public static class SingleNodeBenchmark
                 loadAverage = LoadAverage.Read().One;
                 walBefore = await node.CountersAsync(Metrics, cancellation);
                 cpuBefore = node.CpuSeconds();
-                generatorBefore = Environment.CpuUsage.TotalTime;
                 result = await WatchFanOut.RunAsync(variant.Name, node, options.Watchers, cancellation);
             }
             else
@@ -172,7 +172,7 @@ public static class SingleNodeBenchmark
             }
 
             var stopped = node.CpuSeconds();
-            var generatorCores = (Environment.CpuUsage.TotalTime - generatorBefore).TotalSeconds / result.Elapsed.TotalSeconds;
+            var generatorCores = generatorBefore is { } before ? (Environment.CpuUsage.TotalTime - before).TotalSeconds / result.Elapsed.TotalSeconds : double.NaN;
             var wal = await node.CountersAsync(Metrics, cancellation) - walBefore;
             var stoppedAt = DateTime.UtcNow;
             await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
