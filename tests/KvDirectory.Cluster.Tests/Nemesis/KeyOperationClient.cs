@@ -37,10 +37,27 @@ public sealed class KeyOperationClient : IDisposable
         ArgumentNullException.ThrowIfNull(member);
         ArgumentNullException.ThrowIfNull(input);
         using var request = ToRequest(member, input);
-        using var response = await _http.SendAsync(request);
+        using var response = await SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         var output = Interpret(input, response.StatusCode, body);
         return new KeyAnswer(output, (int)response.StatusCode, ErrorCode(body), output.Kind == ResultKind.CompareFailed ? ComparedAgainst(input, body) : null);
+    }
+
+    /// <summary>
+    /// HttpClient lets a SocketException through when the connection it just made is reset before it reads the peer's
+    /// address (ENOTCONN from <c>Socket.RemoteEndPoint</c>, seen when the nemesis cut a link at that moment): no answer
+    /// came, so it is the <see cref="HttpRequestException"/> the contract promises.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        try
+        {
+            return await _http.SendAsync(request);
+        }
+        catch (SocketException error)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"connecting to {request.RequestUri} failed: {error.Message}", error);
+        }
     }
 
     /// <summary>The current value etcd names in a compare failure's cause ("[expected != current]"), if it names one.</summary>

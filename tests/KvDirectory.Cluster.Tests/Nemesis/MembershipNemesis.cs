@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using KvDirectory.Protocol;
@@ -216,9 +217,10 @@ public sealed class MembershipNemesis(ThreeNodeCluster cluster, Random random, A
                     throw new InvalidOperationException($"{what} on {via.Name}: unexpected {(int)response.StatusCode} {text}");
                 }
             }
-            catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException or SocketException)
             {
-                // A refused connection never reached the member; anything else may have.
+                // A refused connection never reached the member; anything else may have. (HttpClient lets a
+                // SocketException through when a connection is reset the moment it is made.)
                 var refused = error is HttpRequestException http && KeyOperationClient.IsRefused(http);
                 ambiguous |= !refused;
                 attempts.Append($" {via.Name}:{(refused ? "refused" : "unknown")}");
