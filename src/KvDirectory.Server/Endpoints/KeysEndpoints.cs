@@ -42,11 +42,8 @@ public static class KeysEndpoints
         }
 
         context.Response.Headers[EtcdHeaders.ClusterId] = services.ClusterIdHeader();
-        if (OversizedBody.IsAnnounced(context, out var bodyLimit))
+        if (await OversizedBody.TryRefuseAsync(context, static (context, limit) => EtcdResponses.WriteErrorAsync(context, TooLarge(limit), StatusCodes.Status413PayloadTooLarge)))
         {
-            await EtcdResponses.WriteErrorAsync(context, TooLarge(bodyLimit), StatusCodes.Status413PayloadTooLarge);
-            await context.Response.CompleteAsync();
-            await OversizedBody.DrainAsync(context);
             return;
         }
 

@@ -13,11 +13,8 @@ internal static class MessageBody
     /// <summary>The body; null once the 413 was answered.</summary>
     public static async Task<MemoryStream?> ReadAsync(HttpContext context)
     {
-        if (OversizedBody.IsAnnounced(context, out var limit))
+        if (await OversizedBody.TryRefuseAsync(context, WriteTooLargeAsync))
         {
-            await WriteTooLargeAsync(context, limit);
-            await context.Response.CompleteAsync();
-            await OversizedBody.DrainAsync(context);
             return null;
         }
 

@@ -13,8 +13,25 @@ internal static class OversizedBody
     /// <summary>Bodies announced beyond this are not drained: the connection is closed on them as before.</summary>
     private const long DrainLimit = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// When Content-Length exceeds the request's body limit: answers with <paramref name="writeError"/> (given the
+    /// limit), completes the response, drains the body, and returns true. Otherwise false, and nothing was written.
+    /// </summary>
+    public static async ValueTask<bool> TryRefuseAsync(HttpContext context, Func<HttpContext, long, Task> writeError)
+    {
+        if (!IsAnnounced(context, out var limit))
+        {
+            return false;
+        }
+
+        await writeError(context, limit);
+        await context.Response.CompleteAsync();
+        await DrainAsync(context);
+        return true;
+    }
+
     /// <summary>True when Content-Length exceeds the request's body limit; <paramref name="limit"/> is that limit.</summary>
-    public static bool IsAnnounced(HttpContext context, out long limit)
+    private static bool IsAnnounced(HttpContext context, out long limit)
     {
         // Most keys requests (every GET) carry no body: no feature lookup for them on the read path.
         limit = long.MaxValue;
@@ -28,7 +45,7 @@ internal static class OversizedBody
     }
 
     /// <summary>After the answer: reads what the client still sends, up to <see cref="DrainLimit"/>, and discards it.</summary>
-    public static async Task DrainAsync(HttpContext context)
+    private static async Task DrainAsync(HttpContext context)
     {
         var size = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (context.Request.ContentLength > DrainLimit || size is null || size.IsReadOnly)
