@@ -7,19 +7,10 @@ try
     var app = ServerHost.Build(args);
     await app.RunAsync();
 }
-catch (CertificateFileException error)
+catch (Exception error) when (error is CertificateFileException or PeerListenException or ClientListenException)
 {
-    // Refuse to start rather than serve plain HTTP where TLS was asked for; the message names the flag to fix.
-    await Console.Error.WriteLineAsync($"kvdirectory: cannot start: {error.Message}");
-    return 1;
-}
-catch (PeerListenException error)
-{
-    await Console.Error.WriteLineAsync($"kvdirectory: cannot start: {error.Message}");
-    return 1;
-}
-catch (ClientListenException error)
-{
+    // Refuse to start rather than serve without TLS where it was asked for, or where no client or peer can reach us;
+    // the message names the flag to fix.
     await Console.Error.WriteLineAsync($"kvdirectory: cannot start: {error.Message}");
     return 1;
 }
