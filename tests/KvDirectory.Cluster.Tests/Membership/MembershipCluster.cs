@@ -195,7 +195,9 @@ public sealed class MembershipCluster : IAsyncDisposable
     /// <summary>
     /// <c>DELETE /v2/members/&lt;id&gt;</c> on <paramref name="via"/>, retrying 500 (etcd's strict reconfiguration check
     /// refuses a removal until the receiving member has been connected to enough peers for 5 s). Returns the final
-    /// answer; on 204 the member counts as removed from then on.
+    /// answer; on 204 the member counts as removed from then on. A member asked to remove itself may stop before its
+    /// answer arrives: when a request to it fails and the other members no longer list it, the result is
+    /// <see cref="HttpAnswer.Unanswered"/> and it counts as removed.
     /// </summary>
     public async Task<HttpAnswer> RemoveMemberAsync(MembershipMember member, MembershipMember via)
     {
@@ -213,6 +215,13 @@ public sealed class MembershipCluster : IAsyncDisposable
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 ambiguous = true;
+                if (via == member && await NoLongerListedAsync(member))
+                {
+                    _events.Enqueue($"DELETE {member.Name} ({member.Id}) on itself: no answer ({e.Message}); the other members no longer list it");
+                    MarkRemoved(member);
+                    return HttpAnswer.Unanswered;
+                }
+
                 if (DateTime.UtcNow > deadline)
                 {
                     throw;
@@ -234,15 +243,39 @@ public sealed class MembershipCluster : IAsyncDisposable
             // 410 after an attempt whose outcome was unknown: that attempt removed it.
             if (last.Status == HttpStatusCode.NoContent || (ambiguous && last.Status == HttpStatusCode.Gone))
             {
-                lock (_gate)
-                {
-                    _members = [.. _members.Where(m => m != member)];
-                    _removed = [.. _removed, member];
-                }
+                MarkRemoved(member);
             }
 
             return last;
         }
+    }
+
+    private void MarkRemoved(MembershipMember member)
+    {
+        lock (_gate)
+        {
+            _members = [.. _members.Where(m => m != member)];
+            _removed = [.. _removed, member];
+        }
+    }
+
+    /// <summary>Whether a running member other than <paramref name="member"/> answers a member list without it (false when none answers).</summary>
+    private async Task<bool> NoLongerListedAsync(MembershipMember member)
+    {
+        foreach (var other in Running.Where(m => m != member))
+        {
+            try
+            {
+                var listing = await ListMembersAsync(other);
+                return listing.Members.All(m => m.Id != member.Id);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Ask the next one.
+            }
+        }
+
+        return false;
     }
 
     /// <summary>One request to <c>/v2/members{suffix}</c> on <paramref name="via"/>, no retries.</summary>

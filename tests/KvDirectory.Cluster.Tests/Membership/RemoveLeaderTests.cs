@@ -6,7 +6,8 @@ namespace KvDirectory.Cluster.Tests.Membership;
 
 /// <summary>
 /// DELETE of the leader's own id, sent to the leader: 204, the remaining two elect a leader within a few election
-/// timeouts, writes succeed on both, both list two members, and the removed leader stops serving.
+/// timeouts, writes succeed on both, both list two members, and the removed leader stops serving. Ours must answer the
+/// removal; etcd may stop before its answer leaves (seen once in CI), which the harness confirms through the others.
 /// </summary>
 public abstract class RemoveLeaderTests(ITestOutputHelper output)
 {
@@ -20,8 +21,17 @@ public abstract class RemoveLeaderTests(ITestOutputHelper output)
         var before = await cluster.PutManyAsync(leader, "/data", "before", 20);
 
         var removal = await cluster.RemoveMemberAsync(leader, leader);
-        removal.Status.Should().Be(HttpStatusCode.NoContent, $"{removal}\n{cluster.Output}");
-        removal.Body.Should().BeEmpty();
+        if (Server == Server.Etcd && removal == HttpAnswer.Unanswered)
+        {
+            // Under load etcd can stop before its answer leaves; the others' member list shows the removal happened.
+            output.WriteLine($"{Server}: {leader.Name} stopped before answering the removal of itself");
+        }
+        else
+        {
+            removal.Status.Should().Be(HttpStatusCode.NoContent, $"{removal}\n{cluster.Output}");
+            removal.Body.Should().BeEmpty();
+        }
+
         var election = Stopwatch.StartNew();
 
         var successor = await cluster.WaitForLeaderAsync();

@@ -89,7 +89,8 @@ public sealed class ClientTlsTests(ClientTlsServers shared) : IClassFixture<Clie
         presented.Should().Be(next.SerialNumber, server.Process.Output);
         if (kind == "kvdirectory")
         {
-            server.Process.Output.Should().Contain("Reloaded the changed file(s) of --cert-file");
+            (await server.Process.WaitForLineAsync("Reloaded the changed file(s) of --cert-file", TimeSpan.FromSeconds(10)))
+                .Should().BeTrue($"the reload must be logged:{Environment.NewLine}{server.Process.Output}");
         }
 
         using var http = TlsClients.Http(server.Ca.CaFile, server.ClientCertificate);

@@ -41,6 +41,9 @@ public sealed class LaunchedServer : IAsyncDisposable
     /// <summary>Everything printed so far (by every run sharing the launch's <see cref="ProcessOutput"/>).</summary>
     public string Output => _output.ToString();
 
+    /// <summary>True once the process printed a line containing <paramref name="text"/>; false at the deadline.</summary>
+    public Task<bool> WaitForLineAsync(string text, TimeSpan timeout) => _output.WaitForLineAsync(text, timeout);
+
     /// <summary>Starts the process and returns at once; <see cref="WaitUntilHealthyAsync"/> waits for it to serve.</summary>
     public static LaunchedServer Start(ServerLaunch launch)
     {
