@@ -32,6 +32,42 @@ public sealed class LiveTests(ExplorerFixture fx)
         await page.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// A rename deletes the directory on screen while the page loads the new one: the deletion must not send the page
+    /// to the old key's parent. The next view's listing is held until the deletion reached the page, so the order is
+    /// forced, not hoped for.
+    /// </summary>
+    [Fact]
+    public async Task Removing_the_key_being_left_while_the_next_one_loads_does_not_redirect_the_page()
+    {
+        await fx.PutAsync("/race/old/a", "1");
+        await fx.PutAsync("/race/new/b", "2");
+        var page = await fx.NewPageAsync();
+        await page.GotoAsync(fx.Url("/ui/keys/race/old"));
+        await Assertions.Expect(page.Locator("#live-state")).ToHaveTextAsync("live");
+        var release = new TaskCompletionSource();
+        await page.RouteAsync(
+            url => url.Contains("/ui/api/list?", StringComparison.Ordinal) && url.Contains("path=%2Frace%2Fnew", StringComparison.Ordinal),
+            async route =>
+            {
+                await release.Task;
+                await route.ContinueAsync();
+            });
+
+        await page.Locator("#tree li[data-key='/race/new'] > .tree-row a").ClickAsync();
+        using (var removal = await fx.Http.DeleteAsync("/v2/keys/race/old?dir=true&recursive=true"))
+        {
+            removal.IsSuccessStatusCode.Should().BeTrue();
+        }
+
+        await Assertions.Expect(page.Locator("#tree li[data-key='/race/old']")).ToHaveCountAsync(0);
+        release.SetResult();
+
+        await Assertions.Expect(page.Locator("#view-title")).ToHaveTextAsync("new/");
+        await Assertions.Expect(page).ToHaveURLAsync(fx.Url("/ui/keys/race/new"));
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task A_ttl_counts_down_live_and_the_key_leaves_the_tree_when_it_expires()
     {

@@ -244,6 +244,9 @@ class ExplorerApp {
   async route() {
     if (this.signedOut) return;
     this.view?.dispose?.();
+    // Until the next view is on screen no view follows events: a removal of the old view's key (a rename's delete)
+    // must not send the page to that key's parent instead of the URL being loaded.
+    this.view = null;
     clearTimeout(this.pendingView);
     // Only the latest navigation may show its view: an older one still loading gives way.
     const turn = this.routeTurn = (this.routeTurn ?? 0) + 1;
@@ -264,7 +267,6 @@ class ExplorerApp {
         view = page.node.dir ? new DirectoryView(this.viewRoot, key, this, page) : new KeyView(this.viewRoot, key, this);
       } catch (error) {
         if (turn !== this.routeTurn) return;
-        this.view = null;
         if (access.isDenied(error)) return this.showReadDenied(key, error);
         this.viewRoot.replaceChildren(h('h1', { id: 'view-title' }, error.code === 100 ? 'Not found' : 'Error'),
           h('p', {}, error.code === 100 ? `${key} does not exist (any more).` : error.message),
