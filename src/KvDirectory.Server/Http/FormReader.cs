@@ -1,4 +1,6 @@
+using System.IO.Pipelines;
 using System.Net.Http.Headers;
+using System.Text;
 using KvDirectory.Protocol;
 using Microsoft.AspNetCore.Http;
 
@@ -17,11 +19,32 @@ public static class FormReader
     private static async ValueTask<FormValues> ReadBodyAndQueryAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var form = new FormValues();
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(cancellationToken);
+        var body = await ReadBodyAsync(request.BodyReader, cancellationToken);
         // The body's error wins over the query's, as in Go's ParseForm.
         var error = GoQueryParser.ParseInto(body, form);
         return error is null ? AddQuery(request, form) : throw new EtcdException(EtcdErrorCode.InvalidForm, error);
+    }
+
+    /// <summary>
+    /// The whole body as UTF-8 text (invalid bytes become U+FFFD), straight from Kestrel's buffers: a StreamReader cost
+    /// a 1 KB byte buffer, a 2 KB char buffer and a StringBuilder per write, a third of what a PUT allocated. Like Go,
+    /// a byte-order mark is text, not a sign of the encoding. Kestrel enforces --max-request-bytes while it reads.
+    /// </summary>
+    private static async ValueTask<string> ReadBodyAsync(PipeReader body, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await body.ReadAsync(cancellationToken);
+            if (read.IsCompleted)
+            {
+                var text = Encoding.UTF8.GetString(read.Buffer);
+                body.AdvanceTo(read.Buffer.End);
+                return text;
+            }
+
+            // Nothing consumed, everything examined: the next read returns once more bytes arrived.
+            body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
     }
 
     private static FormValues AddQuery(HttpRequest request, FormValues? form)

@@ -46,5 +46,7 @@ public static class ValidationScenarios
         yield return S("Bad percent escape in the form body", Put("/a", "value=%zz"));
         yield return S("Bad percent escape in the path", Get("/a%zz"));
         yield return S("Unknown query parameters are ignored", Put("/a?colour=blue", "value=one&shape=round"));
+        // Go reads the body as bytes: a leading byte-order mark belongs to the first name, so "value" is not given.
+        yield return S("A byte-order mark starting the form body is part of the first field's name", Put("/a", "\uFEFFvalue=one"), Get("/a"));
     }
 }
