@@ -133,7 +133,7 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
     internal ProposalInput Submit(StoreCommand command)
     {
         var requestId = _requestIds.Next();
-        var proposal = new ProposalInput(requestId, ProposalPayload.Encode(requestId, command), _time.GetTimestamp());
+        var proposal = new ProposalInput(requestId, command, ProposalPayload.Encode(requestId, command), _time.GetTimestamp());
         _inbox.Enqueue(proposal);
         return proposal;
     }

@@ -103,6 +103,29 @@ public static class StoreCommandCodec
         }
     }
 
+    /// <summary>
+    /// Whether decoding the command's encoding gives back an equal command, so a member that holds both may apply the
+    /// object instead of decoding. Not so for text with a UTF-16 surrogate (a lone one is written as U+FFFD; a text
+    /// with any surrogate is not inspected further) nor for a time with an offset (it is read back as UTC).
+    /// </summary>
+    public static bool DecodesToItself(StoreCommand command) => command switch
+    {
+        SetCommand c => Plain(c.Path) && Plain(c.Value) && Utc(c.ExpireTime),
+        CreateCommand c => Plain(c.Path) && Plain(c.Value) && Utc(c.ExpireTime),
+        UpdateCommand c => Plain(c.Path) && Plain(c.Value) && Utc(c.ExpireTime),
+        CompareAndSwapCommand c => Plain(c.Path) && Plain(c.PrevValue) && Plain(c.Value) && Utc(c.ExpireTime),
+        DeleteCommand c => Plain(c.Path),
+        CompareAndDeleteCommand c => Plain(c.Path) && Plain(c.PrevValue),
+        ExpireKeysCommand c => Utc(c.Now),
+        AuthPutCommand c => Plain(c.Resource) && Plain(c.Value),
+        AuthDeleteCommand c => Plain(c.Resource),
+        _ => false,
+    };
+
+    private static bool Plain(string text) => !text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF');
+
+    private static bool Utc(DateTimeOffset? time) => time is not { Offset.Ticks: not 0 };
+
     /// <exception cref="WireFormatException">The bytes are not a command this version understands.</exception>
     public static StoreCommand Decode(ReadOnlySpan<byte> bytes)
     {

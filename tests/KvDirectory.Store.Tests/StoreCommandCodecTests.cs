@@ -36,6 +36,35 @@ public sealed class StoreCommandCodecTests(ITestOutputHelper output)
         StoreCommandCodec.Decode(bytes).Should().Be(command);
     }
 
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void A_command_that_says_it_decodes_to_itself_does(StoreCommand command)
+    {
+        if (StoreCommandCodec.DecodesToItself(command))
+        {
+            StoreCommandCodec.Decode(StoreCommandCodec.Encode(command)).Should().Be(command);
+        }
+    }
+
+    [Fact]
+    public void Plain_text_with_utc_times_decodes_to_itself_so_the_proposer_may_skip_decoding()
+    {
+        StoreCommandCodec.DecodesToItself(new SetCommand("/a/b", false, "value", SomeTime, false)).Should().BeTrue();
+        StoreCommandCodec.DecodesToItself(new CompareAndSwapCommand("/a", "old", 3, "new", null, false)).Should().BeTrue();
+        StoreCommandCodec.DecodesToItself(new ExpireKeysCommand(SomeTime)).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_written_as_a_replacement_character_so_that_command_does_not_decode_to_itself()
+    {
+        var command = new SetCommand("/a", false, "x\uD800y", null, false);
+
+        StoreCommandCodec.DecodesToItself(command).Should().BeFalse();
+        StoreCommandCodec.Decode(StoreCommandCodec.Encode(command)).Should().Be(command with { Value = "x\uFFFDy" });
+        StoreCommandCodec.DecodesToItself(new DeleteCommand("/\uDC00", false, false)).Should().BeFalse();
+        StoreCommandCodec.DecodesToItself(new SetCommand("/a", false, "v", SomeTime.ToOffset(TimeSpan.FromHours(1)), false)).Should().BeFalse();
+    }
+
     [Fact]
     public void The_first_byte_is_the_format_version()
     {

@@ -82,7 +82,8 @@ internal sealed partial class EntryApplier(
         StoreCommand command;
         try
         {
-            command = StoreCommandCodec.Decode(commandBytes.Span);
+            // The proposer applies the command it encoded: decoding its own bytes again cost a tenth of a write's allocations.
+            command = waiting?.CommandOf(entry.Data) ?? StoreCommandCodec.Decode(commandBytes.Span);
         }
         catch (FormatException error)
         {

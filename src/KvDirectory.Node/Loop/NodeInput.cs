@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using KvDirectory.Node.Membership;
 using KvDirectory.Protocol;
+using KvDirectory.Store;
 
 namespace KvDirectory.Node.Loop;
 
@@ -7,12 +9,25 @@ namespace KvDirectory.Node.Loop;
 internal abstract class NodeInput;
 
 /// <summary>A store command to replicate; completed when this member applies it.</summary>
-internal sealed class ProposalInput(ulong requestId, byte[] payload, long enqueuedAt) : NodeInput
+internal sealed class ProposalInput(ulong requestId, StoreCommand command, byte[] payload, long enqueuedAt) : NodeInput
 {
     public ulong RequestId { get; } = requestId;
 
+    /// <summary>The command <see cref="Payload"/> encodes when it decodes to itself (<see cref="StoreCommandCodec.DecodesToItself"/>), else null.</summary>
+    public StoreCommand? Command { get; } = StoreCommandCodec.DecodesToItself(command) ? command : null;
+
     /// <summary>The entry data, request id and command encoded once (<c>ProposalPayload.Encode</c>).</summary>
     public byte[] Payload { get; } = payload;
+
+    /// <summary>
+    /// The command an entry with <paramref name="entryData"/> carries, without decoding: <see cref="Command"/> when the
+    /// data is this proposal's own array. Only the member that proposed it and kept the entry in memory gets it: an
+    /// entry a leader sent, or one read back from disk, is another array and is decoded as every other member does.
+    /// </summary>
+    public StoreCommand? CommandOf(ReadOnlyMemory<byte> entryData) =>
+        MemoryMarshal.TryGetArray(entryData, out var segment) && ReferenceEquals(segment.Array, Payload) && segment.Offset == 0 && segment.Count == Payload.Length
+            ? Command
+            : null;
 
     /// <summary>When it was queued (<see cref="NodeOptions.Time"/> timestamp): a proposal nobody waits for any more is dropped after the request timeout.</summary>
     public long EnqueuedAt { get; } = enqueuedAt;
