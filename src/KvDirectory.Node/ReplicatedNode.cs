@@ -113,9 +113,14 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         var failed = true;
         try
         {
-            var result = await WaitBoundedAsync(proposal.Completion.Task, cancellationToken);
+            // Bounded here rather than through WaitBoundedAsync: one async state machine per write instead of two.
+            var result = await proposal.Completion.Task.WaitAsync(_options.RequestTimeout, _time, cancellationToken);
             failed = false;
             return result;
+        }
+        catch (TimeoutException)
+        {
+            throw TimedOut();
         }
         catch (EtcdException error) when (error.ErrorCode < 300)
         {
@@ -211,7 +216,9 @@ public sealed class ReplicatedNode : ICommandLog, IMembershipLog, IDisposable
         }
         catch (TimeoutException)
         {
-            throw new EtcdException(EtcdErrorCode.RaftInternal, "etcdserver: request timed out");
+            throw TimedOut();
         }
     }
+
+    private static EtcdException TimedOut() => new(EtcdErrorCode.RaftInternal, "etcdserver: request timed out");
 }

@@ -10,6 +10,8 @@ namespace KvDirectory.Node.Tests;
 /// object is what every other member decodes: a text the encoding changes is applied as the bytes say, so the
 /// proposer's store never differs from its followers' or from its own replay after a restart.
 /// </summary>
+// A real node with a real clock and fsyncs: alone, so it does not slow the stepped simulations beside it.
+[Collection(AllocationCollection.Name)]
 public sealed class ProposerApplyTests : IDisposable
 {
     private const ulong Id = 0x8e9e05c52164694d;
