@@ -20,6 +20,9 @@ public static class PathAndEndpointScenarios
         S("OPTIONS on keys is 200 with CORS", Raw("OPTIONS", "/v2/keys/a")),
         S("Unknown path is a text 404", Raw("GET", "/v2/nope")),
         S("Unknown version path is a text 404", Raw("GET", "/v3alpha/nope")),
+        // Go's ServeMux compares paths exactly; ASP.NET Core's routing ignores case.
+        S("An upper-case keys path is a text 404 and writes nothing", Raw("PUT", "/V2/KEYS/upper-case-path", "value=1"), Raw("GET", "/v2/keys/upper-case-path")),
+        S("Mixed-case endpoint paths are a text 404", Raw("GET", "/v2/Members"), Raw("GET", "/Version"), Raw("GET", "/v2/stats/Self")),
         S("Bad method on members", Raw("PATCH", "/v2/members")),
         S("Bad method on machines", Raw("PUT", "/v2/machines")),
         S("Version has etcdserver and etcdcluster", Shape("GET", "/version")),
