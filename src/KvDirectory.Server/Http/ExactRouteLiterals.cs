@@ -29,7 +29,8 @@ public static class ExactRouteLiterals
                 return false;
             }
 
-            if (segment.Parts.Any(part => part is RoutePatternParameterPart { IsCatchAll: true }))
+            // A catch-all is a segment of its own; no enumerator is needed to find it on this per-request path.
+            if (segment.Parts is [RoutePatternParameterPart { IsCatchAll: true }])
             {
                 return true;
             }
