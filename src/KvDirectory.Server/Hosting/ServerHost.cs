@@ -86,7 +86,10 @@ public static partial class ServerHost
         app.UseMiddleware<GoPathDecodingMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<GoPathMiddleware>();
-        app.MapKeysEndpoints();
+        app.UseKeysEndpoints();
+        // Routing only for what the keys endpoints did not answer, matched on the decoded path.
+        app.UseRouting();
+        app.UseMiddleware<ExactRouteLiteralsMiddleware>();
         app.MapMembersEndpoints();
         app.MapStatsEndpoints();
         app.MapServerInfoEndpoints();

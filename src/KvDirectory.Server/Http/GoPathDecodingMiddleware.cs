@@ -5,8 +5,9 @@ namespace KvDirectory.Server.Http;
 
 /// <summary>
 /// Decodes the raw request target's path as Go does (Kestrel would keep <c>%2F</c> encoded and resolve <c>..</c>
-/// silently) and leaves it in a <see cref="GoPathFeature"/>. A malformed escape is rejected here, before CORS,
-/// as Go's server rejects it before any handler: a bare 400 that closes the connection.
+/// silently) and leaves it in a <see cref="GoPathFeature"/> and in <see cref="HttpRequest.Path"/>, so routing matches
+/// the decoded path as Go's ServeMux does (etcd serves <c>PUT /v2/keys%2Fa</c> as key <c>/a</c>). A malformed escape
+/// is rejected here, before CORS, as Go's server rejects it before any handler: a bare 400 that closes the connection.
 /// </summary>
 public sealed class GoPathDecodingMiddleware(RequestDelegate next)
 {
@@ -38,6 +39,11 @@ public sealed class GoPathDecodingMiddleware(RequestDelegate next)
 
         // A feature rather than HttpContext.Items: Items builds a dictionary per request (the GET path's hottest allocation).
         context.Features.Set(new GoPathFeature(decoded, rawTarget, queryStart));
+        if (!string.Equals(decoded, context.Request.Path.Value, StringComparison.Ordinal))
+        {
+            context.Request.Path = new PathString(decoded);
+        }
+
         return next(context);
     }
 

@@ -1,14 +1,12 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace KvDirectory.Server.Http;
 
 /// <summary>
 /// Routes as Go's ServeMux does for etcd: a path that is not clean (<c>//</c>, <c>/./</c>, <c>/../</c>) answers
 /// 301 to its clean form for every method (a PUT is redirected, not applied), and an exact-only endpoint with a
-/// trailing slash is a 404, and so is a path whose route literals differ in case (<see cref="ExactRouteLiterals"/>).
-/// Runs after CORS, as the mux does.
+/// trailing slash is a 404. Runs after CORS, as the mux does, and before routing.
 /// </summary>
 public sealed class GoPathMiddleware(RequestDelegate next)
 {
@@ -21,8 +19,7 @@ public sealed class GoPathMiddleware(RequestDelegate next)
             return RedirectAsync(context, clean, context.Features.Get<GoPathFeature>()?.RawQuery);
         }
 
-        if (GoPathDecodingMiddleware.IsExactOnlyPathWithSlash(decoded)
-            || (context.GetEndpoint() is RouteEndpoint endpoint && !ExactRouteLiterals.Match(endpoint.RoutePattern, context.Request.Path.Value ?? "/")))
+        if (GoPathDecodingMiddleware.IsExactOnlyPathWithSlash(decoded))
         {
             return EtcdResponses.WriteTextErrorAsync(context, StatusCodes.Status404NotFound, "404 page not found");
         }

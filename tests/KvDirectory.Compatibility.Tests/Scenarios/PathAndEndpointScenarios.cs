@@ -23,6 +23,9 @@ public static class PathAndEndpointScenarios
         // Go's ServeMux compares paths exactly; ASP.NET Core's routing ignores case.
         S("An upper-case keys path is a text 404 and writes nothing", Raw("PUT", "/V2/KEYS/upper-case-path", "value=1"), Raw("GET", "/v2/keys/upper-case-path")),
         S("Mixed-case endpoint paths are a text 404", Raw("GET", "/v2/Members"), Raw("GET", "/Version"), Raw("GET", "/v2/stats/Self")),
+        // The mux matches the decoded path: an encoded slash separates route segments like a plain one.
+        S("An encoded slash in a keys path is a path separator", Raw("PUT", "/v2/keys%2Fencoded-slash", "value=1"), Raw("GET", "/v2%2Fkeys/encoded-slash"), Raw("DELETE", "/v2/keys/encoded-slash%2F")),
+        S("An encoded slash in an endpoint path is a path separator", Raw("GET", "/v2%2Fmembers"), Raw("GET", "/v2%2Fmachines"), Raw("GET", "/v2/members%2Fleader")),
         S("Bad method on members", Raw("PATCH", "/v2/members")),
         S("Bad method on machines", Raw("PUT", "/v2/machines")),
         S("Version has etcdserver and etcdcluster", Shape("GET", "/version")),
