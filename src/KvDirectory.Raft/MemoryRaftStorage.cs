@@ -137,9 +137,11 @@ public sealed class MemoryRaftStorage : IRaftStorage
             if (compactIndex > LastIndexLocked())
                 throw new ArgumentOutOfRangeException(nameof(compactIndex), compactIndex, $"beyond last index {LastIndexLocked()}");
             var i = (int)(compactIndex - offset);
-            var kept = new List<Entry>(_entries.Count - i) { new Entry(_entries[i].Term, _entries[i].Index) };
-            for (var k = i + 1; k < _entries.Count; k++) kept.Add(_entries[k]);
-            _entries = kept;
+            var placeholder = new Entry(_entries[i].Term, _entries[i].Index);
+            // In place: a fresh list grew again by doubling after every compaction, through large-object-heap arrays
+            // (40 bytes an entry) that only a full collection reclaims.
+            _entries.RemoveRange(0, i);
+            _entries[0] = placeholder;
         }
     }
 
