@@ -23,19 +23,28 @@ internal sealed class StoreCounters
 
     public void CountGet(bool success) => Interlocked.Increment(ref success ? ref _getsSuccess : ref _getsFail);
 
-    public void CountSet(bool success) => Interlocked.Increment(ref success ? ref _setsSuccess : ref _setsFail);
+    public void CountWrite(StoreWrite kind, bool success) => Interlocked.Increment(ref Counter(kind, success));
 
-    public void CountDelete(bool success) => Interlocked.Increment(ref success ? ref _deleteSuccess : ref _deleteFail);
-
-    public void CountUpdate(bool success) => Interlocked.Increment(ref success ? ref _updateSuccess : ref _updateFail);
-
-    public void CountCreate(bool success) => Interlocked.Increment(ref success ? ref _createSuccess : ref _createFail);
-
-    public void CountCompareAndSwap(bool success) =>
-        Interlocked.Increment(ref success ? ref _compareAndSwapSuccess : ref _compareAndSwapFail);
-
-    public void CountCompareAndDelete(bool success) =>
-        Interlocked.Increment(ref success ? ref _compareAndDeleteSuccess : ref _compareAndDeleteFail);
+    private ref long Counter(StoreWrite kind, bool success)
+    {
+        switch (kind)
+        {
+            case StoreWrite.Set:
+                return ref success ? ref _setsSuccess : ref _setsFail;
+            case StoreWrite.Create:
+                return ref success ? ref _createSuccess : ref _createFail;
+            case StoreWrite.Update:
+                return ref success ? ref _updateSuccess : ref _updateFail;
+            case StoreWrite.CompareAndSwap:
+                return ref success ? ref _compareAndSwapSuccess : ref _compareAndSwapFail;
+            case StoreWrite.Delete:
+                return ref success ? ref _deleteSuccess : ref _deleteFail;
+            case StoreWrite.CompareAndDelete:
+                return ref success ? ref _compareAndDeleteSuccess : ref _compareAndDeleteFail;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+    }
 
     public void CountExpire() => Interlocked.Increment(ref _expireCount);
 

@@ -76,43 +76,43 @@ public sealed partial class V2Store
     /// etcd's auth write: the namespace's directories and flag are made first if missing, then the resource is created
     /// (<paramref name="prevExist"/> false: 105 when it exists) or replaced (true: 100 when it does not).
     /// </summary>
-    private EtcdEvent PutAuth(string resource, string value, bool prevExist) =>
-        RunWrite(prevExist ? _counters.CountUpdate : _counters.CountCreate, () =>
+    private EtcdEvent PutAuth(string resource, string value, bool prevExist)
+    {
+        using var write = BeginWrite(prevExist ? StoreWrite.Update : StoreWrite.Create);
+        EnsureAuthNamespace();
+        var path = AuthPath(resource);
+        var existing = FindAuth(path);
+        if (prevExist && existing is null)
         {
-            EnsureAuthNamespace();
-            var path = AuthPath(resource);
-            var existing = FindAuth(path);
-            if (prevExist && existing is null)
-            {
-                throw Error(EtcdErrorCode.KeyNotFound, path);
-            }
+            throw Error(EtcdErrorCode.KeyNotFound, path);
+        }
 
-            if (!prevExist && existing is not null)
-            {
-                throw Error(EtcdErrorCode.NodeExist, path);
-            }
-
-            if (existing is { IsDir: true })
-            {
-                throw Error(EtcdErrorCode.NotFile, path);
-            }
-
-            return existing is null ? AddAuthNode(path, dir: false, value) : ReplaceAuthValue(existing, value);
-        });
-
-    private EtcdEvent DeleteAuth(string resource) =>
-        RunWrite(_counters.CountDelete, () =>
+        if (!prevExist && existing is not null)
         {
-            EnsureAuthNamespace();
-            var path = AuthPath(resource);
-            var node = FindAuth(path) ?? throw Error(EtcdErrorCode.KeyNotFound, path);
-            if (node.IsDir)
-            {
-                throw Error(EtcdErrorCode.NotFile, path);
-            }
+            throw Error(EtcdErrorCode.NodeExist, path);
+        }
 
-            return Commit(RemoveNode(node, EtcdActions.Delete), refresh: true);
-        });
+        if (existing is { IsDir: true })
+        {
+            throw Error(EtcdErrorCode.NotFile, path);
+        }
+
+        return write.Succeeded(existing is null ? AddAuthNode(path, dir: false, value) : ReplaceAuthValue(existing, value));
+    }
+
+    private EtcdEvent DeleteAuth(string resource)
+    {
+        using var write = BeginWrite(StoreWrite.Delete);
+        EnsureAuthNamespace();
+        var path = AuthPath(resource);
+        var node = FindAuth(path) ?? throw Error(EtcdErrorCode.KeyNotFound, path);
+        if (node.IsDir)
+        {
+            throw Error(EtcdErrorCode.NotFile, path);
+        }
+
+        return write.Succeeded(Commit(RemoveNode(node, EtcdActions.Delete), refresh: true));
+    }
 
     private void EnsureAuthNamespace()
     {

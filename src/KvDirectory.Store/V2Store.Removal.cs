@@ -4,43 +4,43 @@ namespace KvDirectory.Store;
 
 public sealed partial class V2Store
 {
-    public EtcdEvent Delete(string path, bool dir, bool recursive) =>
-        RunWrite(_counters.CountDelete, () =>
+    public EtcdEvent Delete(string path, bool dir, bool recursive)
+    {
+        using var write = BeginWrite(StoreWrite.Delete);
+        path = StorePath.Normalize(path);
+        ThrowIfRoot(path);
+        dir |= recursive;
+        var node = Lookup(path);
+        if (node.IsDir)
         {
-            path = StorePath.Normalize(path);
-            ThrowIfRoot(path);
-            dir |= recursive;
-            var node = Lookup(path);
-            if (node.IsDir)
+            if (!dir)
             {
-                if (!dir)
-                {
-                    throw Error(EtcdErrorCode.NotFile, path);
-                }
-
-                if (node.Children!.Count != 0 && !recursive)
-                {
-                    throw Error(EtcdErrorCode.DirNotEmpty, path);
-                }
+                throw Error(EtcdErrorCode.NotFile, path);
             }
 
-            return Commit(RemoveNode(node, EtcdActions.Delete), refresh: false);
-        });
-
-    public EtcdEvent CompareAndDelete(string path, string prevValue, long prevIndex) =>
-        RunWrite(_counters.CountCompareAndDelete, () =>
-        {
-            path = StorePath.Normalize(path);
-            var node = Lookup(path);
-            if (node.IsDir)
+            if (node.Children!.Count != 0 && !recursive)
             {
-                // etcd names the directory, except the root, whose cause comes out empty.
-                throw Error(EtcdErrorCode.NotFile, path == StorePath.Root ? null : path);
+                throw Error(EtcdErrorCode.DirNotEmpty, path);
             }
+        }
 
-            ThrowIfCompareFails(node, prevValue, prevIndex);
-            return Commit(RemoveNode(node, EtcdActions.CompareAndDelete), refresh: false);
-        });
+        return write.Succeeded(Commit(RemoveNode(node, EtcdActions.Delete), refresh: false));
+    }
+
+    public EtcdEvent CompareAndDelete(string path, string prevValue, long prevIndex)
+    {
+        using var write = BeginWrite(StoreWrite.CompareAndDelete);
+        path = StorePath.Normalize(path);
+        var node = Lookup(path);
+        if (node.IsDir)
+        {
+            // etcd names the directory, except the root, whose cause comes out empty.
+            throw Error(EtcdErrorCode.NotFile, path == StorePath.Root ? null : path);
+        }
+
+        ThrowIfCompareFails(node, prevValue, prevIndex);
+        return write.Succeeded(Commit(RemoveNode(node, EtcdActions.CompareAndDelete), refresh: false));
+    }
 
     /// <summary>
     /// Expires, one event and one index each, every node whose expiration is at or before

@@ -7,63 +7,65 @@ public sealed partial class V2Store
     /// <summary>etcd treats expiration times before this as "no TTL" (a zero Go time means permanent).</summary>
     private static readonly DateTimeOffset MinExpireTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public EtcdEvent Set(string path, bool dir, string value, DateTimeOffset? expireTime, bool refresh) =>
-        RunWrite(_counters.CountSet, () =>
+    public EtcdEvent Set(string path, bool dir, string value, DateTimeOffset? expireTime, bool refresh)
+    {
+        using var write = BeginWrite(StoreWrite.Set);
+        path = StorePath.Normalize(path);
+        if (refresh)
         {
-            path = StorePath.Normalize(path);
-            if (refresh)
-            {
-                // A refresh re-creates the key with its current value and only a new TTL.
-                value = Lookup(path).Value;
-            }
+            // A refresh re-creates the key with its current value and only a new TTL.
+            value = Lookup(path).Value;
+        }
 
-            var e = CreateNode(path, dir, value, unique: false, replace: true, expireTime, EtcdActions.Set);
-            return Commit(e, refresh);
-        });
+        var e = CreateNode(path, dir, value, unique: false, replace: true, expireTime, EtcdActions.Set);
+        return write.Succeeded(Commit(e, refresh));
+    }
 
-    public EtcdEvent Create(string path, bool dir, string value, bool unique, DateTimeOffset? expireTime) =>
-        RunWrite(_counters.CountCreate, () =>
-            Commit(CreateNode(StorePath.Normalize(path), dir, value, unique, replace: false, expireTime, EtcdActions.Create), refresh: false));
+    public EtcdEvent Create(string path, bool dir, string value, bool unique, DateTimeOffset? expireTime)
+    {
+        using var write = BeginWrite(StoreWrite.Create);
+        return write.Succeeded(Commit(CreateNode(StorePath.Normalize(path), dir, value, unique, replace: false, expireTime, EtcdActions.Create), refresh: false));
+    }
 
-    public EtcdEvent Update(string path, string value, DateTimeOffset? expireTime, bool refresh) =>
-        RunWrite(_counters.CountUpdate, () =>
+    public EtcdEvent Update(string path, string value, DateTimeOffset? expireTime, bool refresh)
+    {
+        using var write = BeginWrite(StoreWrite.Update);
+        path = StorePath.Normalize(path);
+        ThrowIfRoot(path);
+        var node = Lookup(path);
+        value ??= string.Empty;
+        if (node.IsDir && value.Length != 0)
         {
-            path = StorePath.Normalize(path);
-            ThrowIfRoot(path);
-            var node = Lookup(path);
-            value ??= string.Empty;
-            if (node.IsDir && value.Length != 0)
-            {
-                throw Error(EtcdErrorCode.NotFile, path);
-            }
+            throw Error(EtcdErrorCode.NotFile, path);
+        }
 
-            if (refresh)
-            {
-                value = node.Value;
-            }
-
-            return ChangeInPlace(EtcdActions.Update, path, node, value, expireTime, refresh);
-        });
-
-    public EtcdEvent CompareAndSwap(string path, string prevValue, long prevIndex, string value, DateTimeOffset? expireTime, bool refresh) =>
-        RunWrite(_counters.CountCompareAndSwap, () =>
+        if (refresh)
         {
-            path = StorePath.Normalize(path);
-            ThrowIfRoot(path);
-            var node = Lookup(path);
-            if (node.IsDir)
-            {
-                throw Error(EtcdErrorCode.NotFile, path);
-            }
+            value = node.Value;
+        }
 
-            ThrowIfCompareFails(node, prevValue, prevIndex);
-            if (refresh)
-            {
-                value = node.Value;
-            }
+        return write.Succeeded(ChangeInPlace(EtcdActions.Update, path, node, value, expireTime, refresh));
+    }
 
-            return ChangeInPlace(EtcdActions.CompareAndSwap, path, node, value ?? string.Empty, expireTime, refresh);
-        });
+    public EtcdEvent CompareAndSwap(string path, string prevValue, long prevIndex, string value, DateTimeOffset? expireTime, bool refresh)
+    {
+        using var write = BeginWrite(StoreWrite.CompareAndSwap);
+        path = StorePath.Normalize(path);
+        ThrowIfRoot(path);
+        var node = Lookup(path);
+        if (node.IsDir)
+        {
+            throw Error(EtcdErrorCode.NotFile, path);
+        }
+
+        ThrowIfCompareFails(node, prevValue, prevIndex);
+        if (refresh)
+        {
+            value = node.Value;
+        }
+
+        return write.Succeeded(ChangeInPlace(EtcdActions.CompareAndSwap, path, node, value ?? string.Empty, expireTime, refresh));
+    }
 
     /// <summary>
     /// The shared tail of update and compare-and-swap: the node keeps its identity (createdIndex), takes the new
@@ -233,28 +235,6 @@ public sealed partial class V2Store
         else
         {
             _expirations.Update(node);
-        }
-    }
-
-    /// <summary>Runs one write under the write lock and counts it; an EtcdException means nothing changed.</summary>
-    private EtcdEvent RunWrite(Action<bool> count, Func<EtcdEvent> write)
-    {
-        _lock.EnterWriteLock();
-        try
-        {
-            ReleaseWrittenCapture();
-            var e = write();
-            count(true);
-            return e;
-        }
-        catch (EtcdException)
-        {
-            count(false);
-            throw;
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
         }
     }
 
