@@ -9,28 +9,40 @@ namespace KvDirectory.Server.Http;
 /// </summary>
 public static class GoQueryParser
 {
+    /// <summary>
+    /// The keys API's parameter names: a name spelled plainly is shared from here instead of copied out of every request.
+    /// </summary>
+    private static readonly string[] CommonNames =
+    [
+        "value", "ttl", "dir", "prevValue", "prevIndex", "prevExist", "recursive", "sorted", "wait", "waitIndex", "stream",
+        "quorum", "refresh", "noValueOnSuccess",
+    ];
+
     /// <summary>Adds every pair of <paramref name="text"/> to <paramref name="into"/>; returns the first error message or null.</summary>
-    public static string? ParseInto(string text, FormValues into)
+    public static string? ParseInto(ReadOnlySpan<char> text, FormValues into)
     {
         string? firstError = null;
-        foreach (var part in text.Split('&'))
+        while (!text.IsEmpty)
         {
-            if (part.Length == 0)
+            var ampersand = text.IndexOf('&');
+            var part = ampersand < 0 ? text : text[..ampersand];
+            text = ampersand < 0 ? [] : text[(ampersand + 1)..];
+            if (part.IsEmpty)
             {
                 continue;
             }
 
-            if (part.Contains(';', StringComparison.Ordinal))
+            if (part.Contains(';'))
             {
                 // Go assigns this error unconditionally, so a later semicolon outranks an earlier bad escape.
                 firstError = "invalid semicolon separator in query";
                 continue;
             }
 
-            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            var equals = part.IndexOf('=');
             var rawName = equals < 0 ? part : part[..equals];
-            var rawValue = equals < 0 ? string.Empty : part[(equals + 1)..];
-            if (!TryUnescape(rawName, plusIsSpace: true, out var name, out var error) ||
+            var rawValue = equals < 0 ? [] : part[(equals + 1)..];
+            if (!TryUnescape(rawName, plusIsSpace: true, out var name, out var error, CommonNames) ||
                 !TryUnescape(rawValue, plusIsSpace: true, out var value, out error))
             {
                 firstError ??= error;
@@ -46,13 +58,26 @@ public static class GoQueryParser
     /// <summary>
     /// Percent-decodes as Go does: every <c>%</c> must be followed by two hex digits (else
     /// <c>invalid URL escape "%zz"</c>); bytes are decoded as UTF-8; <c>+</c> is a space only in queries.
+    /// Text with nothing to decode comes back as itself.
     /// </summary>
     public static bool TryUnescape(string text, bool plusIsSpace, out string result, out string? error)
     {
-        if (text.IndexOf('%', StringComparison.Ordinal) < 0 && !(plusIsSpace && text.Contains('+', StringComparison.Ordinal)))
+        if (!NeedsDecoding(text, plusIsSpace))
         {
             result = text;
             error = null;
+            return true;
+        }
+
+        return TryUnescape(text.AsSpan(), plusIsSpace, out result, out error);
+    }
+
+    private static bool TryUnescape(ReadOnlySpan<char> text, bool plusIsSpace, out string result, out string? error, string[]? shared = null)
+    {
+        error = null;
+        if (!NeedsDecoding(text, plusIsSpace))
+        {
+            result = text.IsEmpty ? string.Empty : SharedOrNew(text, shared);
             return true;
         }
 
@@ -65,7 +90,7 @@ public static class GoQueryParser
             {
                 if (i + 2 >= text.Length || !IsHex(text[i + 1]) || !IsHex(text[i + 2]))
                 {
-                    var bad = text.Substring(i, Math.Min(3, text.Length - i));
+                    var bad = text.Slice(i, Math.Min(3, text.Length - i));
                     result = string.Empty;
                     error = $"invalid URL escape \"{bad}\"";
                     return false;
@@ -80,7 +105,7 @@ public static class GoQueryParser
             }
             else
             {
-                var written = Encoding.UTF8.GetBytes(text.AsSpan(i, char.IsHighSurrogate(c) && i + 1 < text.Length ? 2 : 1), buffer);
+                var written = Encoding.UTF8.GetBytes(text.Slice(i, char.IsHighSurrogate(c) && i + 1 < text.Length ? 2 : 1), buffer);
                 if (char.IsHighSurrogate(c) && i + 1 < text.Length)
                 {
                     i++;
@@ -94,8 +119,23 @@ public static class GoQueryParser
         }
 
         result = Encoding.UTF8.GetString(bytes.ToArray());
-        error = null;
         return true;
+    }
+
+    private static bool NeedsDecoding(ReadOnlySpan<char> text, bool plusIsSpace) =>
+        plusIsSpace ? text.IndexOfAny('%', '+') >= 0 : text.Contains('%');
+
+    private static string SharedOrNew(ReadOnlySpan<char> text, string[]? shared)
+    {
+        foreach (var candidate in shared ?? [])
+        {
+            if (text.SequenceEqual(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return new string(text);
     }
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
