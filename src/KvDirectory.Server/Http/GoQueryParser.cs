@@ -69,18 +69,24 @@ public static class GoQueryParser
             return true;
         }
 
-        return TryUnescape(text.AsSpan(), plusIsSpace, out result, out error);
+        return TryDecode(text, plusIsSpace, out result, out error);
     }
 
     private static bool TryUnescape(ReadOnlySpan<char> text, bool plusIsSpace, out string result, out string? error, string[]? shared = null)
     {
-        error = null;
         if (!NeedsDecoding(text, plusIsSpace))
         {
             result = text.IsEmpty ? string.Empty : SharedOrNew(text, shared);
+            error = null;
             return true;
         }
 
+        return TryDecode(text, plusIsSpace, out result, out error);
+    }
+
+    /// <summary>The decoding itself, for text that has a <c>%</c> (or a <c>+</c> in a query).</summary>
+    private static bool TryDecode(ReadOnlySpan<char> text, bool plusIsSpace, out string result, out string? error)
+    {
         var bytes = new List<byte>(text.Length);
         Span<byte> buffer = stackalloc byte[4];
         for (var i = 0; i < text.Length; i++)
@@ -119,6 +125,7 @@ public static class GoQueryParser
         }
 
         result = Encoding.UTF8.GetString(bytes.ToArray());
+        error = null;
         return true;
     }
 
