@@ -11,6 +11,7 @@ namespace KvDirectory.Node.Tests.Simulation;
 /// chooses (and <c>NODE_SIM_SEED_OFFSET</c> explores other seeds). A failure names the seed and the command that
 /// replays exactly that scenario.
 /// </summary>
+[Collection(SimulationCollection.Name)]
 public sealed class NodeSimulationTests(ITestOutputHelper output)
 {
     /// <summary>Each scenario runs three or five real nodes with LiteDB and restarts: about 1-4 s apiece on a busy 2-core machine.</summary>
