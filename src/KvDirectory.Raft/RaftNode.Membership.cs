@@ -46,12 +46,10 @@ public sealed partial class RaftNode
         var next = new ConfState(voters, learners);
         Tracker.SetConfig(next, Log.LastIndex() + 1);
 
-        if (Role == StateRole.Leader && !Tracker.IsVoter(Id))
-        {
-            // A leader that is no longer a voter cannot count itself; it steps down so the rest elect one.
-            BecomeFollower(Term, 0);
-            return next;
-        }
+        // A leader removed from the voters leads on (taking no new proposals, see HandleProposal) until its host stops
+        // it, as etcd's does: its appends and heartbeats are how the others learn that its removal committed. Stepping
+        // down at once could leave them without that commit, still counting it a voter; of two members, the one left
+        // then needs the vote of one that is gone for good.
         if (Role != StateRole.Leader || next.Voters.Count == 0) return next;
 
         // The quorum changed: removing a voter may commit entries at once, and new members need appends.

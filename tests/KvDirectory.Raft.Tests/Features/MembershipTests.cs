@@ -46,15 +46,37 @@ public sealed class MembershipTests
     }
 
     [Fact]
-    public void A_leader_removed_from_the_configuration_steps_down()
+    public void A_leader_that_removed_itself_leads_on_so_the_one_member_left_learns_the_commit_and_then_leads_alone()
     {
-        var nw = TestNetwork.Create(3);
+        var nw = TestNetwork.Create(2);
         nw.Campaign(1);
-        nw[1].ApplyConfChange(new ConfChange(ConfChangeType.RemoveNode, 1));
-        nw[1].Role.Should().Be(StateRole.Follower);
-        nw[1].Promotable.Should().BeFalse();
-        nw[1].TickElection(40);
-        nw[1].Role.Should().Be(StateRole.Follower, "a non-member never campaigns");
+        var (leader, follower) = (nw[1], nw[2]);
+        var removal = new Entry(0, 0, EntryType.ConfChange, new ConfChange(ConfChangeType.RemoveNode, 1).Encode());
+        leader.Step(new Message { From = 1, To = 1, Type = MessageType.MsgProp, Entries = [removal] });
+        // The follower stores the entry and acknowledges it; the append that would tell it the commit is lost.
+        foreach (var append in leader.Take()) follower.Step(append);
+        foreach (var ack in follower.Take()) leader.Step(ack);
+        var removalIndex = leader.Log.LastIndex();
+        leader.Log.Committed.Should().Be(removalIndex, "both voters hold the entry");
+        leader.Take();
+        follower.Log.Committed.Should().BeLessThan(removalIndex);
+
+        leader.ApplyConfChange(new ConfChange(ConfChangeType.RemoveNode, 1));
+
+        leader.Role.Should().Be(StateRole.Leader, "it leads on until its host stops it");
+        leader.Promotable.Should().BeFalse();
+        nw.Send(new Message { From = 1, To = 1, Type = MessageType.MsgBeat });
+        follower.Log.Committed.Should().Be(removalIndex, "the heartbeat carries the commit of the removal");
+        nw.Send(new Message { From = 1, To = 1, Type = MessageType.MsgProp, Entries = [TestRaft.Data("late")] });
+        leader.Log.LastIndex().Should().Be(removalIndex, "a removed leader takes no new proposals");
+
+        // Its host stopped: the member left applies the removal and wins an election on its own vote.
+        follower.ApplyConfChange(new ConfChange(ConfChangeType.RemoveNode, 1));
+        follower.Log.AppliedTo(removalIndex);
+        nw.Isolate(1);
+        follower.TickElection(40);
+        nw.Send([.. follower.Take()]);
+        follower.Role.Should().Be(StateRole.Leader);
     }
 
     [Fact]
