@@ -80,6 +80,12 @@ public sealed partial class RaftNode
     /// <summary>Only voters may campaign; a learner or a removed member never does.</summary>
     internal bool Promotable => Tracker.IsVoter(Id);
 
+    /// <summary>
+    /// A leader's last membership change (or, newly elected, its log's unapplied tail, which may hold one) is not applied
+    /// yet: a membership change proposed now would be turned into a no-op.
+    /// </summary>
+    internal bool HasPendingConfChange => _pendingConfIndex > Log.Applied;
+
     internal List<Message> TakeMessages()
     {
         FlushBroadcastAppend();

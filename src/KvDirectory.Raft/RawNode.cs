@@ -81,6 +81,9 @@ public sealed class RawNode
         if (!TryPropose(data)) throw new ProposalDroppedException();
     }
 
+    /// <summary>On a leader: a membership change proposed now would become a no-op, as the previous one is not applied yet.</summary>
+    public bool HasPendingConfChange => _raft.HasPendingConfChange;
+
     public bool TryProposeConfChange(ConfChange change)
     {
         ArgumentNullException.ThrowIfNull(change);

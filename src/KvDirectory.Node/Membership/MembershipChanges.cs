@@ -76,6 +76,13 @@ internal sealed partial class MembershipChanges(
             }
         }
 
+        if (softState.Role == StateRole.Leader && node.HasPendingConfChange)
+        {
+            // Proposed now, the change would become a no-op that nobody answers (a leader just elected still has its
+            // predecessor's entries to apply): it waits for its turn.
+            return;
+        }
+
         _queue.Dequeue();
         if (node.TryProposeConfChange(change.ToConfChange()))
         {
