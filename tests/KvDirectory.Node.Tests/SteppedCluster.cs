@@ -75,7 +75,7 @@ internal sealed class SteppedCluster
         _clock.AdvanceMilliseconds(50);
         Network.Now = _step;
         Network.DeliverDue();
-        foreach (var member in _members)
+        foreach (var member in _members.Where(m => m.IsUp))
         {
             member.Node!.Loop.RunOnce();
         }
@@ -96,5 +96,5 @@ internal sealed class SteppedCluster
         throw new TimeoutException($"not reached within {MaxSteps} steps (seed {_seed})");
     }
 
-    private SimulatedMember? Leader() => _members.FirstOrDefault(m => m.Node!.Status.Role == NodeRole.Leader);
+    private SimulatedMember? Leader() => _members.FirstOrDefault(m => m.Node?.Status.Role == NodeRole.Leader);
 }

@@ -53,7 +53,12 @@ internal sealed class ReadyHandler(
             Send(ready.Messages);
         }
 
-        if (ready.Entries.Count > 0 || ready.HardState is not null)
+        // A membership change is applied only once the commit index covering it is durable. A commit index written
+        // without its own fsync can be lost to a power cut; the member would then restart in the configuration before
+        // the change, whose quorum may need a member that was removed and has shut down for good (a two-member cluster
+        // that removed its leader): no election could ever be won again.
+        var syncCommit = !ready.MustSync && AppliesMembershipChange(ready.CommittedEntries);
+        if (ready.Entries.Count > 0 || ready.HardState is not null || syncCommit)
         {
             var started = time.GetTimestamp();
             if (lateFsyncForTests is not null && ready.MustSync && !ChangesTermOrVote(ready.HardState))
@@ -62,10 +67,11 @@ internal sealed class ReadyHandler(
             }
             else
             {
-                storage.Append(ready.HardState, ready.Entries, ready.MustSync);
+                // Without a new hard state, the last one written is written again: its fsync covers the unsynced commit.
+                storage.Append(ready.HardState ?? (syncCommit ? storage.InitialState().HardState : null), ready.Entries, ready.MustSync || syncCommit);
             }
 
-            if (ready.MustSync)
+            if (ready.MustSync || syncCommit)
             {
                 metrics.WalFsynced(time.GetElapsedTime(started));
             }
@@ -97,6 +103,19 @@ internal sealed class ReadyHandler(
     {
         storage.Append(ready.HardState, ready.Entries, mustSync: false);
         Task.Factory.StartNew(() => storage.Append(storage.InitialState().HardState, [], mustSync: true), CancellationToken.None, TaskCreationOptions.None, later);
+    }
+
+    private static bool AppliesMembershipChange(IReadOnlyList<Entry> committed)
+    {
+        foreach (var entry in committed)
+        {
+            if (entry.Type == EntryType.ConfChange)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool ChangesTermOrVote(HardState? hardState) =>
