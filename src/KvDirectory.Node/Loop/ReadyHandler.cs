@@ -68,7 +68,8 @@ internal sealed class ReadyHandler(
             else
             {
                 // Without a new hard state, the last one written is written again: its fsync covers the unsynced commit.
-                storage.Append(ready.HardState ?? (syncCommit ? storage.InitialState().HardState : null), ready.Entries, ready.MustSync || syncCommit);
+                var hardState = ready.HardState ?? (syncCommit ? storage.InitialState().HardState : null);
+                storage.Append(hardState, ready.Entries, ready.MustSync || syncCommit);
             }
 
             if (ready.MustSync || syncCommit)
