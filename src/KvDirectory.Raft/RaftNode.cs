@@ -81,10 +81,12 @@ public sealed partial class RaftNode
     internal bool Promotable => Tracker.IsVoter(Id);
 
     /// <summary>
-    /// A leader's last membership change (or, newly elected, its log's unapplied tail, which may hold one) is not applied
-    /// yet: a membership change proposed now would be turned into a no-op.
+    /// Whether a membership change proposed now would be turned into a no-op by the leader, which takes one only once
+    /// its previous one (or, newly elected, its predecessor's entries) is applied. A follower cannot see that; it waits
+    /// until it has applied an entry of the leader's term, which the leader applied first.
     /// </summary>
-    internal bool HasPendingConfChange => _pendingConfIndex > Log.Applied;
+    internal bool ConfChangeMustWait =>
+        Role == StateRole.Leader ? _pendingConfIndex > Log.Applied : Log.TermOrZero(Log.Applied) != Term;
 
     internal List<Message> TakeMessages()
     {

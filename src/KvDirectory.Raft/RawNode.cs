@@ -81,8 +81,8 @@ public sealed class RawNode
         if (!TryPropose(data)) throw new ProposalDroppedException();
     }
 
-    /// <summary>On a leader: a membership change proposed now would become a no-op, as the previous one is not applied yet.</summary>
-    public bool HasPendingConfChange => _raft.HasPendingConfChange;
+    /// <summary>Whether a membership change proposed now would become a no-op (see <see cref="RaftNode.ConfChangeMustWait"/>).</summary>
+    public bool ConfChangeMustWait => _raft.ConfChangeMustWait;
 
     public bool TryProposeConfChange(ConfChange change)
     {

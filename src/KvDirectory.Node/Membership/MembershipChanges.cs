@@ -76,7 +76,7 @@ internal sealed partial class MembershipChanges(
             }
         }
 
-        if (softState.Role == StateRole.Leader && node.HasPendingConfChange)
+        if (node.ConfChangeMustWait)
         {
             // Proposed now, the change would become a no-op that nobody answers (a leader just elected still has its
             // predecessor's entries to apply): it waits for its turn.
