@@ -49,7 +49,7 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
     public SnapshotStore Snapshots => _snapshots;
 
     /// <summary>
-    /// Opens the storage of <paramref name="dataDirectory"/> (member/wal and member/snap/snapshots.db),
+    /// Opens the storage of <paramref name="dataDirectory"/> (member/wal and member/snap),
     /// loading the newest good snapshot and replaying the WAL after it. <paramref name="bootstrap"/> is the
     /// initial membership of a brand-new member; it is stored and ignored on later starts.
     /// </summary>
@@ -60,20 +60,12 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
         options ??= DurableStorageOptions.Default;
         logger ??= NullLogger.Instance;
         var walOptions = options.Wal with { FileSystem = options.FileSystem };
-        var snapshotDatabase = DurableStorageOptions.SnapshotDatabase(dataDirectory);
         var snapshotOptions = options.Snapshots with { FileSystem = options.FileSystem };
-        // LiteDB keeps every page it has read cached until the database is closed: read through a store of its own, the
-        // newest snapshot (tens of MB for a million keys) would otherwise stay resident for the process's life.
-        Snapshot? snapshot;
-        using (var reading = SnapshotStore.Open(snapshotDatabase, snapshotOptions, logger))
-        {
-            snapshot = reading.LoadLatest();
-        }
-
-        var snapshots = SnapshotStore.Open(snapshotDatabase, snapshotOptions, logger);
+        var snapshots = SnapshotStore.Open(DurableStorageOptions.SnapshotDirectory(dataDirectory), snapshotOptions, logger);
         WriteAheadLog? wal = null;
         try
         {
+            var snapshot = snapshots.LoadLatest();
             if (snapshot is null && bootstrap is not null && !options.FileSystem.DirectoryExists(DurableStorageOptions.WalDirectory(dataDirectory)))
             {
                 // A snapshot at index 0 carrying only the membership: later starts find the initial cluster here.

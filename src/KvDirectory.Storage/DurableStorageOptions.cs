@@ -15,6 +15,6 @@ public sealed record DurableStorageOptions
     /// <summary>The WAL directory under the data directory (etcd's layout).</summary>
     public static string WalDirectory(string dataDirectory) => Path.Combine(dataDirectory, "member", "wal");
 
-    /// <summary>The snapshot database under the data directory.</summary>
-    public static string SnapshotDatabase(string dataDirectory) => Path.Combine(dataDirectory, "member", "snap", "snapshots.db");
+    /// <summary>The snapshot directory under the data directory (etcd's layout).</summary>
+    public static string SnapshotDirectory(string dataDirectory) => Path.Combine(dataDirectory, "member", "snap");
 }

@@ -10,14 +10,14 @@ public sealed record SnapshotInfo(SnapshotMetadata Metadata, long Length, uint C
     public ulong Term => Metadata.Term;
 }
 
-/// <summary>A verified snapshot opened for reading; dispose it to release the database cursor.</summary>
+/// <summary>A verified snapshot opened for reading; dispose it to close its file.</summary>
 public sealed class StoredSnapshot(SnapshotInfo info, Stream data) : IDisposable
 {
     public SnapshotInfo Info { get; } = info;
 
     public SnapshotMetadata Metadata => Info.Metadata;
 
-    /// <summary>The application data, read from the database in chunks as the caller consumes it.</summary>
+    /// <summary>The application data, read from the file as the caller consumes it.</summary>
     public Stream Data { get; } = data;
 
     public void Dispose() => Data.Dispose();

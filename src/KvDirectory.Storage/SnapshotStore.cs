@@ -1,78 +1,66 @@
+using System.Buffers;
+using System.Globalization;
 using KvDirectory.Raft;
 using KvDirectory.Storage.FileSystem;
-using LiteDB;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KvDirectory.Storage;
 
 /// <summary>
-/// Snapshots of the application state in one LiteDB file. Data is stored in chunks (LiteDB file
-/// storage), never as one huge document, and streamed in and out. A snapshot becomes visible only
-/// once its data is written and its metadata document is marked complete, so a crash mid-save leaves
-/// the previous snapshot as the latest. A CRC-32C of the data is checked before a snapshot is handed out.
+/// Snapshots of the application state, one file each (<c>&lt;index&gt;-&lt;save&gt;.snap</c>, see
+/// <see cref="SnapshotFileFormat"/>), as etcd keeps them. A save writes a temporary file, fsyncs it, renames it and
+/// fsyncs the directory: a snapshot exists whole, after its save returned, or not at all. A crash mid-save leaves only
+/// a temporary file, removed at the next open. Data is streamed in and out, and its CRC-32C is checked before a
+/// snapshot is handed out. The LiteDB database earlier versions kept (<c>snapshots.db</c>) is moved into files once,
+/// at the first open: a power cut could leave it unopenable, or without snapshots whose saves had returned.
 /// </summary>
 public sealed class SnapshotStore : IDisposable
 {
-    private const string MetadataCollection = "snapshots";
-    private const string FilesCollection = "snapshot_files";
-    private const string ChunksCollection = "snapshot_chunks";
+    private const string Extension = ".snap";
+    private const string TemporaryExtension = ".tmp";
+    private const string LockFileName = "snapshots.lock";
+    private const int CopyBufferBytes = 64 * 1024;
 
-    private readonly LiteDatabase _database;
-    private readonly Stream _data;
-    private readonly Stream _log;
+    private readonly string _directory;
     private readonly IDisposable _fileLock;
-    private readonly ILiteCollection<BsonDocument> _snapshots;
-    private readonly ILiteStorage<string> _files;
     private readonly SnapshotStoreOptions _options;
+    private readonly IStorageFileSystem _fileSystem;
     private readonly ILogger _logger;
+    private readonly Lock _saving = new();
+    private ulong _lastSave;
 
-    private SnapshotStore(LiteDatabase database, (Stream Data, Stream Log) streams, IDisposable fileLock, SnapshotStoreOptions options, ILogger logger)
+    private SnapshotStore(string directory, IDisposable fileLock, SnapshotStoreOptions options, ILogger logger)
     {
-        _database = database;
-        (_data, _log) = streams;
+        _directory = directory;
         _fileLock = fileLock;
         _options = options;
+        _fileSystem = options.FileSystem;
         _logger = logger;
-        _snapshots = database.GetCollection(MetadataCollection, BsonAutoId.Int64);
-        _snapshots.EnsureIndex("index");
-        _files = database.GetStorage<string>(FilesCollection, ChunksCollection);
     }
 
-    /// <summary>The database, for tests that damage it on purpose.</summary>
-    internal LiteDatabase Database => _database;
-
     /// <summary>
-    /// Opens (or creates) the database file and removes the remains of any save a crash interrupted. The database
-    /// and LiteDB's own log file (<c>name-log.db</c>, beside it) are opened through <see cref="SnapshotStoreOptions.FileSystem"/>,
-    /// so LiteDB's commits and checkpoints are fsyncs of that file system (a simulated disk can cut the power under them).
+    /// Opens (or creates) the snapshot directory, which this instance then owns exclusively; removes what a crash
+    /// mid-save left, and moves an earlier version's LiteDB snapshots into files.
     /// </summary>
-    public static SnapshotStore Open(string path, SnapshotStoreOptions? options = null, ILogger? logger = null)
+    public static SnapshotStore Open(string directory, SnapshotStoreOptions? options = null, ILogger? logger = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= SnapshotStoreOptions.Default;
-        var fileSystem = options.FileSystem;
-        path = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(path)!;
-        fileSystem.CreateDirectory(directory);
-        // This process owns the files exclusively, which is also what keeps a second server off them.
-        var fileLock = LockFiles(fileSystem, path);
-        var opened = new List<IDisposable> { fileLock };
+        directory = Path.GetFullPath(directory);
+        options.FileSystem.CreateDirectory(directory);
+        var fileLock = LockDirectory(options.FileSystem, directory);
         try
         {
-            var data = new StorageFileStream(OpenOrCreate(fileSystem, path));
-            opened.Add(data);
-            var log = new StorageFileStream(OpenOrCreate(fileSystem, Path.Combine(directory, Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path))));
-            opened.Add(log);
-            var database = new LiteDatabase(data, logStream: log);
-            opened.Add(database);
-            var store = new SnapshotStore(database, (data, log), fileLock, options, logger ?? NullLogger.Instance);
+            var store = new SnapshotStore(directory, fileLock, options, logger ?? NullLogger.Instance);
             store.RemoveIncomplete();
+            store._lastSave = store.ListFiles().Select(f => f.Save).DefaultIfEmpty().Max();
+            store.MoveLegacyDatabase();
             return store;
         }
         catch
         {
-            for (var i = opened.Count - 1; i >= 0; i--) opened[i].Dispose();
+            fileLock.Dispose();
             throw;
         }
     }
@@ -85,240 +73,311 @@ public sealed class SnapshotStore : IDisposable
         return Task.Run(() => Save(metadata, data, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Synchronous <see cref="SaveAsync"/>: LiteDB itself is synchronous.</summary>
+    /// <summary>Synchronous <see cref="SaveAsync"/>.</summary>
     public SnapshotInfo Save(SnapshotMetadata metadata, Stream data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(data);
-        var id = BeginSave(metadata);
-        try
+        lock (_saving)
         {
-            var (length, checksum) = WriteData(id, data, cancellationToken);
-            var info = CompleteSave(id, metadata, length, checksum);
-            _logger.SnapshotSaved(metadata.Index, metadata.Term, length, checksum);
+            var info = Write(metadata, data, DateTime.UtcNow, cancellationToken);
+            _logger.SnapshotSaved(info.Index, info.Term, info.Length, info.Checksum);
             Prune();
             return info;
         }
-        catch
-        {
-            try
-            {
-                TryRemove(id);
-            }
-            catch (LiteException)
-            {
-                // The half-written snapshot stays incomplete and is removed on the next open; the original error matters more.
-            }
-            throw;
-        }
     }
 
-    /// <summary>The newest complete snapshot whose data passes its checksum, opened for streaming; null if none.</summary>
+    /// <summary>The newest snapshot whose data passes its checksum, opened for streaming; null if none.</summary>
     public StoredSnapshot? OpenLatest()
     {
-        foreach (var info in ListWithIds())
+        foreach (var (path, info, dataOffset) in ListReadable())
         {
-            if (!Verify(info.Id, info.Info)) continue;
-            return new StoredSnapshot(info.Info, _files.OpenRead(FileId(info.Id)));
+            if (!Verify(path, info, dataOffset)) continue;
+            return new StoredSnapshot(info, new StorageFileRangeStream(_fileSystem.Open(path, createNew: false), dataOffset, info.Length));
         }
+
         return null;
     }
 
     /// <summary>The newest good snapshot read fully into memory (what the Raft core holds); null if none.</summary>
     public Snapshot? LoadLatest()
     {
-        foreach (var info in ListWithIds())
+        foreach (var (path, info, dataOffset) in ListReadable())
         {
-            var buffer = new MemoryStream(checked((int)Math.Max(0, info.Info.Length)));
             string? problem;
+            var data = Array.Empty<byte>();
             try
             {
-                using var stream = _files.OpenRead(FileId(info.Id));
-                stream.CopyTo(buffer);
-                problem = Check(info.Info, buffer.Length, Crc32C.Compute(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+                using var file = _fileSystem.Open(path, createNew: false);
+                problem = CheckLength(file, info, dataOffset);
+                if (problem is null)
+                {
+                    data = new byte[info.Length];
+                    ReadExactly(file, data, dataOffset);
+                    problem = CheckChecksum(info, Crc32C.Compute(data));
+                }
             }
-            catch (Exception ex) when (ex is LiteException or IOException or InvalidOperationException)
+            catch (FileNotFoundException)
+            {
+                continue; // pruned by a save since it was listed
+            }
+            catch (IOException ex)
             {
                 problem = ex.Message;
             }
-            if (problem is null) return new Snapshot(info.Info.Metadata, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-            _logger.SnapshotCorrupted(info.Info.Index, info.Info.Term, problem);
+
+            if (problem is null) return new Snapshot(info.Metadata, data);
+            _logger.SnapshotCorrupted(info.Index, info.Term, problem);
         }
+
         return null;
     }
 
-    /// <summary>Complete snapshots, newest first (their data is not verified here).</summary>
-    public IReadOnlyList<SnapshotInfo> List() => ListWithIds().Select(s => s.Info).ToArray();
+    /// <summary>Snapshots whose header is intact, newest first (their data is not verified here).</summary>
+    public IReadOnlyList<SnapshotInfo> List() => ListReadable().Select(s => s.Info).ToArray();
 
-    public void Dispose()
+    public void Dispose() => _fileLock.Dispose();
+
+    private SnapshotInfo Write(SnapshotMetadata metadata, Stream data, DateTime savedAt, CancellationToken cancellationToken)
     {
-        _database.Dispose();
-        // LiteDB leaves streams it was handed open.
-        _log.Dispose();
-        _data.Dispose();
-        _fileLock.Dispose();
-    }
-
-    /// <summary>Step 1 of a save: the metadata document, not yet complete, so a crash after it is recognisable.</summary>
-    internal long BeginSave(SnapshotMetadata metadata)
-    {
-        var document = new BsonDocument
-        {
-            ["index"] = unchecked((long)metadata.Index),
-            ["term"] = unchecked((long)metadata.Term),
-            ["voters"] = new BsonArray(metadata.ConfState.Voters.Select(v => new BsonValue(unchecked((long)v)))),
-            ["learners"] = new BsonArray(metadata.ConfState.Learners.Select(v => new BsonValue(unchecked((long)v)))),
-            ["complete"] = false,
-        };
-        return _snapshots.Insert(document).AsInt64;
-    }
-
-    /// <summary>Step 2: the data, in chunks, hashed on the way in.</summary>
-    internal (long Length, uint Checksum) WriteData(long id, Stream data, CancellationToken cancellationToken)
-    {
-        using var hashing = new ChecksumReadStream(data, cancellationToken);
-        _files.Upload(FileId(id), FileId(id) + ".snap", hashing);
-        return (hashing.BytesRead, hashing.Checksum);
-    }
-
-    /// <summary>Step 3: only now does the snapshot count.</summary>
-    internal SnapshotInfo CompleteSave(long id, SnapshotMetadata metadata, long length, uint checksum)
-    {
-        var document = _snapshots.FindById(id) ?? throw new InvalidOperationException($"snapshot document {id} vanished during save");
-        var savedAt = DateTime.UtcNow;
-        document["length"] = length;
-        document["checksum"] = (long)checksum;
-        document["savedAt"] = savedAt;
-        document["complete"] = true;
-        _snapshots.Update(document);
-        _database.Checkpoint();
-        return new SnapshotInfo(metadata, length, checksum, savedAt);
-    }
-
-    private static string FileId(long id) => $"snap-{id:x16}";
-
-    private static IDisposable LockFiles(IStorageFileSystem fileSystem, string path)
-    {
+        var save = ++_lastSave;
+        var path = Path.Combine(_directory, FileName(metadata.Index, save));
+        var temporary = path + TemporaryExtension;
+        SnapshotInfo info;
+        var file = _fileSystem.Open(temporary, createNew: true);
         try
         {
-            return fileSystem.Lock(path + ".lock");
+            var (length, checksum) = CopyData(data, file, SnapshotFileFormat.HeaderLength(metadata), cancellationToken);
+            info = new SnapshotInfo(metadata, length, checksum, savedAt);
+            file.Write([SnapshotFileFormat.EncodeHeader(info)], 0);
+            file.Flush();
         }
-        catch (IOException ex)
+        catch
         {
-            throw new IOException($"snapshot store {path} is in use by another process or instance", ex);
+            file.Dispose();
+            TryDelete(temporary);
+            throw;
         }
+
+        file.Dispose();
+        _fileSystem.Rename(temporary, path);
+        _fileSystem.SyncDirectory(_directory);
+        return info;
     }
 
-    /// <summary>A file created here is made durable by name at once (its directory fsynced), as LiteDB cannot ask for it.</summary>
-    private static IStorageFile OpenOrCreate(IStorageFileSystem fileSystem, string path)
+    private static (long Length, uint Checksum) CopyData(Stream data, IStorageFile file, long offset, CancellationToken cancellationToken)
     {
-        if (fileSystem.ListFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path)).Contains(path, StringComparer.Ordinal))
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+        try
         {
-            return fileSystem.Open(path, createNew: false);
-        }
+            var (length, checksum) = (0L, 0u);
+            int read;
+            while ((read = data.Read(buffer, 0, CopyBufferBytes)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                file.Write([buffer.AsMemory(0, read)], offset + length);
+                checksum = Crc32C.Append(checksum, buffer.AsSpan(0, read));
+                length += read;
+            }
 
-        var file = fileSystem.Open(path, createNew: true);
-        fileSystem.SyncDirectory(Path.GetDirectoryName(path)!);
-        return file;
+            cancellationToken.ThrowIfCancellationRequested();
+            return (length, checksum);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    private List<(long Id, SnapshotInfo Info)> ListWithIds()
-    {
-        var result = new List<(long, SnapshotInfo)>();
-        foreach (var document in _snapshots.Find(Query.EQ("complete", true)))
-        {
-            var metadata = new SnapshotMetadata(
-                unchecked((ulong)document["index"].AsInt64),
-                unchecked((ulong)document["term"].AsInt64),
-                new ConfState(
-                    document["voters"].AsArray.Select(v => unchecked((ulong)v.AsInt64)),
-                    document["learners"].AsArray.Select(v => unchecked((ulong)v.AsInt64))));
-            var info = new SnapshotInfo(metadata, document["length"].AsInt64, unchecked((uint)document["checksum"].AsInt64),
-                document["savedAt"].AsDateTime);
-            result.Add((document["_id"].AsInt64, info));
-        }
-        // Newest first: by log position, and by save order for two snapshots at one index.
-        result.Sort((a, b) => b.Item2.Index != a.Item2.Index ? b.Item2.Index.CompareTo(a.Item2.Index) : b.Item1.CompareTo(a.Item1));
-        return result;
-    }
-
-    private bool Verify(long id, SnapshotInfo info)
+    private bool Verify(string path, SnapshotInfo info, int dataOffset)
     {
         string? problem;
         try
         {
-            using var stream = _files.OpenRead(FileId(id));
-            using var hashing = new ChecksumReadStream(stream, CancellationToken.None);
-            hashing.CopyTo(Stream.Null);
-            problem = Check(info, hashing.BytesRead, hashing.Checksum);
+            using var file = _fileSystem.Open(path, createNew: false);
+            problem = CheckLength(file, info, dataOffset);
+            if (problem is null)
+            {
+                using var data = new StorageFileRangeStream(_fileSystem.Open(path, createNew: false), dataOffset, info.Length);
+                using var hashing = new ChecksumReadStream(data, CancellationToken.None);
+                hashing.CopyTo(Stream.Null);
+                problem = CheckChecksum(info, hashing.Checksum);
+            }
         }
-        catch (Exception ex) when (ex is LiteException or IOException or InvalidOperationException)
+        catch (FileNotFoundException)
+        {
+            return false; // pruned by a save since it was listed
+        }
+        catch (IOException ex)
         {
             problem = ex.Message;
         }
+
         if (problem is null) return true;
         _logger.SnapshotCorrupted(info.Index, info.Term, problem);
         return false;
     }
 
-    private static string? Check(SnapshotInfo info, long length, uint checksum)
+    /// <summary>Removes a failed save's temporary file; if that fails too, the next open removes it, and the first error matters more.</summary>
+    private void TryDelete(string temporary)
     {
-        if (length != info.Length) return $"length {length}, expected {info.Length}";
-        if (checksum != info.Checksum) return $"crc32c {checksum:x8}, expected {info.Checksum:x8}";
-        return null;
+        try
+        {
+            _fileSystem.Delete(temporary);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string? CheckLength(IStorageFile file, SnapshotInfo info, int dataOffset) =>
+        file.Length == dataOffset + info.Length ? null : $"length {file.Length - dataOffset}, expected {info.Length}";
+
+    private static string? CheckChecksum(SnapshotInfo info, uint checksum) =>
+        checksum == info.Checksum ? null : $"crc32c {checksum:x8}, expected {info.Checksum:x8}";
+
+    private static void ReadExactly(IStorageFile file, Span<byte> buffer, long offset)
+    {
+        while (buffer.Length > 0)
+        {
+            var read = file.Read(buffer, offset);
+            if (read == 0) throw new IOException("snapshot file ended early");
+            buffer = buffer[read..];
+            offset += read;
+        }
+    }
+
+    /// <summary>Snapshot files with an intact header, newest first: by log position, then by save order.</summary>
+    private List<(string Path, SnapshotInfo Info, int DataOffset)> ListReadable()
+    {
+        var result = new List<(string, SnapshotInfo, int)>();
+        foreach (var (path, index, _) in ListFiles())
+        {
+            string? problem;
+            try
+            {
+                using var file = _fileSystem.Open(path, createNew: false);
+                var head = new byte[(int)Math.Min(file.Length, SnapshotFileFormat.MaxHeaderReadLength)];
+                ReadExactly(file, head, 0);
+                var (info, dataOffset, damage) = SnapshotFileFormat.DecodeHeader(head);
+                if (info is not null)
+                {
+                    result.Add((path, info, dataOffset));
+                    continue;
+                }
+
+                problem = damage;
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // pruned by a save since it was listed
+            }
+            catch (IOException ex)
+            {
+                problem = ex.Message;
+            }
+
+            _logger.SnapshotCorrupted(index, 0, problem!);
+        }
+
+        return result;
+    }
+
+    /// <summary>Every snapshot file by its name, newest first.</summary>
+    private List<(string Path, ulong Index, ulong Save)> ListFiles()
+    {
+        var files = new List<(string, ulong, ulong)>();
+        foreach (var path in _fileSystem.ListFiles(_directory, Extension))
+        {
+            if (TryParseName(Path.GetFileName(path.AsSpan())[..^Extension.Length], out var index, out var save))
+            {
+                files.Add((path, index, save));
+            }
+        }
+
+        files.Sort((a, b) => a.Item2 != b.Item2 ? b.Item2.CompareTo(a.Item2) : b.Item3.CompareTo(a.Item3));
+        return files;
     }
 
     private void Prune()
     {
         if (_options.MaxSnapshots <= 0) return;
-        var pruned = false;
-        foreach (var (id, info) in ListWithIds().Skip(_options.MaxSnapshots))
+        foreach (var (path, index, _) in ListFiles().Skip(_options.MaxSnapshots))
         {
-            TryRemove(id);
-            _logger.SnapshotPruned(info.Index);
-            pruned = true;
+            // Not made durable by a directory fsync: a deletion the power undoes is only done again at the next save.
+            _fileSystem.Delete(path);
+            _logger.SnapshotPruned(index);
         }
+    }
 
-        Quiesce(pruned);
+    /// <summary>A save the process did not finish left its temporary file; the snapshot before it still counts.</summary>
+    private void RemoveIncomplete()
+    {
+        foreach (var path in _fileSystem.ListFiles(_directory, Extension + TemporaryExtension))
+        {
+            var name = Path.GetFileName(path.AsSpan())[..^(Extension.Length + TemporaryExtension.Length)];
+            _fileSystem.Delete(path);
+            _logger.SnapshotIncompleteRemoved(TryParseName(name, out var index, out _) ? index : 0);
+        }
     }
 
     /// <summary>
-    /// LiteDB writes a commit's log pages on a thread of its own; a checkpoint waits for them. Done before a save or
-    /// an open returns, so no write of ours is still under way when the caller goes on (or the process stops).
+    /// An earlier version's LiteDB database: its good snapshots become files (any already moved by an open that a
+    /// crash cut short are not written twice), then the database is deleted.
     /// </summary>
-    private void Quiesce(bool wrote)
+    private void MoveLegacyDatabase()
     {
-        if (wrote) _database.Checkpoint();
-    }
-
-    private void RemoveIncomplete()
-    {
-        var removed = false;
-        foreach (var document in _snapshots.Find(Query.EQ("complete", false)).ToList())
+        var legacyPath = Path.Combine(_directory, LegacySnapshotDatabase.FileName);
+        if (!_fileSystem.ListFiles(_directory, ".db").Contains(legacyPath, StringComparer.Ordinal))
         {
-            var id = document["_id"].AsInt64;
-            TryRemove(id);
-            _logger.SnapshotIncompleteRemoved(unchecked((ulong)document["index"].AsInt64));
-            removed = true;
+            return;
         }
 
-        Quiesce(removed);
+        var present = ListReadable().Select(s => (s.Info.Index, s.Info.Term, s.Info.Checksum)).ToHashSet();
+        var moved = 0;
+        using (var legacy = LegacySnapshotDatabase.Open(legacyPath, _fileSystem))
+        {
+            foreach (var (info, data) in legacy.ReadGoodSnapshotsOldestFirst(_logger))
+            {
+                if (present.Contains((info.Index, info.Term, info.Checksum))) continue;
+                Write(info.Metadata, new MemoryStream(data, writable: false), info.SavedAtUtc, CancellationToken.None);
+                moved++;
+            }
+        }
+
+        foreach (var path in LegacySnapshotDatabase.Files(_directory))
+        {
+            if (_fileSystem.ListFiles(_directory, Path.GetExtension(path)).Contains(path, StringComparer.Ordinal))
+            {
+                _fileSystem.Delete(path);
+            }
+        }
+
+        _fileSystem.SyncDirectory(_directory);
+        _logger.SnapshotsMovedFromLiteDb(moved, legacyPath);
+        Prune();
     }
 
-    private void TryRemove(long id)
+    private static string FileName(ulong index, ulong save) =>
+        $"{index:x16}-{save:x16}{Extension}";
+
+    private static bool TryParseName(ReadOnlySpan<char> name, out ulong index, out ulong save)
     {
-        // Demote, then drop data, then the document: a crash at any step leaves an incomplete document
-        // that the next open cleans up, never a "complete" snapshot without data or data nobody owns.
-        var document = _snapshots.FindById(id);
-        if (document is not null && document["complete"].AsBoolean)
+        (index, save) = (0, 0);
+        return name.Length == 33 && name[16] == '-'
+            && ulong.TryParse(name[..16], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out index)
+            && ulong.TryParse(name[17..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out save);
+    }
+
+    private static IDisposable LockDirectory(IStorageFileSystem fileSystem, string directory)
+    {
+        try
         {
-            document["complete"] = false;
-            _snapshots.Update(document);
+            return fileSystem.Lock(Path.Combine(directory, LockFileName));
         }
-        _files.Delete(FileId(id));
-        // LiteDB deletes chunks only with their file document, which an interrupted upload never wrote;
-        // left behind, they collide with the next save that reuses this id.
-        _database.GetCollection(ChunksCollection).DeleteMany("_id.f = @0", FileId(id));
-        _snapshots.Delete(id);
+        catch (IOException ex)
+        {
+            throw new IOException($"snapshot directory {directory} is in use by another process or instance", ex);
+        }
     }
 }

@@ -7,6 +7,6 @@ public sealed record SnapshotStoreOptions
     /// <summary>etcd's --max-snapshots: how many complete snapshots are kept; 0 keeps all.</summary>
     public int MaxSnapshots { get; init; } = 5;
 
-    /// <summary>Where the database lives: the real disk, or in tests a simulated one that can lose power.</summary>
+    /// <summary>Where the snapshot files live: the real disk, or in tests a simulated one that can lose power.</summary>
     public FileSystem.IStorageFileSystem FileSystem { get; init; } = KvDirectory.Storage.FileSystem.PhysicalFileSystem.Instance;
 }

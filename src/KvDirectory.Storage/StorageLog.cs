@@ -40,6 +40,10 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 4023, Level = LogLevel.Information, Message = "Snapshot at index {Index} removed by retention")]
     public static partial void SnapshotPruned(this ILogger logger, ulong index);
 
+    [LoggerMessage(EventId = 4024, Level = LogLevel.Warning,
+        Message = "Moved {Count} snapshots from the LiteDB database {Path} of an earlier version into snapshot files, and deleted the database")]
+    public static partial void SnapshotsMovedFromLiteDb(this ILogger logger, int count, string path);
+
     [LoggerMessage(EventId = 4040, Level = LogLevel.Information,
         Message = "Raft storage recovered: snapshot index {SnapshotIndex}, entries {FirstIndex}..{LastIndex}, hard state term {Term} commit {Commit}")]
     public static partial void RaftStorageRecovered(this ILogger logger, ulong snapshotIndex, ulong firstIndex, ulong lastIndex, ulong term, ulong commit);

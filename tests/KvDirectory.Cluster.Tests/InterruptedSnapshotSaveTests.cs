@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LiteDB;
 using Xunit.Abstractions;
 
 namespace KvDirectory.Cluster.Tests;
 
 /// <summary>
-/// SIGKILL in the middle of a snapshot save leaves, in snapshots.db, an incomplete metadata document and
-/// data chunks whose file document was not written yet (LiteDB writes chunks first, the file document at
-/// the end). Found by the crash test: the next start must clean that up so later snapshots still save.
+/// SIGKILL in the middle of a snapshot save leaves the save's temporary file, named for the next save. Found by the
+/// crash test when snapshots lived in a database: the next start must clean up what an interrupted save left, so later
+/// snapshots still save.
 /// </summary>
 public sealed partial class InterruptedSnapshotSaveTests(ITestOutputHelper output)
 {
@@ -24,25 +23,12 @@ public sealed partial class InterruptedSnapshotSaveTests(ITestOutputHelper outpu
             await node.KillAsync();
         }
 
-        // What the interrupted save left: the next metadata document (not complete) and its first chunk only.
-        using (var database = new LiteDatabase(new ConnectionString { Filename = dataDir.SnapshotDatabase, Connection = ConnectionType.Direct }))
-        {
-            var snapshots = database.GetCollection("snapshots", BsonAutoId.Int64);
-            var id = snapshots.Insert(new BsonDocument
-            {
-                ["index"] = 1_000_000L,
-                ["term"] = 2L,
-                ["voters"] = new BsonArray(),
-                ["learners"] = new BsonArray(),
-                ["complete"] = false,
-            }).AsInt64;
-            database.GetCollection("snapshot_chunks").Insert(new BsonDocument
-            {
-                ["_id"] = new BsonDocument { ["f"] = $"snap-{id:x16}", ["n"] = 0 },
-                ["data"] = new byte[] { 1, 2, 3 },
-            });
-            output.WriteLine($"left an incomplete snapshot document {id} and an orphan chunk snap-{id:x16}/0");
-        }
+        // What the interrupted save left: a temporary file, cut short, under the name the next save would use.
+        var saves = Directory.GetFiles(dataDir.SnapshotDirectory, "*.snap").Select(f => Convert.ToUInt64(Path.GetFileNameWithoutExtension(f)[17..], 16)).ToList();
+        saves.Should().NotBeEmpty("120 writes with --snapshot-count 50 took snapshots");
+        var leftover = Path.Combine(dataDir.SnapshotDirectory, $"{1_000_000:x16}-{saves.Max() + 1:x16}.snap.tmp");
+        await File.WriteAllBytesAsync(leftover, "KVSNAP01 cut short"u8.ToArray());
+        output.WriteLine($"left {Path.GetFileName(leftover)}");
 
         await using var restarted = await NodeProcess.StartAsync(dataDir, arguments);
         var savedBefore = SnapshotSaved().Matches(restarted.Output).Count;
@@ -57,6 +43,7 @@ public sealed partial class InterruptedSnapshotSaveTests(ITestOutputHelper outpu
         }
 
         restarted.Output.Should().NotContain("unrecoverable error", "a leftover of an interrupted save must not stop the node at its next snapshot");
+        File.Exists(leftover).Should().BeFalse("the start removes it");
         SnapshotSaved().Matches(restarted.Output).Count.Should().BeGreaterThan(savedBefore, "300 writes with --snapshot-count 50 take snapshots:\n" + restarted.Output);
         acknowledged.Should().HaveCount(300);
     }

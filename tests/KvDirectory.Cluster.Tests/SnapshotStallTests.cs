@@ -46,7 +46,7 @@ public sealed partial class SnapshotStallTests(ITestOutputHelper output)
 
         // Writes normally take milliseconds; one that waited about as long as the snapshot was blocked by it.
         slowest.Latency.Should().BeLessThan(TimeSpan.FromMilliseconds(Math.Max(250, snapshotMilliseconds / 2.0)),
-            $"the snapshot ({snapshotMilliseconds} ms) must not block the write path (SnapshotScheduler.MaybeSnapshot runs the LiteDB save on the node's thread)");
+            $"the snapshot ({snapshotMilliseconds} ms) must not block the write path (SnapshotScheduler.MaybeSnapshot ran the save on the node's thread)");
     }
 
     [GeneratedRegex(@"Snapshot saved at index \d+ \((?<bytes>\d+) bytes, (?<ms>\d+) ms\)")]

@@ -16,7 +16,7 @@ public sealed class TempDataDir : IDisposable
 
     public string WalDirectory => System.IO.Path.Combine(Path, "member", "wal");
 
-    public string SnapshotDatabase => System.IO.Path.Combine(Path, "member", "snap", "snapshots.db");
+    public string SnapshotDirectory => System.IO.Path.Combine(Path, "member", "snap");
 
     /// <summary>A copy of this data dir (same member identity) for a destructive experiment.</summary>
     public TempDataDir CopyTo(string prefix)

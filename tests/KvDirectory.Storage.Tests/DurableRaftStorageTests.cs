@@ -138,7 +138,7 @@ public sealed class DurableRaftStorageTests : IDisposable
             for (ulong i = 1; i <= 200; i += 5) storage.Append(new HardState(1, 1, i + 4), Entries(i, i + 4, 1, size: 80));
             storage.CreateSnapshot(100, null, "at 100"u8.ToArray());
             storage.CreateSnapshot(180, null, "at 180"u8.ToArray());
-            CorruptNewestSnapshotChunk(storage);
+            CorruptNewestSnapshot();
         }
 
         var logger = new CapturingLogger();
@@ -202,7 +202,7 @@ public sealed class DurableRaftStorageTests : IDisposable
             storage.CreateSnapshot(20, null, "twenty"u8.ToArray());
         }
         // Another history's snapshot at the same index.
-        using (var store = SnapshotStore.Open(DurableStorageOptions.SnapshotDatabase(_dir.Path)))
+        using (var store = SnapshotStore.Open(DurableStorageOptions.SnapshotDirectory(_dir.Path)))
         {
             store.Save(new SnapshotMetadata(20, 7, Members), new MemoryStream("other"u8.ToArray()));
         }
@@ -247,7 +247,7 @@ public sealed class DurableRaftStorageTests : IDisposable
         {
         }
         Directory.GetFiles(_dir.Combine("member", "wal"), "*.wal").Should().ContainSingle();
-        File.Exists(_dir.Combine("member", "snap", "snapshots.db")).Should().BeTrue();
+        Directory.GetFiles(_dir.Combine("member", "snap"), "*.snap").Should().ContainSingle("the bootstrap snapshot of the membership");
     }
 
     [Fact]
@@ -274,20 +274,18 @@ public sealed class DurableRaftStorageTests : IDisposable
         storage.Append(new HardState(1, 1, 40), Entries(1, 40, 1));
         storage.CreateSnapshot(20, null, "at 20"u8.ToArray());
         storage.CreateSnapshot(40, null, "at 40"u8.ToArray());
-        CorruptNewestSnapshotChunk(storage);
+        CorruptNewestSnapshot();
 
         var snapshot = () => storage.Snapshot();
         snapshot.Should().Throw<SnapshotTemporarilyUnavailableException>("the core was told of the snapshot at 40; an older one would not do");
     }
 
-    /// <summary>Flips a byte of the newest snapshot's last chunk in the store, so its checksum no longer matches.</summary>
-    private static void CorruptNewestSnapshotChunk(DurableRaftStorage storage)
+    /// <summary>Flips the last byte of the newest snapshot's file, so its checksum no longer matches.</summary>
+    private void CorruptNewestSnapshot()
     {
-        var chunks = storage.Snapshots.Database.GetCollection("snapshot_chunks");
-        var last = chunks.FindAll().Last();
-        var bytes = last["data"].AsBinary;
-        bytes[0] ^= 0xFF;
-        last["data"] = bytes;
-        chunks.Update(last);
+        var newest = Directory.GetFiles(DurableStorageOptions.SnapshotDirectory(_dir.Path), "*.snap").Order(StringComparer.Ordinal).Last();
+        var bytes = File.ReadAllBytes(newest);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(newest, bytes);
     }
 }

@@ -29,8 +29,7 @@ public static class BackupRestore
         // Check the payload loads before anything is written: a bad backup must not leave a half-made data dir.
         new Store.V2Store(new Store.StoreOptions(), TimeProvider.System).RestoreSnapshot(snapshot);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(DurableStorageOptions.SnapshotDatabase(dataDir))!);
-        using var store = SnapshotStore.Open(DurableStorageOptions.SnapshotDatabase(dataDir));
+        using var store = SnapshotStore.Open(DurableStorageOptions.SnapshotDirectory(dataDir));
         using var data = new MemoryStream(snapshot, writable: false);
         store.Save(new SnapshotMetadata(1, 1, new ConfState(memberId)), data);
         return etcdIndex;

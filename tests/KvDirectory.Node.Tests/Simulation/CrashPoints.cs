@@ -18,7 +18,6 @@ internal static class CrashPoints
         _ when stack.Contains("SnapshotStore.Prune", StringComparison.Ordinal) => "power cut during compaction: old snapshots pruned",
         _ when stack.Contains("DurableRaftStorage.ApplySnapshot", StringComparison.Ordinal) => "power cut installing a leader's snapshot",
         _ when stack.Contains("SnapshotStore", StringComparison.Ordinal) => "power cut during a snapshot save",
-        _ when stack.Contains("LiteDB", StringComparison.Ordinal) => "power cut during a snapshot save (LiteDB's writer thread)",
         _ when stack.Contains("SaveSnapshotMarker", StringComparison.Ordinal) => "power cut writing the snapshot marker",
         _ when stack.Contains("NodeOpener", StringComparison.Ordinal) => "power cut during a restart",
         _ when stack.Contains("WriteAheadLog", StringComparison.Ordinal) => "power cut during a WAL append or fsync",

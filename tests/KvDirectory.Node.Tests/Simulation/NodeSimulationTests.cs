@@ -14,7 +14,7 @@ namespace KvDirectory.Node.Tests.Simulation;
 [Collection(SimulationCollection.Name)]
 public sealed class NodeSimulationTests(ITestOutputHelper output)
 {
-    /// <summary>Each scenario runs three or five real nodes with LiteDB and restarts: about 1-4 s apiece on a busy 2-core machine.</summary>
+    /// <summary>Each scenario runs three or five real nodes with their files and restarts: about 1-4 s apiece on a busy 2-core machine.</summary>
     private const int CiScenarios = 24;
     private const int Batches = 8;
 

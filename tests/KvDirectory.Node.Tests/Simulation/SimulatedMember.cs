@@ -29,7 +29,9 @@ internal sealed class SimulatedMember
         _clock = clock;
         _endpoint = endpoint;
         _options = options;
-        // Past a power cut the disk ignores everything rather than throwing: LiteDB's writer thread cannot take an error.
+        // A file's unsynced writes survive in order: a later WAL write kept after an earlier one was lost reads as damage in
+        // the middle of the log, which a start refuses (a known limit, see the storage README). Past a power cut the disk
+        // ignores everything, so the machine's last moments run on as a ghost whose answers never reach a client.
         Disk = new SimulatedDisk(unchecked(options.Seed * 31 + (int)initialCluster.LocalMemberId), throwAfterPowerCut: false, sectorSize: 512, writesInOrder: true);
         _endpoint.Muted = () => Disk.PowerLost;
     }

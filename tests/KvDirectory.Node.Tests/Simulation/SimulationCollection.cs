@@ -1,9 +1,9 @@
 namespace KvDirectory.Node.Tests.Simulation;
 
 /// <summary>
-/// The simulation runs alone: a seed replays exactly only when no real node (with its own threads, LiteDB's writer among
-/// them) runs beside it in this process. A CI run with other tests in parallel once failed seed 11 of 5 members, which
-/// then passed three times alone.
+/// The simulation runs alone, so that no real node's threads compete with its steps. Seeds that failed only in parallel
+/// runs (seed 11 of 5 members, once in CI) were the LiteDB snapshot store of earlier versions: its own writer thread made
+/// where a power cut landed depend on timing.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SimulationCollection
