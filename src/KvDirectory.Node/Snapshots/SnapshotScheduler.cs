@@ -10,7 +10,7 @@ namespace KvDirectory.Node.Snapshots;
 /// <summary>
 /// Every <c>--snapshot-count</c> applied entries the store is captured on the node's thread in O(1) (a copy-on-write
 /// view, <see cref="V2Store.CaptureSnapshot"/>) and everything else happens in the background
-/// (<see cref="NodeOptions.BackgroundScheduler"/>): serialising the tree and the member list, the LiteDB write, WAL
+/// (<see cref="NodeOptions.BackgroundScheduler"/>): serialising the tree and the member list, the snapshot file, WAL
 /// marker, log compaction and segment release. Serialising a million keys on the node's thread stalled every write for
 /// the whole time. Also installs a snapshot the leader sent.
 /// </summary>
@@ -40,7 +40,7 @@ internal sealed partial class SnapshotScheduler(
         var replicated = members.Replicated;
         metrics.SnapshotCaptureDuration.Observe(options.Time.GetElapsedTime(started));
         _lastSnapshotIndex = applied;
-        // HideScheduler: what the save starts itself (LiteDB's writer task) goes to the default scheduler, never to a simulation's.
+        // HideScheduler: anything the save starts itself goes to the default scheduler, never to a simulation's.
         _inFlight = Task.Factory.StartNew(
             () => Save(applied, confState, replicated, tree, started),
             CancellationToken.None,

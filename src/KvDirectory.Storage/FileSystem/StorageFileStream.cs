@@ -1,7 +1,8 @@
 namespace KvDirectory.Storage.FileSystem;
 
 /// <summary>
-/// An <see cref="IStorageFile"/> as a seekable <see cref="Stream"/>, for LiteDB (which opens a database over a stream):
+/// An <see cref="IStorageFile"/> as a seekable <see cref="Stream"/>, for LiteDB, which opens an earlier version's snapshot
+/// database (<see cref="LegacySnapshotDatabase"/>) over a stream:
 /// <see cref="Flush"/> is the file's fsync, which is what LiteDB calls when it makes a commit or a checkpoint durable.
 /// </summary>
 internal sealed class StorageFileStream(IStorageFile file) : Stream
