@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using KvDirectory.Protocol;
 
@@ -53,9 +54,12 @@ internal sealed class EndpointCaller
         {
             response = await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, headerDeadline.Token);
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or SocketException or IOException)
         {
-            throw new EndpointFailure(GoErrorText.Describe(exception, endpoint), isConnectionError: true, exception, GoErrorText.NeverConnected(exception));
+            // A peer that resets the connection right after accepting it can make HttpClient's connect throw the bare
+            // SocketException (ENOTCONN reading the remote end point; seen in CI), not an HttpRequestException.
+            throw new EndpointFailure(GoErrorText.Describe(exception, endpoint), isConnectionError: true, exception,
+                exception is HttpRequestException httpError && GoErrorText.NeverConnected(httpError));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
