@@ -194,11 +194,11 @@ public sealed class SnapshotStore : IDisposable
         string? problem;
         try
         {
-            using var file = _fileSystem.Open(path, createNew: false);
+            var file = _fileSystem.Open(path, createNew: false);
+            using var data = new StorageFileRangeStream(file, dataOffset, info.Length);
             problem = CheckLength(file, info, dataOffset);
             if (problem is null)
             {
-                using var data = new StorageFileRangeStream(_fileSystem.Open(path, createNew: false), dataOffset, info.Length);
                 using var hashing = new ChecksumReadStream(data, CancellationToken.None);
                 hashing.CopyTo(Stream.Null);
                 problem = CheckChecksum(info, hashing.Checksum);
