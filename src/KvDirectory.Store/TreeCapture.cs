@@ -4,7 +4,7 @@ using KvDirectory.Wire;
 namespace KvDirectory.Store;
 
 /// <summary>
-/// A snapshot of the tree (and the auth namespace's tree) taken in O(1) on the applier thread (<see cref="V2Store.CaptureSnapshot"/>) and serialised
+/// A snapshot of the tree (and the auth namespace's tree) taken in O(1) (<see cref="V2Store.TryCaptureSnapshot"/>) and serialised
 /// later on another thread. While it is open, the applier preserves a node's fields and children (once per capture,
 /// before the first change) so the serialiser still sees the tree as it was at the capture; see
 /// <see cref="TreeNode.Read"/>. The nodes preserved are remembered so the copies can be dropped once it is written.
@@ -14,7 +14,7 @@ public sealed class TreeCapture
     private readonly TreeNode _root;
     private readonly TreeNode _authRoot;
     private readonly List<TreeNode> _preserved = [];
-    private volatile bool _written;
+    private readonly TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _writes;
 
     internal TreeCapture(int epoch, TreeNode root, TreeNode authRoot, long currentIndex)
@@ -31,7 +31,10 @@ public sealed class TreeCapture
     internal int Epoch { get; }
 
     /// <summary>True once <see cref="Write"/> finished: the applier no longer needs to preserve anything for it.</summary>
-    internal bool IsWritten => _written;
+    internal bool IsWritten => _written.Task.IsCompleted;
+
+    /// <summary>Completes when <see cref="Write"/> finished (a waiting capture may then be taken).</summary>
+    internal Task Written => _written.Task;
 
     /// <summary>The snapshot bytes (the same as <see cref="V2Store.SaveSnapshot"/> at the capture); once, on any thread.</summary>
     public byte[] Write()
@@ -55,7 +58,7 @@ public sealed class TreeCapture
         }
         finally
         {
-            _written = true;
+            _written.TrySetResult();
         }
     }
 

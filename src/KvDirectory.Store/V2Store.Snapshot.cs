@@ -4,11 +4,14 @@ namespace KvDirectory.Store;
 
 public sealed partial class V2Store
 {
-    /// <summary>The capture being written, or written and not yet released; only the applier thread changes it.</summary>
+    /// <summary>The capture being written, or written and not yet released; changed under the write lock.</summary>
     private TreeCapture? _capture;
     private int _captureEpoch;
 
-    /// <summary>The whole tree, the auth namespace and the current index; history, watchers and counters are not part of it.</summary>
+    /// <summary>
+    /// The whole tree, the auth namespace and the current index; history, watchers and counters are not part of it.
+    /// Serialised under the read lock, so writes wait for it: a running node's backup takes <see cref="CaptureSnapshotAsync"/>.
+    /// </summary>
     public byte[] SaveSnapshot()
     {
         _lock.EnterReadLock();
@@ -23,21 +26,42 @@ public sealed partial class V2Store
     }
 
     /// <summary>
-    /// The tree as it is now, in O(1): call on the applier thread (the one that applies commands), then
-    /// <see cref="TreeCapture.Write"/> it on any thread while writes go on. Until it is written each write preserves
-    /// the old state of the nodes it changes (once per node; a directory's child list costs O(children) once).
+    /// The tree as it is now, in O(1), from any thread; then <see cref="TreeCapture.Write"/> it on any thread while
+    /// writes go on. Until it is written each write preserves the old state of the nodes it changes (once per node; a
+    /// directory's child list costs O(children) once). Null while an earlier capture is still being written: one
+    /// capture is open at a time.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The previous capture has not been written yet.</exception>
-    public TreeCapture CaptureSnapshot()
+    public TreeCapture? TryCaptureSnapshot() => TryCapture(out _);
+
+    /// <summary>
+    /// As <see cref="TryCaptureSnapshot"/>, waiting for an earlier capture to be written first. A backup takes this
+    /// way: writes go on while it serialises, where a read lock held for the whole tree stalled them.
+    /// </summary>
+    public async Task<TreeCapture> CaptureSnapshotAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (TryCapture(out var earlierWritten) is { } capture)
+            {
+                return capture;
+            }
+
+            await earlierWritten!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private TreeCapture? TryCapture(out Task? earlierWritten)
     {
         _lock.EnterWriteLock();
         try
         {
-            if (_capture is { IsWritten: false })
+            if (_capture is { IsWritten: false } open)
             {
-                throw new InvalidOperationException("The previous snapshot capture is still being written.");
+                earlierWritten = open.Written;
+                return null;
             }
 
+            earlierWritten = null;
             ReleaseWrittenCapture();
             _capture = new TreeCapture(++_captureEpoch, _root, _authRoot, _currentIndex);
             return _capture;
@@ -59,12 +83,9 @@ public sealed partial class V2Store
         _lock.EnterWriteLock();
         try
         {
-            if (_capture is { IsWritten: false })
-            {
-                throw new InvalidOperationException("A snapshot capture of the old tree is still being written.");
-            }
-
+            // A capture still being written keeps reading the old tree, which nothing changes once it is replaced.
             ReleaseWrittenCapture();
+            _capture = null;
             _root = root;
             _authRoot = authRoot;
             Interlocked.Exchange(ref _currentIndex, currentIndex);
@@ -88,7 +109,7 @@ public sealed partial class V2Store
         _lock.EnterReadLock();
         try
         {
-            return (_currentIndex, Convert.ToHexStringLower(SHA256.HashData(TreeSnapshotFormat.Write(_root, _authRoot, _currentIndex, capture: null))));
+            return (_currentIndex, DigestOf(TreeSnapshotFormat.Write(_root, _authRoot, _currentIndex, capture: null)));
         }
         finally
         {
@@ -96,7 +117,10 @@ public sealed partial class V2Store
         }
     }
 
-    /// <summary>Applier thread, under the write lock: once a capture is written its preserved copies can go.</summary>
+    /// <summary>The digest of snapshot bytes (from <see cref="SaveSnapshot"/> or a written <see cref="TreeCapture"/>).</summary>
+    public static string DigestOf(ReadOnlySpan<byte> snapshot) => Convert.ToHexStringLower(SHA256.HashData(snapshot));
+
+    /// <summary>Under the write lock: once a capture is written its preserved copies can go.</summary>
     private void ReleaseWrittenCapture()
     {
         if (_capture is { IsWritten: true } written)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using KvDirectory.Protocol;
 using Xunit.Abstractions;
 using static KvDirectory.Store.Tests.StoreTestKit;
@@ -5,7 +6,7 @@ using static KvDirectory.Store.Tests.StoreTestKit;
 namespace KvDirectory.Store.Tests;
 
 /// <summary>
-/// <see cref="V2Store.CaptureSnapshot"/>: an O(1) capture on the applier thread, written later (on another thread)
+/// <see cref="V2Store.TryCaptureSnapshot"/>: an O(1) capture, written later (on another thread)
 /// while writes go on, must give exactly the bytes a <see cref="V2Store.SaveSnapshot"/> at the capture would have.
 /// </summary>
 public sealed class SnapshotCaptureTests(ITestOutputHelper output)
@@ -24,7 +25,7 @@ public sealed class SnapshotCaptureTests(ITestOutputHelper output)
         store.Set("/ttl", true, "", Start.AddSeconds(100), false);
         var expected = store.SaveSnapshot();
 
-        var capture = store.CaptureSnapshot();
+        var capture = store.TryCaptureSnapshot()!;
         store.Set("/a", false, "changed", Start.AddSeconds(50), false);
         store.Update("/d/y", "3b", null, false);
         store.CompareAndSwap("/d/y", "3b", 0, "3c", null, false);
@@ -50,13 +51,13 @@ public sealed class SnapshotCaptureTests(ITestOutputHelper output)
     {
         var store = NewStore();
         store.Set("/a", false, "1", null, false);
-        var first = store.CaptureSnapshot();
+        var first = store.TryCaptureSnapshot()!;
         store.Set("/a", false, "2", null, false);
         first.Write();
 
         store.Set("/b", false, "3", null, false);
         var expected = store.SaveSnapshot();
-        var second = store.CaptureSnapshot();
+        var second = store.TryCaptureSnapshot()!;
         store.Delete("/a", false, false);
 
         second.Write().Should().Equal(expected);
@@ -64,16 +65,85 @@ public sealed class SnapshotCaptureTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_second_capture_waits_for_the_first_to_be_written_and_a_capture_is_written_once()
+    public async Task A_second_capture_waits_for_the_first_to_be_written_and_a_capture_is_written_once()
     {
         var store = NewStore();
-        var capture = store.CaptureSnapshot();
+        store.Set("/a", false, "1", null, false);
+        var capture = store.TryCaptureSnapshot()!;
 
-        store.Invoking(s => s.CaptureSnapshot()).Should().Throw<InvalidOperationException>();
-        store.Invoking(s => s.RestoreSnapshot(s.SaveSnapshot())).Should().Throw<InvalidOperationException>();
+        store.TryCaptureSnapshot().Should().BeNull("one capture is open at a time");
+        var waiting = store.CaptureSnapshotAsync(CancellationToken.None);
+        store.Set("/a", false, "2", null, false);
+        waiting.IsCompleted.Should().BeFalse("the first capture is not written yet");
+
         capture.Write();
         capture.Invoking(c => c.Write()).Should().Throw<InvalidOperationException>();
-        store.CaptureSnapshot().Write().Should().Equal(store.SaveSnapshot());
+        var second = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        second.CurrentIndex.Should().Be(2, "the waiting capture is taken after the first is written, not when it was asked for");
+        second.Write().Should().Equal(store.SaveSnapshot());
+    }
+
+    [Fact]
+    public async Task A_waiting_capture_can_be_cancelled_and_leaves_nothing_open()
+    {
+        var store = NewStore();
+        var capture = store.TryCaptureSnapshot()!;
+        using var cancel = new CancellationTokenSource();
+        var waiting = store.CaptureSnapshotAsync(cancel.Token);
+
+        await cancel.CancelAsync();
+        await waiting.Awaiting(w => w).Should().ThrowAsync<OperationCanceledException>();
+        capture.Write();
+        store.TryCaptureSnapshot().Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Writes_go_on_while_a_capture_is_being_serialised()
+    {
+        var store = NewStore();
+        for (var i = 0; i < 100; i++)
+        {
+            store.Set($"/dir/key{i}", false, $"v{i}", null, false);
+        }
+
+        var expected = store.SaveSnapshot();
+        var capture = store.TryCaptureSnapshot()!;
+        var output = new PausingBufferWriter();
+        var serialising = Task.Run(() => capture.WriteTo(output));
+        await output.Paused.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The serialiser is stopped in its first few hundred bytes and holds no lock: every kind of write completes.
+        // The keys changed sort last, so the serialiser has not reached them yet.
+        var writes = Task.Run(() =>
+        {
+            store.Set("/dir/key99", false, "changed", null, false);
+            store.Delete("/dir/key98", false, false);
+            store.Set("/dir/zzz/new", false, "x", null, false);
+            return store.Get("/dir/key99", false, false).Node!.Value;
+        });
+        (await writes.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be("changed");
+
+        output.Resume();
+        await serialising.WaitAsync(TimeSpan.FromSeconds(30));
+        output.Written.Should().Equal(expected, "the capture still holds the tree as it was captured");
+    }
+
+    [Fact]
+    public void Restoring_while_a_capture_is_being_written_leaves_the_capture_with_the_old_tree()
+    {
+        var store = NewStore();
+        store.Set("/old", false, "1", null, false);
+        var expected = store.SaveSnapshot();
+        var capture = store.TryCaptureSnapshot()!;
+        var other = NewStore();
+        other.Set("/new", false, "2", null, false);
+        other.Set("/new", false, "3", null, false);
+
+        store.RestoreSnapshot(other.SaveSnapshot());
+        store.Set("/new", false, "4", null, false);
+
+        capture.Write().Should().Equal(expected);
+        store.TryCaptureSnapshot()!.CurrentIndex.Should().Be(3);
     }
 
     [Fact]
@@ -91,7 +161,7 @@ public sealed class SnapshotCaptureTests(ITestOutputHelper output)
             }
 
             var expected = store.SaveSnapshot();
-            var capture = store.CaptureSnapshot();
+            var capture = store.TryCaptureSnapshot()!;
             var writer = Task.Run(capture.Write);
             var changes = 0;
             while (!writer.IsCompleted || changes < 1_000)
@@ -121,6 +191,44 @@ public sealed class SnapshotCaptureTests(ITestOutputHelper output)
             }
 
             (await writer).Should().Equal(expected, $"seed {seed}: the capture must hold the tree as captured");
+        }
+    }
+
+    /// <summary>Collects the bytes, stopping the writer at its second buffer request until <see cref="Resume"/>.</summary>
+    private sealed class PausingBufferWriter : IBufferWriter<byte>
+    {
+        private readonly ArrayBufferWriter<byte> _bytes = new();
+        private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _resume = new();
+        private int _requests;
+
+        public Task Paused => _paused.Task;
+
+        public byte[] Written => _bytes.WrittenSpan.ToArray();
+
+        public void Resume() => _resume.Set();
+
+        public void Advance(int count) => _bytes.Advance(count);
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            PauseOnce();
+            return _bytes.GetMemory(sizeHint);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            PauseOnce();
+            return _bytes.GetSpan(sizeHint);
+        }
+
+        private void PauseOnce()
+        {
+            if (++_requests == 2)
+            {
+                _paused.SetResult();
+                _resume.Wait();
+            }
         }
     }
 }

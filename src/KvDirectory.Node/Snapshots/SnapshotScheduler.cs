@@ -9,7 +9,7 @@ namespace KvDirectory.Node.Snapshots;
 
 /// <summary>
 /// Every <c>--snapshot-count</c> applied entries the store is captured on the node's thread in O(1) (a copy-on-write
-/// view, <see cref="V2Store.CaptureSnapshot"/>) and everything else happens in the background
+/// view, <see cref="V2Store.TryCaptureSnapshot"/>) and everything else happens in the background
 /// (<see cref="NodeOptions.BackgroundScheduler"/>): serialising the tree and the member list, the snapshot file, WAL
 /// marker, log compaction and segment release. Serialising a million keys on the node's thread stalled every write for
 /// the whole time. Also installs a snapshot the leader sent.
@@ -36,7 +36,12 @@ internal sealed partial class SnapshotScheduler(
         }
 
         var started = options.Time.GetTimestamp();
-        var tree = store.CaptureSnapshot();
+        if (store.TryCaptureSnapshot() is not { } tree)
+        {
+            // A backup is still serialising its capture; the next applied entry asks again.
+            return;
+        }
+
         var replicated = members.Replicated;
         metrics.SnapshotCaptureDuration.Observe(options.Time.GetElapsedTime(started));
         _lastSnapshotIndex = applied;

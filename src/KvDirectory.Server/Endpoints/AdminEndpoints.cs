@@ -27,9 +27,10 @@ public static class AdminEndpoints
                 return;
             }
 
-            // The store serialises under its read lock, so the tree is one consistent point in its history.
-            var snapshot = store.SaveSnapshot();
-            var index = store.CurrentIndex;
+            // A copy-on-write capture: one consistent point in the store's history, serialised while writes go on.
+            var capture = await store.CaptureSnapshotAsync(context.RequestAborted);
+            var snapshot = capture.Write();
+            var index = capture.CurrentIndex;
             var response = context.Response;
             response.ContentType = "application/octet-stream";
             response.ContentLength = BackupFile.Length(snapshot.Length);
@@ -45,8 +46,8 @@ public static class AdminEndpoints
                 return;
             }
 
-            var (index, sha256) = store.ComputeIndexedDigest();
-            var digest = new StoreDigest { Index = index, Sha256 = sha256 };
+            var capture = await store.CaptureSnapshotAsync(context.RequestAborted);
+            var digest = new StoreDigest { Index = capture.CurrentIndex, Sha256 = V2Store.DigestOf(capture.Write()) };
             await EtcdResponses.WriteJsonAsync(context.Response, digest, ProtocolJsonContext.Default.StoreDigest, EtcdHeaders.JsonContentType);
         });
         return endpoints;

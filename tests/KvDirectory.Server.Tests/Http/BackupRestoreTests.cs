@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using KvDirectory.Protocol;
 using KvDirectory.Server.Hosting;
+using KvDirectory.Store;
 using KvDirectory.Testing;
 
 namespace KvDirectory.Server.Tests.Http;
@@ -73,6 +76,61 @@ public sealed class BackupRestoreTests
             File.Delete(backup);
         }
     }
+
+    [Fact]
+    public async Task Backups_taken_while_keys_are_written_are_each_one_point_of_the_history_and_the_node_goes_on_snapshotting()
+    {
+        await using var server = await InProcessServer.StartAsync("--snapshot-count", "20");
+        const int Writes = 300;
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 0; i < Writes; i++)
+            {
+                using var put = await server.Client.PutAsync($"/v2/keys/k/{i:D4}", new FormUrlEncodedContent([new("value", $"v{i}")]));
+                put.EnsureSuccessStatusCode();
+            }
+        });
+        var backups = new List<byte[]>();
+        while (!writing.IsCompleted)
+        {
+            backups.Add(await server.Client.GetByteArrayAsync("/v2/admin/snapshot"));
+        }
+
+        await writing;
+        backups.Add(await server.Client.GetByteArrayAsync("/v2/admin/snapshot"));
+
+        foreach (var bytes in backups)
+        {
+            var (index, tree) = BackupFile.Read(new MemoryStream(bytes));
+            var store = new V2Store(new StoreOptions(), TimeProvider.System);
+            store.RestoreSnapshot(tree);
+            store.CurrentIndex.Should().Be(index, "the header gives the index of the tree it carries");
+            // The i-th PUT is index i + 1, so one point of the history at index n holds exactly the first n keys.
+            var keys = index == 0 ? [] : store.Get("/k", true, true).Node!.Nodes!.Select(node => node.Key).ToArray();
+            keys.Should().Equal(Enumerable.Range(0, (int)index).Select(i => $"/k/{i:D4}"));
+        }
+
+        BackupFile.Read(new MemoryStream(backups[^1])).EtcdIndex.Should().Be(Writes);
+
+        // The node's own snapshots wait while a backup serialises and carry on after it.
+        var capturesBefore = SnapshotCaptures(await server.Client.GetStringAsync("/metrics"));
+        for (var i = 0; i < 25; i++)
+        {
+            (await server.Client.PutAsync("/v2/keys/after", new FormUrlEncodedContent([new("value", $"{i}")]))).EnsureSuccessStatusCode();
+        }
+
+        var captures = SnapshotCaptures(await server.Client.GetStringAsync("/metrics"));
+        for (var attempt = 0; attempt < 600 && captures == capturesBefore; attempt++)
+        {
+            await Task.Delay(50);
+            captures = SnapshotCaptures(await server.Client.GetStringAsync("/metrics"));
+        }
+
+        captures.Should().BeGreaterThan(capturesBefore);
+    }
+
+    private static long SnapshotCaptures(string metrics) =>
+        long.Parse(Regex.Match(metrics, "^kvdirectory_snapshot_capture_duration_seconds_count (\\d+)$", RegexOptions.Multiline).Groups[1].Value, CultureInfo.InvariantCulture);
 
     private static async Task<StoreDigest> ReadDigestAsync(HttpClient client) =>
         JsonSerializer.Deserialize(await client.GetStringAsync("/v2/admin/digest"), ProtocolJsonContext.Default.StoreDigest)!;
