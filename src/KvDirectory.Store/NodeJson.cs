@@ -11,29 +11,35 @@ namespace KvDirectory.Store;
 /// </summary>
 internal static class NodeJson
 {
-    /// <summary>The event a GET answers (<see cref="NodeRendering.RenderForGet"/>'s node under action <c>get</c>).</summary>
-    public static void WriteGetEvent(IBufferWriter<byte> output, TreeNode node, bool recursive, bool sorted, DateTimeOffset now)
+    /// <summary>
+    /// The event a GET answers (<see cref="NodeRendering.RenderForGet"/>'s node under action <c>get</c>). Returns whether
+    /// the answer shows a <c>ttl</c> or <c>expiration</c>: only then does the same tree at another time answer differently.
+    /// </summary>
+    public static bool WriteGetEvent(IBufferWriter<byte> output, TreeNode node, bool recursive, bool sorted, DateTimeOffset now)
     {
         var writer = new GoJsonWriter(output);
         writer.WriteRaw("{\"action\":\"get\",\"node\":"u8);
+        bool expires;
         if (node.Parent is null)
         {
             // As RenderForGet: the root shows neither key nor indexes (and never expires).
             writer.WriteRaw("{\"dir\":true"u8);
-            WriteChildren(ref writer, node.Children!, recursive, sorted, now);
+            expires = WriteChildren(ref writer, node.Children!, recursive, sorted, now);
             writer.WriteRaw("}"u8);
         }
         else
         {
             // A directory always lists its direct children.
-            WriteNode(ref writer, node, listChildren: node.IsDir, recursive, sorted, now);
+            expires = WriteNode(ref writer, node, listChildren: node.IsDir, recursive, sorted, now);
         }
 
         writer.WriteRaw("}"u8);
         writer.Flush();
+        return expires;
     }
 
-    private static void WriteNode(ref GoJsonWriter writer, TreeNode node, bool listChildren, bool recursive, bool sorted, DateTimeOffset now)
+    /// <summary>Returns whether the node or a node listed under it expires.</summary>
+    private static bool WriteNode(ref GoJsonWriter writer, TreeNode node, bool listChildren, bool recursive, bool sorted, DateTimeOffset now)
     {
         writer.WriteRaw("{\"key\":"u8);
         writer.WriteString(node.Path);
@@ -59,9 +65,10 @@ internal static class NodeJson
             }
         }
 
+        var expires = !node.IsPermanent;
         if (listChildren)
         {
-            WriteChildren(ref writer, node.Children!, recursive, sorted, now);
+            expires |= WriteChildren(ref writer, node.Children!, recursive, sorted, now);
         }
 
         // Zero is left out, as the record's default.
@@ -78,24 +85,29 @@ internal static class NodeJson
         }
 
         writer.WriteRaw("}"u8);
+        return expires;
     }
 
-    /// <summary>The visible children; no <c>nodes</c> at all when there are none, as for an empty directory.</summary>
-    private static void WriteChildren(ref GoJsonWriter writer, TreeChildren children, bool recursive, bool sorted, DateTimeOffset now)
+    /// <summary>
+    /// The visible children; no <c>nodes</c> at all when there are none, as for an empty directory. Returns whether one
+    /// of them (or a node under one) expires.
+    /// </summary>
+    private static bool WriteChildren(ref GoJsonWriter writer, TreeChildren children, bool recursive, bool sorted, DateTimeOffset now)
     {
         var written = 0;
+        var expires = false;
         if (sorted)
         {
             foreach (var child in children.SortedByName())
             {
-                WriteChild(ref writer, child, ref written, recursive, sorted, now);
+                expires |= WriteChild(ref writer, child, ref written, recursive, sorted, now);
             }
         }
         else
         {
             foreach (var child in children)
             {
-                WriteChild(ref writer, child, ref written, recursive, sorted, now);
+                expires |= WriteChild(ref writer, child, ref written, recursive, sorted, now);
             }
         }
 
@@ -103,17 +115,19 @@ internal static class NodeJson
         {
             writer.WriteRaw("]"u8);
         }
+
+        return expires;
     }
 
-    private static void WriteChild(ref GoJsonWriter writer, TreeNode child, ref int written, bool recursive, bool sorted, DateTimeOffset now)
+    private static bool WriteChild(ref GoJsonWriter writer, TreeNode child, ref int written, bool recursive, bool sorted, DateTimeOffset now)
     {
         if (child.IsHidden)
         {
-            return;
+            return false;
         }
 
         writer.WriteRaw(written == 0 ? ",\"nodes\":["u8 : ","u8);
         written++;
-        WriteNode(ref writer, child, listChildren: recursive && child.IsDir, recursive, sorted, now);
+        return WriteNode(ref writer, child, listChildren: recursive && child.IsDir, recursive, sorted, now);
     }
 }

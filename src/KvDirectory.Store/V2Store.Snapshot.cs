@@ -93,6 +93,7 @@ public sealed partial class V2Store
             TrackExpirations(root);
             _history.Reset(currentIndex);
             _watchers.RemoveAll();
+            _listings.Clear();
         }
         finally
         {

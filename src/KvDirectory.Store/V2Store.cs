@@ -1,5 +1,6 @@
 using System.Buffers;
 using KvDirectory.Protocol;
+using KvDirectory.Wire;
 
 namespace KvDirectory.Store;
 
@@ -16,6 +17,7 @@ public sealed partial class V2Store
     private readonly ExpirationHeap _expirations = new();
     private readonly EventHistory _history;
     private readonly WatcherHub _watchers = new();
+    private readonly ListingCache _listings;
     private TreeNode _root = TreeNode.NewDir(StorePath.Root, null, 0, null);
     private long _currentIndex;
 
@@ -25,7 +27,9 @@ public sealed partial class V2Store
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.EventHistoryCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.WatcherBufferSize, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.ListingCacheBytes);
         _options = options;
+        _listings = new ListingCache(options.ListingCacheBytes);
         _timeProvider = timeProvider;
         _history = new EventHistory(options.EventHistoryCapacity, 0);
     }
@@ -33,6 +37,9 @@ public sealed partial class V2Store
     public long CurrentIndex => Interlocked.Read(ref _currentIndex);
 
     public int WatcherCount => _watchers.Count;
+
+    /// <summary>Directory GETs answered from the listing cache.</summary>
+    internal long ListingCacheHits => _listings.Hits;
 
     public EtcdEvent Get(string path, bool recursive, bool sorted)
     {
@@ -73,7 +80,15 @@ public sealed partial class V2Store
         try
         {
             var node = Lookup(path);
-            NodeJson.WriteGetEvent(output, node, recursive, sorted, Now);
+            if (node.IsDir)
+            {
+                WriteListing(node, new ListingKey(path, recursive, sorted), output);
+            }
+            else
+            {
+                NodeJson.WriteGetEvent(output, node, recursive, sorted, Now);
+            }
+
             _counters.CountGet(success: true);
             return _currentIndex;
         }
@@ -86,6 +101,28 @@ public sealed partial class V2Store
         {
             _lock.ExitReadLock();
         }
+    }
+
+    /// <summary>A directory's answer; from <see cref="ListingCache"/> when the tree has not changed since it was rendered.</summary>
+    private void WriteListing(TreeNode dir, ListingKey key, IBufferWriter<byte> output)
+    {
+        if (_listings.Find(key, _currentIndex, out var worthKeeping) is { } kept)
+        {
+            output.Write(kept);
+            return;
+        }
+
+        if (!worthKeeping)
+        {
+            NodeJson.WriteGetEvent(output, dir, key.Recursive, key.Sorted, Now);
+            return;
+        }
+
+        using var buffer = new SegmentedBufferWriter(SegmentedBufferWriter.SegmentSize);
+        var expires = NodeJson.WriteGetEvent(buffer, dir, key.Recursive, key.Sorted, Now);
+        var json = buffer.ToArray();
+        _listings.Keep(key, _currentIndex, expires ? null : json);
+        output.Write(json);
     }
 
     public StoreStatistics GetStatistics() => _counters.Snapshot(_watchers.Count);

@@ -35,8 +35,8 @@ public sealed class GetJsonTests
     {
         var (store, _) = Tree();
 
-        var expected = Serialised(store.Get(path, recursive, sorted));
-        var (written, index) = Written(store, path, recursive, sorted);
+        var expected = SerialisedEvent(store.Get(path, recursive, sorted));
+        var (written, index) = WrittenGet(store, path, recursive, sorted);
 
         written.Should().Be(expected);
         index.Should().Be(store.CurrentIndex);
@@ -47,7 +47,7 @@ public sealed class GetJsonTests
     {
         var (store, _) = Tree();
 
-        var (written, _) = Written(store, "/dir/sub", recursive: false, sorted: true);
+        var (written, _) = WrittenGet(store, "/dir/sub", recursive: false, sorted: true);
 
         written.Should().Contain(@"""key"":""/dir/sub/\""quoted\""""");
         written.Should().Contain(@"""value"":""\u003cb\u003e \u0026 \\ \n \u0001 \u2028 é 🙂 \ufffd""");
@@ -73,10 +73,10 @@ public sealed class GetJsonTests
         var (store, clock) = Tree();
         clock.Advance(TimeSpan.FromSeconds(1.5));
 
-        var (written, _) = Written(store, "/dir/ttl", recursive: false, sorted: false);
+        var (written, _) = WrittenGet(store, "/dir/ttl", recursive: false, sorted: false);
 
         written.Should().Contain(@"""expiration"":""2026-01-01T00:00:10.25Z"",""ttl"":9,");
-        written.Should().Be(Serialised(store.Get("/dir/ttl", false, false)));
+        written.Should().Be(SerialisedEvent(store.Get("/dir/ttl", false, false)));
     }
 
     /// <summary>Files, nested and empty directories, hidden keys, TTLs (one past its time, not yet swept) and odd characters.</summary>
@@ -99,23 +99,5 @@ public sealed class GetJsonTests
         store.Set("/dir/sub/deeper/leaf", false, "l", null, false);
         store.Set("/_hidden/x", false, "x", null, false);
         return (store, clock);
-    }
-
-    private static string Serialised(EtcdEvent e)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
-        {
-            JsonSerializer.Serialize(writer, e, ProtocolJsonContext.Default.EtcdEvent);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static (string Json, long Index) Written(V2Store store, string path, bool recursive, bool sorted)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var index = store.WriteGet(path, recursive, sorted, buffer);
-        return (Encoding.UTF8.GetString(buffer.WrittenSpan), index);
     }
 }

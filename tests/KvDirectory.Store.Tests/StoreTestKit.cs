@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using KvDirectory.Protocol;
 
 namespace KvDirectory.Store.Tests;
@@ -25,4 +28,24 @@ internal static class StoreTestKit
     public static bool HasPendingEvent(this Watcher watcher) => watcher.Events.TryPeek(out _);
 
     public static bool IsCompleted(this Watcher watcher) => watcher.Events.Completion.IsCompleted;
+
+    /// <summary>An event as the records' JSON (the reference <see cref="V2Store.WriteGet"/> is held to).</summary>
+    public static string SerialisedEvent(EtcdEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, GoJsonEncoder.WriterOptions))
+        {
+            JsonSerializer.Serialize(writer, e, ProtocolJsonContext.Default.EtcdEvent);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>What <see cref="V2Store.WriteGet"/> writes, as text, and the index it answers at.</summary>
+    public static (string Json, long Index) WrittenGet(V2Store store, string path, bool recursive, bool sorted)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var index = store.WriteGet(path, recursive, sorted, buffer);
+        return (Encoding.UTF8.GetString(buffer.WrittenSpan), index);
+    }
 }
