@@ -127,6 +127,18 @@ public sealed class BenchmarkSmokeTests
     private static readonly string[] ClusterWorkloads = ["PUT follower"];
 
     /// <summary>Runs the built benchmark with <paramref name="arguments"/>; it must succeed; returns its JSON report.</summary>
+    [Fact]
+    public async Task Help_lists_the_flags_and_a_bad_flag_is_one_line_naming_it_with_exit_code_2()
+    {
+        var help = await CommandRunner.RunAsync("dotnet", [BenchmarkDll, "--help"], timeout: TimeSpan.FromMinutes(2));
+        help.ExitCode.Should().Be(0, help.ToString());
+        help.StandardOutput.Should().Contain("--rounds").And.Contain("--snapshot-stall");
+
+        var bad = await CommandRunner.RunAsync("dotnet", [BenchmarkDll, "--rounds", "x"], timeout: TimeSpan.FromMinutes(2));
+        bad.ExitCode.Should().Be(2, bad.ToString());
+        bad.StandardError.Trim().Should().Be("--rounds wants a whole number, not x");
+    }
+
     private static async Task<JsonDocument> RunAsync(params string[] arguments)
     {
         var json = Path.Combine(Path.GetTempPath(), $"kvdirectory-benchmark-smoke-{Guid.NewGuid():N}.json");

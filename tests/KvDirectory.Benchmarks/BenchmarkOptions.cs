@@ -58,6 +58,10 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
     /// <summary>Extra variants of our server measured next to etcd and the built one.</summary>
     public IReadOnlyList<ServerVariant> Variants { get; init; } = [];
 
+    /// <summary>The flags <see cref="Parse"/> knows, for an error and for <c>--help</c> (the README explains each).</summary>
+    public const string KnownArguments =
+        "known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --million --auth --ceiling --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke; runs of their own: --snapshot-stall --tree-memory --config-propagation";
+
     public static BenchmarkOptions Parse(string[] args)
     {
         var options = new BenchmarkOptions(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 64, 10_000, 100, Environment.TickCount, ["etcd", "kvdirectory"]);
@@ -67,8 +71,8 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
-            TimeSpan NextSeconds() => TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture));
+            int NextInt() => int.TryParse(Next(), CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{args[i - 1]} wants a whole number, not {args[i]}");
+            TimeSpan NextSeconds() => double.TryParse(Next(), CultureInfo.InvariantCulture, out var s) ? TimeSpan.FromSeconds(s) : throw new ArgumentException($"{args[i - 1]} wants seconds, not {args[i]}");
             string[] NextList() => Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             // Parsed once the mode is known: the cluster mode has workloads of its own.
             static IReadOnlyList<SingleWorkload> Remember(out string[]? names, string[] list)
@@ -113,7 +117,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                     Duration = GivenSeconds(ref durationGiven, 1), Warmup = GivenSeconds(ref warmupGiven, 0.5), ColdWarmup = TimeSpan.FromSeconds(0.5),
                     Rounds = 1, Connections = 8, Keys = 500, Watchers = 200, CpuTail = TimeSpan.FromSeconds(1),
                 },
-                _ => throw new ArgumentException($"unknown argument {args[i]}; known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --million --auth --ceiling --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke"),
+                _ => throw new ArgumentException($"unknown argument {args[i]}; {KnownArguments}"),
             };
         }
 

@@ -21,7 +21,23 @@ if (args.Contains("--tree-memory"))
     return TreeMemoryBenchmark.Run(Number("--keys", 1_000_000), Number("--value-bytes", 64));
 }
 
-var options = BenchmarkOptions.Parse(args);
+if (args is ["--help" or "-h"])
+{
+    Console.WriteLine($"KvDirectory.Benchmarks: each server alone on the machine for its turn; {BenchmarkOptions.KnownArguments}");
+    return 0;
+}
+
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 2;
+}
+
 if (options.Million)
 {
     return await MillionKeysBenchmark.RunAsync(options);
