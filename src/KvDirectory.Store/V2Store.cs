@@ -70,19 +70,21 @@ public sealed partial class V2Store
 
     /// <summary>
     /// <see cref="Get"/>'s answer written straight into <paramref name="output"/> as the event's JSON (what the server sends
-    /// before its newline), without a record per node; returns the etcd index the answer is valid at. Fails, before
-    /// writing anything, as <see cref="Get"/> does.
+    /// before its newline), without a record per node; or, for a directory read again while the tree is unchanged, its
+    /// JSON as kept (<see cref="GetAnswer.KeptJson"/>, and nothing written). Fails, before writing anything, as
+    /// <see cref="Get"/> does.
     /// </summary>
-    public long WriteGet(string path, bool recursive, bool sorted, IBufferWriter<byte> output)
+    public GetAnswer WriteGet(string path, bool recursive, bool sorted, IBufferWriter<byte> output)
     {
         path = StorePath.Normalize(path);
         _lock.EnterReadLock();
         try
         {
             var node = Lookup(path);
+            byte[]? kept = null;
             if (node.IsDir)
             {
-                WriteListing(node, new ListingKey(path, recursive, sorted), output);
+                kept = WriteListing(node, new ListingKey(path, recursive, sorted), output);
             }
             else
             {
@@ -90,7 +92,7 @@ public sealed partial class V2Store
             }
 
             _counters.CountGet(success: true);
-            return _currentIndex;
+            return new GetAnswer(_currentIndex, kept);
         }
         catch (EtcdException)
         {
@@ -103,26 +105,28 @@ public sealed partial class V2Store
         }
     }
 
-    /// <summary>A directory's answer; from <see cref="ListingCache"/> when the tree has not changed since it was rendered.</summary>
-    private void WriteListing(TreeNode dir, ListingKey key, IBufferWriter<byte> output)
+    /// <summary>
+    /// A directory's answer: written to <paramref name="output"/>, or returned as the JSON <see cref="ListingCache"/> keeps
+    /// for it (found there, or rendered now to be kept) so the caller sends it without copying it first.
+    /// </summary>
+    private byte[]? WriteListing(TreeNode dir, ListingKey key, IBufferWriter<byte> output)
     {
         if (_listings.Find(key, _currentIndex, out var worthKeeping) is { } kept)
         {
-            output.Write(kept);
-            return;
+            return kept;
         }
 
         if (!worthKeeping)
         {
             NodeJson.WriteGetEvent(output, dir, key.Recursive, key.Sorted, Now);
-            return;
+            return null;
         }
 
         using var buffer = new SegmentedBufferWriter(SegmentedBufferWriter.SegmentSize);
         var expires = NodeJson.WriteGetEvent(buffer, dir, key.Recursive, key.Sorted, Now);
         var json = buffer.ToArray();
         _listings.Keep(key, _currentIndex, expires ? null : json);
-        output.Write(json);
+        return json;
     }
 
     public StoreStatistics GetStatistics() => _counters.Snapshot(_watchers.Count);

@@ -9,9 +9,10 @@ internal static class BenchStore
 
     public static readonly string Value = new('v', 100);
 
-    public static V2Store Create()
+    /// <param name="listingCache">Whether directory reads of the unchanged tree are answered from kept JSON (off: every read renders).</param>
+    public static V2Store Create(bool listingCache = false)
     {
-        var store = new V2Store(new StoreOptions(), TimeProvider.System);
+        var store = new V2Store(new StoreOptions { ListingCacheBytes = listingCache ? new StoreOptions().ListingCacheBytes : 0 }, TimeProvider.System);
         for (var i = 0; i < Keys; i++)
         {
             store.Set($"/bench/k{i}", false, Value, null, false);

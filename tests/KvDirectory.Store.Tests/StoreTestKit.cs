@@ -41,11 +41,16 @@ internal static class StoreTestKit
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>What <see cref="V2Store.WriteGet"/> writes, as text, and the index it answers at.</summary>
+    /// <summary>What <see cref="V2Store.WriteGet"/> answers (written or kept), as text, and the index it answers at.</summary>
     public static (string Json, long Index) WrittenGet(V2Store store, string path, bool recursive, bool sorted)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var index = store.WriteGet(path, recursive, sorted, buffer);
-        return (Encoding.UTF8.GetString(buffer.WrittenSpan), index);
+        var answer = store.WriteGet(path, recursive, sorted, buffer);
+        if (answer.KeptJson is not null)
+        {
+            buffer.WrittenCount.Should().Be(0, "a kept listing is returned, not written");
+        }
+
+        return (Encoding.UTF8.GetString(answer.KeptJson ?? buffer.WrittenSpan), answer.EtcdIndex);
     }
 }

@@ -41,6 +41,10 @@ public sealed class ServerOptions
     [ConfigurationKeyName("event-history")]
     public int EventHistory { get; set; } = 10_000;
 
+    /// <summary>Bytes of directory listings kept rendered while the tree does not change (0: none); not an etcd flag.</summary>
+    [ConfigurationKeyName("listing-cache-bytes")]
+    public long ListingCacheBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Largest request body accepted, as etcd's flag (1.5 MiB by default).</summary>
     [ConfigurationKeyName("max-request-bytes")]
     public long MaxRequestBytes { get; set; } = 1_572_864;

@@ -13,6 +13,11 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add("--event-history must be at least 1");
         }
 
+        if (options.ListingCacheBytes < 0)
+        {
+            failures.Add("--listing-cache-bytes must be 0 (no cache) or more");
+        }
+
         if (options.MaxRequestBytes < 1024)
         {
             failures.Add("--max-request-bytes must be at least 1024");

@@ -165,7 +165,7 @@ public static partial class ServerHost
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<RaftStatistics>();
         services.AddSingleton(provider => new V2Store(
-            new StoreOptions { EventHistoryCapacity = options.EventHistory },
+            new StoreOptions { EventHistoryCapacity = options.EventHistory, ListingCacheBytes = options.ListingCacheBytes },
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PeerTransportSlot>();
         services.AddSingleton<PasswordVerifier>();
