@@ -4,9 +4,9 @@ namespace KvDirectory.Store;
 /// Directory listings kept as the JSON they were answered with, for as long as the store's index stays where it was.
 /// Config loaders, and fleets of them starting together, read the same unchanged tree again and again; rendering a
 /// 10,000-key listing is most of what such a GET costs. Any write moves the index, and the next read at the new index
-/// empties the cache: a kept listing is only ever served for the very tree it was rendered from. A listing is kept on its second read at the same
-/// index, so a tree that changes between reads never pays for a copy, and never when something in it expires (its
-/// <c>ttl</c> follows the clock). Thread-safe: readers share the store's read lock.
+/// empties the cache: a kept listing is only ever served for the very tree it was rendered from. A listing is kept on
+/// its second read at the same index, so a tree that changes between reads never pays for a copy, and never when
+/// something in it expires (its <c>ttl</c> follows the clock). Thread-safe: readers share the store's read lock.
 /// </summary>
 internal sealed class ListingCache(long capacityBytes)
 {

@@ -106,8 +106,8 @@ public sealed partial class V2Store
     }
 
     /// <summary>
-    /// A directory's answer: written to <paramref name="output"/>, or returned as the JSON <see cref="ListingCache"/> keeps
-    /// for it (found there, or rendered now to be kept) so the caller sends it without copying it first.
+    /// A directory's answer: written to <paramref name="output"/>, or returned whole when <see cref="ListingCache"/> keeps
+    /// it (found there) or was asked to (rendered now on its second read), so the caller sends it without a copy.
     /// </summary>
     private byte[]? WriteListing(TreeNode dir, ListingKey key, IBufferWriter<byte> output)
     {
