@@ -28,6 +28,9 @@ internal sealed class ListingCache(long capacityBytes)
     /// <summary>Answers served from the cache.</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
+    /// <summary>Bytes of JSON kept now (until the next read after a write empties the cache).</summary>
+    public long KeptBytes => Interlocked.Read(ref _bytes);
+
     /// <summary>
     /// The JSON kept for <paramref name="key"/> at <paramref name="index"/>, or null: then render it, and when
     /// <paramref name="worthKeeping"/> (its second read at this index) hand the result to <see cref="Keep"/>.

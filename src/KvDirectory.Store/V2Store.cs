@@ -39,7 +39,10 @@ public sealed partial class V2Store
     public int WatcherCount => _watchers.Count;
 
     /// <summary>Directory GETs answered from the listing cache.</summary>
-    internal long ListingCacheHits => _listings.Hits;
+    public long ListingCacheHits => _listings.Hits;
+
+    /// <summary>Bytes of directory listings the cache keeps now.</summary>
+    public long ListingCacheBytes => _listings.KeptBytes;
 
     public EtcdEvent Get(string path, bool recursive, bool sorted)
     {

@@ -36,6 +36,8 @@ public static class MetricsEndpoints
         writer.Gauge("etcd_server_term", "The current Raft term of this member.", status.Term);
         writer.Gauge("etcd_server_commit_index", "The index of the last committed Raft entry on this member.", status.CommitIndex);
         writer.Gauge("etcd_debugging_store_watchers", "Count of currently active watchers.", store.WatcherCount);
+        writer.Counter("kvdirectory_listing_cache_hits_total", "Directory GETs answered from kept JSON (the tree unchanged since it was rendered).", store.ListingCacheHits);
+        writer.Gauge("kvdirectory_listing_cache_bytes", "Bytes of directory listings kept rendered now (--listing-cache-bytes).", store.ListingCacheBytes);
         writer.Gauge("kvdirectory_http_open_connections", "Client connections open now.", metrics.OpenConnections);
         writer.Gauge("dotnet_gc_heap_bytes", "Bytes of the managed heap in use, as the last collection left them plus what was allocated since.", GC.GetTotalMemory(forceFullCollection: false));
         writer.Gauge("etcd_debugging_store_index", "The current etcd (store) index.", store.CurrentIndex);

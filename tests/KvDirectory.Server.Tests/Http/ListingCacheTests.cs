@@ -31,6 +31,11 @@ public sealed class ListingCacheTests
         var after = await ReadAsync(server, "/v2/keys/conf?recursive=true&sorted=true");
         after.Body.Should().Contain("\"key\":\"/conf/app2/key17\",\"value\":\"changed\"");
         after.EtcdIndex.Should().Be("21");
+
+        // Four reads of the unchanged tree: the first renders, the second renders and keeps, two are kept answers.
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        metrics.Should().Contain($"kvdirectory_listing_cache_hits_total {(cacheBytes == "0" ? 0 : 2)}\n")
+            .And.Contain("# TYPE kvdirectory_listing_cache_bytes gauge");
     }
 
     [Fact]
