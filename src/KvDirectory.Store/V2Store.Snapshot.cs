@@ -9,6 +9,16 @@ public sealed partial class V2Store
     private int _captureEpoch;
 
     /// <summary>
+    /// Set (under the write lock) when <see cref="TryCaptureSnapshot"/> was refused because a backup's capture was open,
+    /// completed when it gets one: a backup that comes next gives way, so back-to-back backups cannot starve the
+    /// log's snapshot (and the log grow without bound).
+    /// </summary>
+    private TaskCompletionSource? _applierWaits;
+
+    /// <summary>How long a backup gives way to a refused snapshot capture; the node asks again at every tick.</summary>
+    internal static readonly TimeSpan BackupGivesWayFor = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// The whole tree, the auth namespace and the current index; history, watchers and counters are not part of it.
     /// Serialised under the read lock, so writes wait for it: a running node's backup takes <see cref="CaptureSnapshotAsync"/>.
     /// </summary>
@@ -29,47 +39,88 @@ public sealed partial class V2Store
     /// The tree as it is now, in O(1), from any thread; then <see cref="TreeCapture.Write"/> it on any thread while
     /// writes go on. Until it is written each write preserves the old state of the nodes it changes (once per node; a
     /// directory's child list costs O(children) once). Null while an earlier capture is still being written: one
-    /// capture is open at a time.
+    /// capture is open at a time. This is the applier's way (the log's snapshot): a refusal makes the next backup wait
+    /// for it (<see cref="CaptureSnapshotAsync"/>).
     /// </summary>
-    public TreeCapture? TryCaptureSnapshot() => TryCapture(out _);
-
-    /// <summary>
-    /// As <see cref="TryCaptureSnapshot"/>, waiting for an earlier capture to be written first. A backup takes this
-    /// way: writes go on while it serialises, where a read lock held for the whole tree stalled them.
-    /// </summary>
-    public async Task<TreeCapture> CaptureSnapshotAsync(CancellationToken cancellationToken)
+    public TreeCapture? TryCaptureSnapshot()
     {
-        while (true)
-        {
-            if (TryCapture(out var earlierWritten) is { } capture)
-            {
-                return capture;
-            }
-
-            await earlierWritten!.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private TreeCapture? TryCapture(out Task? earlierWritten)
-    {
+        TaskCompletionSource? waited;
+        TreeCapture capture;
         _lock.EnterWriteLock();
         try
         {
-            if (_capture is { IsWritten: false } open)
+            if (_capture is { IsWritten: false })
             {
-                earlierWritten = open.Written;
+                _applierWaits ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 return null;
             }
 
-            earlierWritten = null;
-            ReleaseWrittenCapture();
-            _capture = new TreeCapture(++_captureEpoch, _root, _authRoot, _currentIndex);
-            return _capture;
+            capture = OpenCapture();
+            waited = _applierWaits;
+            _applierWaits = null;
         }
         finally
         {
             _lock.ExitWriteLock();
         }
+
+        waited?.TrySetResult();
+        return capture;
+    }
+
+    /// <summary>
+    /// A backup's capture: as <see cref="TryCaptureSnapshot"/>, waiting for an earlier capture to be written first.
+    /// Writes go on while it serialises, where a read lock held for the whole tree stalled them. When the applier's
+    /// capture was refused meanwhile, the backup lets it go first (for at most <see cref="BackupGivesWayFor"/>).
+    /// </summary>
+    public async Task<TreeCapture> CaptureSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var gaveWay = false;
+        while (true)
+        {
+            Task earlier;
+            TimeSpan limit; // an open capture is waited for as long as it takes to write; the node's turn is bounded
+            _lock.EnterWriteLock();
+            try
+            {
+                if (_capture is { IsWritten: false } open)
+                {
+                    earlier = open.Written;
+                    limit = Timeout.InfiniteTimeSpan;
+                }
+                else if (_applierWaits is { } applier && !gaveWay)
+                {
+                    earlier = applier.Task;
+                    limit = BackupGivesWayFor;
+                    gaveWay = true;
+                }
+                else
+                {
+                    return OpenCapture();
+                }
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            try
+            {
+                await earlier.WaitAsync(limit, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The node did not take its capture in time (stopping, or a long heartbeat): the backup goes ahead.
+            }
+        }
+    }
+
+    /// <summary>Under the write lock, with no capture open.</summary>
+    private TreeCapture OpenCapture()
+    {
+        ReleaseWrittenCapture();
+        _capture = new TreeCapture(++_captureEpoch, _root, _authRoot, _currentIndex);
+        return _capture;
     }
 
     /// <summary>
@@ -80,12 +131,15 @@ public sealed partial class V2Store
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot)
     {
         var (root, authRoot, currentIndex) = TreeSnapshotFormat.Read(snapshot);
+        TaskCompletionSource? waited; // the node's snapshot is the one restored: a backup waiting for it goes ahead
         _lock.EnterWriteLock();
         try
         {
             // A capture still being written keeps reading the old tree, which nothing changes once it is replaced.
             ReleaseWrittenCapture();
             _capture = null;
+            waited = _applierWaits;
+            _applierWaits = null;
             _root = root;
             _authRoot = authRoot;
             Interlocked.Exchange(ref _currentIndex, currentIndex);
@@ -99,6 +153,8 @@ public sealed partial class V2Store
         {
             _lock.ExitWriteLock();
         }
+
+        waited?.TrySetResult();
     }
 
     /// <summary>Hex SHA-256 of the canonical snapshot bytes: equal trees at equal indexes give equal digests.</summary>

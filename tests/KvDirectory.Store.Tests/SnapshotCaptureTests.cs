@@ -71,7 +71,6 @@ public sealed class SnapshotCaptureTests(ITestOutputHelper output)
         store.Set("/a", false, "1", null, false);
         var capture = store.TryCaptureSnapshot()!;
 
-        store.TryCaptureSnapshot().Should().BeNull("one capture is open at a time");
         var waiting = store.CaptureSnapshotAsync(CancellationToken.None);
         store.Set("/a", false, "2", null, false);
         waiting.IsCompleted.Should().BeFalse("the first capture is not written yet");
@@ -95,6 +94,66 @@ public sealed class SnapshotCaptureTests(ITestOutputHelper output)
         await waiting.Awaiting(w => w).Should().ThrowAsync<OperationCanceledException>();
         capture.Write();
         store.TryCaptureSnapshot().Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task A_backup_lets_the_snapshot_refused_during_the_backup_before_it_go_first()
+    {
+        var store = NewStore();
+        store.Set("/a", false, "1", null, false);
+        var nextBackup = await BackupAfterARefusedSnapshotAsync(store);
+        nextBackup.IsCompleted.Should().BeFalse("the refused snapshot goes first, or back-to-back backups starve it");
+        var snapshot = store.TryCaptureSnapshot();
+        snapshot.Should().NotBeNull("the backup left the store's turn to the snapshot");
+        var atSnapshot = store.SaveSnapshot();
+        store.Set("/a", false, "2", null, false);
+        nextBackup.IsCompleted.Should().BeFalse("the backup waits for the snapshot to be written");
+
+        snapshot!.Write().Should().Equal(atSnapshot);
+        var backup = await nextBackup.WaitAsync(TimeSpan.FromSeconds(30));
+        backup.CurrentIndex.Should().Be(2);
+        backup.Write().Should().Equal(store.SaveSnapshot());
+    }
+
+    [Fact]
+    public async Task A_backup_goes_ahead_when_the_refused_snapshot_is_not_taken_in_time()
+    {
+        var clock = new ManualTimeProvider();
+        var store = NewStore(clock);
+        var nextBackup = await BackupAfterARefusedSnapshotAsync(store);
+        clock.Advance(V2Store.BackupGivesWayFor - TimeSpan.FromMilliseconds(1));
+        nextBackup.IsCompleted.Should().BeFalse("the node has a second to take its capture");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var backup = await nextBackup.WaitAsync(TimeSpan.FromSeconds(30));
+
+        store.TryCaptureSnapshot().Should().BeNull("the backup went ahead (a stopping node, say)");
+        backup.Write();
+        store.TryCaptureSnapshot().Should().NotBeNull();
+        clock.TimerCount.Should().Be(0, "the bound's timer is gone");
+    }
+
+    [Fact]
+    public async Task A_backup_waiting_for_the_snapshot_goes_ahead_once_a_restore_replaced_the_tree()
+    {
+        var clock = new ManualTimeProvider();
+        var store = NewStore(clock);
+        var nextBackup = await BackupAfterARefusedSnapshotAsync(store);
+        var other = NewStore();
+        other.Set("/restored", false, "1", null, false);
+
+        store.RestoreSnapshot(other.SaveSnapshot());
+
+        var backup = await nextBackup.WaitAsync(TimeSpan.FromSeconds(30));
+        backup.CurrentIndex.Should().Be(1, "no clock moved: the restore let it go");
+    }
+
+    /// <summary>A backup's capture was open when the store's own snapshot was asked for; once it is written, the next backup asks.</summary>
+    private static async Task<Task<TreeCapture>> BackupAfterARefusedSnapshotAsync(V2Store store)
+    {
+        var firstBackup = await store.CaptureSnapshotAsync(CancellationToken.None);
+        store.TryCaptureSnapshot().Should().BeNull("the backup's capture is open");
+        firstBackup.Write();
+        return store.CaptureSnapshotAsync(CancellationToken.None);
     }
 
     [Fact]

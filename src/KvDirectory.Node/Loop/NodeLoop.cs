@@ -70,6 +70,7 @@ internal sealed class NodeLoop
             _node.Tick();
             _nextTick = now + ToTimestampTicks(TickInterval);
             DropAbandoned(now);
+            _ready.MaybeSnapshot();
         }
 
         TakeInputs();

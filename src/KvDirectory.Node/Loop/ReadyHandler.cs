@@ -93,8 +93,14 @@ internal sealed class ReadyHandler(
         node.Advance(ready);
         status.Update();
         reads.CompleteApplied(applier.AppliedIndex);
-        snapshots.MaybeSnapshot(applier.AppliedIndex, applier.ConfState);
+        MaybeSnapshot();
     }
+
+    /// <summary>
+    /// After each Ready, and at each tick: a snapshot refused while a backup's capture was open is taken once it is
+    /// written, even when nothing new is applied (a single member gets no Ready from a tick).
+    /// </summary>
+    public void MaybeSnapshot() => snapshots.MaybeSnapshot(applier.AppliedIndex, applier.ConfState);
 
     /// <summary>
     /// The mutation of <see cref="NodeOptions.FsyncsEntriesLaterForTests"/>: written now, fsynced whenever the background

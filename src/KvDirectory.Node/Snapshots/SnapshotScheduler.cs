@@ -38,7 +38,8 @@ internal sealed partial class SnapshotScheduler(
         var started = options.Time.GetTimestamp();
         if (store.TryCaptureSnapshot() is not { } tree)
         {
-            // A backup is still serialising its capture; the next applied entry asks again.
+            // A backup is still serialising its capture. The next tick or applied entry asks again, and the next
+            // backup lets this capture go first (V2Store.CaptureSnapshotAsync), so backups cannot starve it.
             return;
         }
 
