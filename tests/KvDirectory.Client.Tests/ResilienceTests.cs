@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using KvDirectory.Protocol;
 using KvDirectory.Testing.Faults;
 
@@ -80,63 +79,34 @@ public sealed class ResilienceTests(SingleNodeFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Every_endpoint_failing_retries_a_get_with_backoff_but_never_a_delete()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var accepted = 0;
-        using var stop = new CancellationTokenSource();
-        // Accepts and hangs up at once: the client cannot know whether the request was read.
-        var server = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using var socket = await listener.AcceptSocketAsync(stop.Token);
-                Interlocked.Increment(ref accepted);
-                socket.Close(0);
-            }
-        });
+        await using var server = new HangUpServer();
         using var client = new EtcdClient(new EtcdClientOptions
         {
-            Endpoints = [new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}")],
+            Endpoints = [server.Url],
             MaxRetryAttempts = 2,
             RetryBaseDelay = TimeSpan.FromMilliseconds(10),
         });
 
         await FluentActions.Awaiting(() => client.Keys.GetAsync("/k")).Should().ThrowAsync<ClusterException>();
-        Volatile.Read(ref accepted).Should().Be(3, "one try and two retries");
+        server.Accepted.Should().Be(3, "one try and two retries");
 
         var delete = await FluentActions.Awaiting(() => client.Keys.DeleteAsync("/k")).Should().ThrowAsync<ClusterException>();
         delete.Which.OutcomeUnknown.Should().BeTrue();
-        Volatile.Read(ref accepted).Should().Be(4, "a DELETE is sent once");
+        server.Accepted.Should().Be(4, "a DELETE is sent once");
 
         var cas = await FluentActions.Awaiting(() => client.Keys.SetAsync("/k", "v", new SetOptions { PrevIndex = 7 })).Should().ThrowAsync<ClusterException>();
         cas.Which.OutcomeUnknown.Should().BeTrue();
-        Volatile.Read(ref accepted).Should().Be(5, "a conditional PUT is sent once");
-        await stop.CancelAsync();
-        listener.Stop();
-        await FluentActions.Awaiting(() => server).Should().ThrowAsync<Exception>();
+        server.Accepted.Should().Be(5, "a conditional PUT is sent once");
     }
 
     [Fact]
     public async Task A_failing_endpoints_circuit_opens_and_calls_stop_going_there()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var accepted = 0;
-        using var stop = new CancellationTokenSource();
-        var serving = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using var socket = await listener.AcceptSocketAsync(stop.Token);
-                Interlocked.Increment(ref accepted);
-                socket.Close(0);
-            }
-        });
-        var broken = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+        await using var server = new HangUpServer();
         using var client = new EtcdClient(new EtcdClientOptions
         {
             // The same failing server under two names: two endpoints, two breakers, and nowhere to fail over to.
-            Endpoints = [broken, new Uri($"http://localhost:{broken.Port}")],
+            Endpoints = [server.Url, new Uri($"http://localhost:{server.Port}")],
             CircuitBreakDuration = TimeSpan.FromMinutes(5),
         });
         ClusterException? last = null;
@@ -146,10 +116,7 @@ public sealed class ResilienceTests(SingleNodeFixture fixture) : IClassFixture<S
         }
 
         last!.Message.Should().Contain("circuit is open");
-        Volatile.Read(ref accepted).Should().BeLessThanOrEqualTo(4, "each endpoint's circuit opens after two failures (20 connections without breakers)");
-        await stop.CancelAsync();
-        listener.Stop();
-        await FluentActions.Awaiting(() => serving).Should().ThrowAsync<Exception>();
+        server.Accepted.Should().BeLessThanOrEqualTo(4, "each endpoint's circuit opens after two failures (20 connections without breakers)");
     }
 
     [Fact]
