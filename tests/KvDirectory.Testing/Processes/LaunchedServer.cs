@@ -63,7 +63,7 @@ public sealed class LaunchedServer : IAsyncDisposable
 
         if (launch.Kind == ServerLaunch.KvDirectory && !launch.ShippedJit)
         {
-            info.Environment["DOTNET_TieredCompilation"] = "1";
+            info.Environment["DOTNET_TC_QuickJit"] = "1";
         }
 
         foreach (var (name, value) in launch.Environment)
