@@ -21,7 +21,7 @@ public sealed record ServerLaunch
 
     /// <summary>
     /// Runs our server with the JIT settings it ships with (no quick JIT: every method of ours compiled fully on first
-    /// use). Tests leave it false and get quick JIT, which behaves the same and starts with ~0.6 CPU s less — the
+    /// use). Tests leave it false and get quick JIT, which behaves the same and starts with ~0.5 CPU s less — the
     /// suite starts hundreds of servers on two cores; benchmarks set it, as they measure the server as shipped.
     /// </summary>
     public bool ShippedJit { get; init; }
