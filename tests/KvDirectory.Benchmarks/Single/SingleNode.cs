@@ -100,6 +100,36 @@ public sealed class SingleNode : IAsyncDisposable
     /// <summary>The server's resident set (VmRSS) in megabytes; NaN for a server the benchmark did not start.</summary>
     public double RssMegabytes() => _member is null ? double.NaN : MemberCounters.ReadRssMegabytes(_member.ProcessId);
 
+    /// <summary>
+    /// The server's open file descriptors (sockets included); NaN for a server the benchmark did not start. Each
+    /// connection holds one, so the count tells when the server has closed the connections of a load that ended.
+    /// </summary>
+    public double OpenDescriptors()
+    {
+        try
+        {
+            return _member is null ? double.NaN : Directory.EnumerateFileSystemEntries($"/proc/{_member.ProcessId}/fd").Count();
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the server is back to <paramref name="descriptors"/> open descriptors (give or take a few it opens
+    /// for itself), at most <paramref name="deadline"/>; for a server the benchmark did not start, returns at once.
+    /// </summary>
+    public async Task WaitForDescriptorsAsync(double descriptors, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        const int Slack = 16;
+        var until = DateTime.UtcNow + deadline;
+        while (OpenDescriptors() > descriptors + Slack && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     /// <summary>CPU so far, and from <c>/metrics</c> the WAL fsyncs, their time and the committed entries so far.</summary>
     public Task<MemberCounters> CountersAsync(HttpClient http, CancellationToken cancellationToken) =>
         MemberCounters.SampleAsync(ClientUrl, _member?.ProcessId, http, cancellationToken);

@@ -8,6 +8,7 @@ namespace KvDirectory.Benchmarks.Single;
 /// Warm: one fresh process per round, preloaded, each workload after a long warm-up. Cold: for each workload a fresh
 /// process on a copy of a preloaded data dir, measured after a short warm-up (default 1 s) from its first /health.
 /// Every window also counts the server's CPU until the tail after it and its idle cores in the second after it.
+/// The fan-out's window ends when the server has closed the connections its watchers hung up.
 /// </summary>
 public static class SingleNodeBenchmark
 {
@@ -107,6 +108,9 @@ public static class SingleNodeBenchmark
     {
         private static readonly HttpClient Metrics = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+        /// <summary>How long the fan-out's connections may take to close before its idle second starts anyway.</summary>
+        private static readonly TimeSpan ConnectionsClosedDeadline = TimeSpan.FromSeconds(30);
+
         public async Task WarmAsync()
         {
             await using var node = options.Target is { } target ? SingleNode.Existing(target) : await SingleNode.StartAsync(variant, copyOf: null, cancellation);
@@ -148,6 +152,7 @@ public static class SingleNodeBenchmark
             if (workload == SingleWorkload.Watch)
             {
                 // Warmed by smaller fan-outs for as long as the warm-up lasts (at least one).
+                var descriptors = node.OpenDescriptors();
                 var until = DateTime.UtcNow + warmup;
                 do
                 {
@@ -155,10 +160,15 @@ public static class SingleNodeBenchmark
                 }
                 while (DateTime.UtcNow < until);
 
+                await node.WaitForDescriptorsAsync(descriptors, ConnectionsClosedDeadline, cancellation);
                 loadAverage = LoadAverage.Read().One;
                 walBefore = await node.CountersAsync(Metrics, cancellation);
                 cpuBefore = node.CpuSeconds();
                 result = await WatchFanOut.RunAsync(variant.Name, node, options.Watchers, cancellation);
+
+                // The load ends when the server has closed its 10,000 connections, which the generator hung up on
+                // returning: that work is counted in the CPU per request, and the idle second starts after it.
+                await node.WaitForDescriptorsAsync(descriptors, ConnectionsClosedDeadline, cancellation);
             }
             else
             {
