@@ -20,6 +20,9 @@ public sealed partial class InterruptedSnapshotSaveTests(ITestOutputHelper outpu
         {
             using var client = new KeysClient(node.ClientUrl, 8);
             await BulkWriter.PutAllAsync(client, 120, 8, Key, i => "before-" + i);
+
+            // Saved in the background: killed before its first save is logged, the node could leave none to find.
+            (await node.WaitForLineAsync("Snapshot saved at index", TimeSpan.FromSeconds(15))).Should().BeTrue("120 writes with --snapshot-count 50 take snapshots:\n" + node.Output);
             await node.KillAsync();
         }
 

@@ -34,6 +34,9 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
+    /// <summary>True once the node printed a line containing <paramref name="text"/>; false at the deadline.</summary>
+    public Task<bool> WaitForLineAsync(string text, TimeSpan timeout) => _process.WaitForLineAsync(text, timeout);
+
     /// <summary>Starts the server on <paramref name="dataDir"/> and waits until it is healthy.</summary>
     public static async Task<NodeProcess> StartAsync(TempDataDir dataDir, IEnumerable<string>? extraArguments = null, TimeSpan? timeout = null)
     {

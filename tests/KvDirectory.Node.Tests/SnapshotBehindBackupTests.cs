@@ -28,6 +28,10 @@ public sealed class SnapshotBehindBackupTests : IDisposable
         using var node = Start(store, metrics, saves);
         await node.ProposeAsync(new SetCommand("/first", false, "1", null, false), CancellationToken.None);
 
+        // No save in flight when the backup opens its capture: while one is, the node does not even ask for a capture,
+        // so no refusal would be recorded for the next backup to give way to. With a snapshot every 2 entries, a save
+        // at or above the applied index less one means none is due or in flight.
+        await saves.SavedAtOrAbove(node.AppliedIndex - 1).WaitAsync(TimeSpan.FromSeconds(30));
         var backup = await store.CaptureSnapshotAsync(CancellationToken.None);
         var capturesBefore = metrics.SnapshotCaptureDuration.Count;
         for (var i = 0; i < 5; i++)
