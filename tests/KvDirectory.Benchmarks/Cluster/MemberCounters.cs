@@ -67,6 +67,19 @@ public sealed record MemberCounters(double CpuSeconds, double WalFsyncs, double 
         return double.NaN;
     }
 
+    /// <summary>How many file descriptors (sockets included) the process holds, from /proc/PID/fd; NaN once it is gone.</summary>
+    public static double ReadOpenDescriptors(int processId)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{processId}/fd").Count();
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
     /// <summary>The first sample of an unlabelled metric in the Prometheus text format; NaN when absent.</summary>
     private static double Metric(string text, string name)
     {

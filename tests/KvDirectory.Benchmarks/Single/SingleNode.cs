@@ -104,17 +104,7 @@ public sealed class SingleNode : IAsyncDisposable
     /// The server's open file descriptors (sockets included); NaN for a server the benchmark did not start. Each
     /// connection holds one, so the count tells when the server has closed the connections of a load that ended.
     /// </summary>
-    public double OpenDescriptors()
-    {
-        try
-        {
-            return _member is null ? double.NaN : Directory.EnumerateFileSystemEntries($"/proc/{_member.ProcessId}/fd").Count();
-        }
-        catch (IOException)
-        {
-            return double.NaN;
-        }
-    }
+    public double OpenDescriptors() => _member is null ? double.NaN : MemberCounters.ReadOpenDescriptors(_member.ProcessId);
 
     /// <summary>
     /// Waits until the server is back to <paramref name="descriptors"/> open descriptors (give or take a few it opens
