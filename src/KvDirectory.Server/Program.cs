@@ -2,6 +2,8 @@ using KvDirectory.Server.Hosting;
 using KvDirectory.Transport;
 using KvDirectory.Transport.Tls;
 
+ReadyToRunExclusion.ApplyByReexecuting();
+
 try
 {
     var app = ServerHost.Build(args);

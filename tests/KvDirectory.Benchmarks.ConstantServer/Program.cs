@@ -13,6 +13,7 @@ using Microsoft.Extensions.Primitives;
 // PUT of the same key releases every parked poll with one fixed event; /v2/stats/store counts the parked polls.
 // Flags as etcd names them (only --listen-client-urls and --data-dir matter); the benchmark's key count and value
 // size in KVDIRECTORY_CONSTANT_KEYS and KVDIRECTORY_CONSTANT_VALUE_BYTES.
+ReadyToRunExclusion.ApplyByReexecuting();
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. args, ServerHost.NoConfigurationReload] });
 builder.Configuration.AddCommandLine(args);
 var options = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using KvDirectory.Testing.Processes;
 
 namespace KvDirectory.Cluster.Tests;
@@ -25,6 +26,51 @@ public sealed class ServerStartupTests : IDisposable
             .Count(fd => fd.LinkTarget?.Contains("inotify", StringComparison.Ordinal) == true);
         inotify.Should().Be(0, "nothing the server reads changes under its working directory");
     }
+
+    [Fact]
+    public async Task A_server_replaces_itself_in_place_so_the_request_path_skips_precompiled_code()
+    {
+        // The runtime reads its ReadyToRun exclusion list only from the environment: the server execs itself once with
+        // it set. Whoever started it must still see one process: same PID, same arguments, diagnostics reachable.
+        var clientUrl = ServerLaunch.FreeLoopbackUrl();
+        var arguments = ServerLaunch.SingleMemberFlags(Path.Combine(_root.Path, "exec"), clientUrl, ServerLaunch.FreeLoopbackUrl());
+        await using var process = LaunchedServer.Start(new ServerLaunch { Kind = ServerLaunch.KvDirectory, Arguments = arguments });
+        await process.WaitUntilHealthyAsync(new Uri(clientUrl), TimeSpan.FromSeconds(60));
+
+        ReadEnvironment(process.ProcessId).Should().ContainKey(ExcludeListVariable)
+            .WhoseValue.Should().Contain("Microsoft.AspNetCore.Server.Kestrel.Core").And.Contain("System.Net.Sockets");
+        var commandLine = File.ReadAllText($"/proc/{process.ProcessId}/cmdline").TrimEnd('\0').Split('\0');
+        commandLine.Should().EndWith(arguments, "the new image runs with the arguments the process was started with");
+
+        var diagnostics = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{process.ProcessId}-*-socket");
+        diagnostics.Should().ContainSingle("dotnet-counters and dotnet-trace find the process by its PID");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(diagnostics[0]));
+        socket.Connected.Should().BeTrue("the new runtime listens on the diagnostics socket the old one left");
+    }
+
+    [Fact]
+    public async Task A_server_started_with_its_own_exclusion_list_keeps_it()
+    {
+        // An operator's value wins, empty included (empty: every precompiled method is used, nothing is re-executed).
+        var clientUrl = ServerLaunch.FreeLoopbackUrl();
+        await using var process = LaunchedServer.Start(new ServerLaunch
+        {
+            Kind = ServerLaunch.KvDirectory,
+            Arguments = ServerLaunch.SingleMemberFlags(Path.Combine(_root.Path, "own"), clientUrl, ServerLaunch.FreeLoopbackUrl()),
+            Environment = new Dictionary<string, string> { [ExcludeListVariable] = string.Empty },
+        });
+        await process.WaitUntilHealthyAsync(new Uri(clientUrl), TimeSpan.FromSeconds(60));
+
+        ReadEnvironment(process.ProcessId).Should().ContainKey(ExcludeListVariable).WhoseValue.Should().BeEmpty();
+    }
+
+    private const string ExcludeListVariable = "DOTNET_ReadyToRunExcludeList";
+
+    private static Dictionary<string, string> ReadEnvironment(int processId) =>
+        File.ReadAllText($"/proc/{processId}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty);
 
     public void Dispose() => _root.Dispose();
 }
