@@ -39,7 +39,7 @@ public sealed class ServerStartupTests : IDisposable
 
         ReadEnvironment(process.ProcessId).Should().ContainKey(ExcludeListVariable)
             .WhoseValue.Should().Contain("Microsoft.AspNetCore.Server.Kestrel.Core").And.Contain("System.Net.Sockets");
-        var commandLine = File.ReadAllText($"/proc/{process.ProcessId}/cmdline").TrimEnd('\0').Split('\0');
+        var commandLine = File.ReadAllText($"/proc/{process.ProcessId}/cmdline")[..^1].Split('\0'); // each argument ends with a NUL
         commandLine.Should().EndWith(arguments, "the new image runs with the arguments the process was started with");
 
         var diagnostics = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{process.ProcessId}-*-socket");

@@ -40,7 +40,7 @@ public static partial class ReadyToRunExclusion
             return;
         }
 
-        var arguments = File.ReadAllText("/proc/self/cmdline").TrimEnd('\0').Split('\0');
+        var arguments = SplitCommandLine(File.ReadAllText("/proc/self/cmdline"));
         var environment = Environment.GetEnvironmentVariables()
             .Cast<DictionaryEntry>()
             .Select(entry => $"{entry.Key}={entry.Value}")
@@ -51,6 +51,13 @@ public static partial class ReadyToRunExclusion
             $"kvdirectory: could not restart itself with {Variable} set (errno {error}); running with the framework's " +
             $"precompiled code, which is slower for the first seconds. Set {Variable} (empty to keep that code) to skip this step.");
     }
+
+    /// <summary>
+    /// The arguments in <c>/proc/PID/cmdline</c>: each one ends with a NUL, so an empty argument is an empty string
+    /// between two of them (and a trailing empty one must survive).
+    /// </summary>
+    internal static string[] SplitCommandLine(string cmdline) =>
+        cmdline.EndsWith('\0') ? cmdline[..^1].Split('\0') : cmdline.Split('\0');
 
     /// <summary>
     /// The runtime listens for dotnet-counters and dotnet-trace on a socket file named after the PID and the process's
