@@ -41,6 +41,7 @@ public sealed class ServerStartupTests : IDisposable
             .WhoseValue.Should().Contain("Microsoft.AspNetCore.Server.Kestrel.Core").And.Contain("System.Net.Sockets");
         var commandLine = File.ReadAllText($"/proc/{process.ProcessId}/cmdline")[..^1].Split('\0'); // each argument ends with a NUL
         commandLine.Should().EndWith(arguments, "the new image runs with the arguments the process was started with");
+        File.ReadAllText($"/proc/{process.ProcessId}/comm").Trim().Should().Be("dotnet", "ps and top still name it after its executable");
 
         var diagnostics = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{process.ProcessId}-*-socket");
         diagnostics.Should().ContainSingle("dotnet-counters and dotnet-trace find the process by its PID");

@@ -46,7 +46,9 @@ public static partial class ReadyToRunExclusion
             .Select(entry => $"{entry.Key}={entry.Value}")
             .Append($"{Variable}={RequestPathAssemblies}");
         RemoveDiagnosticsSocket();
-        var error = Execute("/proc/self/exe", arguments, [.. environment]);
+        // The executable's own path, not /proc/self/exe: the kernel names the process after the path's last part (ps, top).
+        var executable = Environment.ProcessPath ?? "/proc/self/exe";
+        var error = Execute(executable, arguments, [.. environment]);
         Console.Error.WriteLine(
             $"kvdirectory: could not restart itself with {Variable} set (errno {error}); running with the framework's " +
             $"precompiled code, which is slower for the first seconds. Set {Variable} (empty to keep that code) to skip this step.");
