@@ -40,17 +40,27 @@ public static partial class ReadyToRunExclusion
             return;
         }
 
-        var arguments = SplitCommandLine(File.ReadAllText("/proc/self/cmdline"));
-        var environment = Environment.GetEnvironmentVariables()
-            .Cast<DictionaryEntry>()
-            .Select(entry => $"{entry.Key}={entry.Value}")
-            .Append($"{Variable}={RequestPathAssemblies}");
-        RemoveDiagnosticsSocket();
-        // The executable's own path, not /proc/self/exe: the kernel names the process after the path's last part (ps, top).
-        var executable = Environment.ProcessPath ?? "/proc/self/exe";
-        var error = Execute(executable, arguments, [.. environment]);
+        string failure;
+        try
+        {
+            var arguments = SplitCommandLine(File.ReadAllText("/proc/self/cmdline"));
+            var environment = Environment.GetEnvironmentVariables()
+                .Cast<DictionaryEntry>()
+                .Select(entry => $"{entry.Key}={entry.Value}")
+                .Append($"{Variable}={RequestPathAssemblies}");
+            RemoveDiagnosticsSocket();
+            // The executable's own path, not /proc/self/exe: the kernel names the process after the path's last part (ps, top).
+            var executable = Environment.ProcessPath ?? "/proc/self/exe";
+            failure = $"errno {Execute(executable, arguments, [.. environment])}";
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // No /proc to read the command line from: a speed setting is not worth refusing to start over.
+            failure = error.Message;
+        }
+
         Console.Error.WriteLine(
-            $"kvdirectory: could not restart itself with {Variable} set (errno {error}); running with the framework's " +
+            $"kvdirectory: could not restart itself with {Variable} set ({failure}); running with the framework's " +
             $"precompiled code, which is slower for the first seconds. Set {Variable} (empty to keep that code) to skip this step.");
     }
 
@@ -68,7 +78,13 @@ public static partial class ReadyToRunExclusion
     /// </summary>
     private static void RemoveDiagnosticsSocket()
     {
-        foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+        var directory = Path.GetTempPath();
+        if (!Directory.Exists(directory))
+        {
+            return; // the runtime could not make its socket there either
+        }
+
+        foreach (var socket in Directory.EnumerateFiles(directory, $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
         {
             File.Delete(socket);
         }
