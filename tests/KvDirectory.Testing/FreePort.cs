@@ -8,14 +8,18 @@ namespace KvDirectory.Testing;
 /// Picks loopback ports that are free right now, so parallel test runs never collide on fixed ports. They come from
 /// below the kernel's ephemeral range: a port the kernel hands out (port 0) is also what every outgoing connection of
 /// every process on the machine may take between our check and the server's bind — test assemblies running side by
-/// side lost servers to "address already in use" that way. A random pick among ~20,000 ports makes two test
-/// processes choosing the same one unlikely; a port given out once is not given out again by this process.
+/// side lost servers to "address already in use" that way. Test processes running side by side also pick from the same
+/// range, and a port is free until its server binds it, a second or more after the pick: so each pick is reserved
+/// across processes by an exclusive lock on a file named after it, held until this process exits (the kernel drops it
+/// then, however the process ends). A port given out once is not given out again by this process.
 /// </summary>
 public static class FreePort
 {
     private const int LowestPort = 10_000;
     private static readonly int EphemeralStart = ReadEphemeralStart();
     private static readonly HashSet<int> GivenOut = [];
+    private static readonly List<FileStream> Reservations = [];
+    private static readonly string ReservationDirectory = Path.Combine(Path.GetTempPath(), "kvdirectory-test-ports");
 
     public static int Next()
     {
@@ -24,7 +28,7 @@ public static class FreePort
             var port = Random.Shared.Next(LowestPort, EphemeralStart);
             lock (GivenOut)
             {
-                if (GivenOut.Contains(port) || !IsFree(port))
+                if (GivenOut.Contains(port) || !TryReserve(port) || !IsFree(port))
                 {
                     continue;
                 }
@@ -35,6 +39,28 @@ public static class FreePort
         }
 
         throw new InvalidOperationException($"no free loopback port between {LowestPort} and {EphemeralStart} after 1,000 tries");
+    }
+
+    /// <summary>
+    /// Takes <paramref name="port"/>'s lock file for this process's lifetime; false while another process holds it.
+    /// (.NET takes an exclusive <c>flock</c> for <see cref="FileShare.None"/> on Unix.)
+    /// </summary>
+    public static bool TryReserve(int port)
+    {
+        lock (Reservations)
+        {
+            try
+            {
+                Directory.CreateDirectory(ReservationDirectory);
+                var path = Path.Combine(ReservationDirectory, port.ToString(CultureInfo.InvariantCulture) + ".lock");
+                Reservations.Add(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                return true;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
     }
 
     private static bool IsFree(int port)
