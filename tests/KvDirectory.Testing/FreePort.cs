@@ -42,7 +42,8 @@ public static class FreePort
     }
 
     /// <summary>
-    /// Takes <paramref name="port"/>'s lock file for this process's lifetime; false while another process holds it.
+    /// Takes <paramref name="port"/>'s lock file for this process's lifetime; false while another process holds it
+    /// (true without a lock where this user may not write the lock directory).
     /// (.NET takes an exclusive <c>flock</c> for <see cref="FileShare.None"/> on Unix.)
     /// </summary>
     public static bool TryReserve(int port)
@@ -59,6 +60,11 @@ public static class FreePort
             catch (IOException)
             {
                 return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Another user's test run made the directory: no reservation across processes, only the bind check.
+                return true;
             }
         }
     }
