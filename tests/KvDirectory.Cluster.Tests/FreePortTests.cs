@@ -12,7 +12,7 @@ public sealed class FreePortTests
     [Fact]
     public async Task A_port_another_process_reserved_is_not_reserved_here_until_that_process_is_gone()
     {
-        var lockFile = Path.Combine(Path.GetTempPath(), "kvdirectory-test-ports", $"{Port}.lock");
+        var lockFile = FreePort.LockFileOf(Port);
         Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
         var holder = new ProcessStartInfo("python3")
         {
@@ -51,7 +51,7 @@ public sealed class FreePortTests
             {
                 "-c",
                 "import fcntl, sys\nf = open(sys.argv[1], 'a')\ntry:\n    fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)\n    print('taken')\nexcept BlockingIOError:\n    print('refused')",
-                Path.Combine(Path.GetTempPath(), "kvdirectory-test-ports", $"{port}.lock"),
+                FreePort.LockFileOf(port),
             },
             RedirectStandardOutput = true,
         })!;

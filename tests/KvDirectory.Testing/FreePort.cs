@@ -53,8 +53,7 @@ public static class FreePort
             try
             {
                 Directory.CreateDirectory(ReservationDirectory);
-                var path = Path.Combine(ReservationDirectory, port.ToString(CultureInfo.InvariantCulture) + ".lock");
-                Reservations.Add(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                Reservations.Add(new FileStream(LockFileOf(port), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
                 return true;
             }
             catch (IOException)
@@ -68,6 +67,10 @@ public static class FreePort
             }
         }
     }
+
+    /// <summary>The file whose exclusive lock reserves <paramref name="port"/> across test processes.</summary>
+    public static string LockFileOf(int port) =>
+        Path.Combine(ReservationDirectory, port.ToString(CultureInfo.InvariantCulture) + ".lock");
 
     private static bool IsFree(int port)
     {
