@@ -12,6 +12,8 @@ public sealed class BenchmarkSmokeTests
 {
     private static readonly string[] Workloads = ["put", "get", "qget", "mixed", "cas", "rget", "watch"];
 
+    private static readonly string[] ClosedLoopWorkloads = ["put", "get", "qget", "mixed", "cas", "rget"];
+
     private static readonly string[] CeilingWorkloads = ["get", "qget", "mixed", "rget", "watch"];
 
     [Fact]
@@ -65,6 +67,30 @@ public sealed class BenchmarkSmokeTests
         foreach (var workload in CeilingWorkloads)
         {
             ratios.Should().Contain(("kvdirectory", "kestrel-constant", "warm", workload)).And.Contain(("kestrel-constant", "etcd", "cold", workload));
+        }
+    }
+
+    [Fact]
+    public async Task A_wrk_smoke_run_drives_every_closed_loop_workload_on_both_servers_and_the_report_says_so()
+    {
+        using var report = await RunAsync("--smoke", "--generator", "wrk", "--modes", "warm", "--workloads", string.Join(',', ClosedLoopWorkloads), "--seed", "15");
+
+        report.RootElement.GetProperty("options").GetProperty("generator").GetString().Should().Be("wrk");
+        var windows = report.RootElement.GetProperty("windows").EnumerateArray().ToList();
+        foreach (var server in new[] { "etcd", "kvdirectory" })
+        {
+            foreach (var workload in ClosedLoopWorkloads)
+            {
+                var window = SingleWindow(windows, server, "warm", workload);
+                window.GetProperty("requests").GetInt64().Should().BePositive($"{server} {workload} answered wrk's requests");
+                window.GetProperty("errors").GetInt64().Should().Be(0, $"{server} {workload}: every answer a 2xx (a wrong request would be a 4xx)");
+                window.GetProperty("p99Milliseconds").GetDouble().Should().BePositive();
+                window.GetProperty("generatorCores").GetDouble().Should().BePositive($"{server} {workload}: wrk's own CPU is counted");
+                if (workload is "put" or "cas")
+                {
+                    window.GetProperty("walFsyncs").GetDouble().Should().BePositive($"{server} {workload}: wrk's writes reached the log");
+                }
+            }
         }
     }
 

@@ -16,7 +16,8 @@ namespace KvDirectory.Benchmarks;
 /// --auth (single node: etcd-auth, kvdirectory-auth and kvdirectory; every request of an -auth server signed in; the
 /// watch workload only when named, since etcd's per-request bcrypt makes parking 10,000 watchers take minutes),
 /// --heartbeat-interval ms, --election-timeout ms (every cluster; etcd's defaults 100 and 1000); --million (load a million
-/// 64-byte keys into each server, restart it, report RSS and restart time; --keys and --value-bytes change the size).
+/// 64-byte keys into each server, restart it, report RSS and restart time; --keys and --value-bytes change the size);
+/// --generator wrk (single node: the closed-loop windows driven by wrk instead of the HttpClient, <see cref="WrkLoad"/>).
 /// </summary>
 public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Connections, int Keys, int ValueBytes, int Seed, IReadOnlyList<string> Servers, Uri? Target = null)
 {
@@ -55,12 +56,15 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
     /// <summary>--auth (single node): etcd and ours with v2 auth on and every request signed in, next to ours without it.</summary>
     public bool Auth { get; init; }
 
+    /// <summary>--generator wrk: the single node's closed-loop windows driven by <see cref="WrkLoad"/>.</summary>
+    public bool Wrk { get; init; }
+
     /// <summary>Extra variants of our server measured next to etcd and the built one.</summary>
     public IReadOnlyList<ServerVariant> Variants { get; init; } = [];
 
     /// <summary>The flags <see cref="Parse"/> knows, for an error and for <c>--help</c> (the README explains each).</summary>
     public const string KnownArguments =
-        "known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --million --auth --ceiling --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --smoke; runs of their own: --snapshot-stall --tree-memory --config-propagation";
+        "known: --duration --warmup --connections --keys --value-bytes --seed --server-only --target --cluster --million --auth --ceiling --json --heartbeat-interval --election-timeout --rounds --modes --workloads --cold-warmup --watchers --cpu-tail --variant --generator --smoke; runs of their own: --snapshot-stall --tree-memory --config-propagation";
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -111,6 +115,7 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
                 "--watchers" => options with { Watchers = NextInt() },
                 "--cpu-tail" => options with { CpuTail = NextSeconds() },
                 "--variant" => options with { Variants = [.. options.Variants, ServerVariant.Parse(Next())] },
+                "--generator" => options with { Wrk = Generator(Next()) },
                 // About 2 s per workload and server, one round, small enough for CI: proves the harness runs end to end.
                 "--smoke" => options with
                 {
@@ -161,6 +166,16 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
             throw new ArgumentException("--ceiling is for the single-node mode with servers it starts, without --auth");
         }
 
+        if (options.Wrk && (options.Cluster || options.Million || options.Auth))
+        {
+            throw new ArgumentException("--generator wrk is for the single-node mode without --auth");
+        }
+
+        if (options.Wrk && !WrkLoad.IsInstalled())
+        {
+            throw new ArgumentException("--generator wrk needs wrk on the PATH (Debian: apt-get install wrk)");
+        }
+
         if (options.Auth && (options.Cluster || options.Million || options.Target is not null))
         {
             throw new ArgumentException("--auth is for the single-node mode with servers it starts");
@@ -188,6 +203,14 @@ public sealed record BenchmarkOptions(TimeSpan Duration, TimeSpan Warmup, int Co
 
     private static string Mode(string value) =>
         value is "warm" or "cold" ? value : throw new ArgumentException("--modes takes warm, cold or warm,cold");
+
+    private static bool Generator(string value) =>
+        value switch
+        {
+            "wrk" => true,
+            "httpclient" => false,
+            _ => throw new ArgumentException("--generator takes httpclient (the default) or wrk"),
+        };
 
     private static string ServerKind(string value) =>
         value is "etcd" or "kvdirectory" ? value : throw new ArgumentException("--server-only takes etcd or kvdirectory");

@@ -39,12 +39,20 @@ public sealed class LoadGenerator : IDisposable
         };
         _client.DefaultRequestHeaders.Authorization = authorization;
 
-        // A url-safe value so the form body needs no escaping: what is measured is the server, not the encoder.
-        var random = new Random(options.Seed);
-        const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        var value = new string(Enumerable.Range(0, options.ValueBytes).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        var value = Value(options);
         _putBody = Encoding.ASCII.GetBytes("value=" + value);
         _casBody = Encoding.ASCII.GetBytes($"value={value}&prevValue={value}");
+    }
+
+    /// <summary>
+    /// The value every PUT writes, from the seed: url-safe so the form body needs no escaping (what is measured is the
+    /// server, not the encoder).
+    /// </summary>
+    public static string Value(BenchmarkOptions options)
+    {
+        var random = new Random(options.Seed);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        return new string(Enumerable.Range(0, options.ValueBytes).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
     }
 
     /// <summary>Writes every key once, so GETs find them; it also warms the connections and the JIT.</summary>

@@ -20,7 +20,7 @@ public static class SingleNodeBenchmark
         var jsonPath = options.JsonPath ?? Path.Combine(Path.GetTempPath(), $"kvdirectory-benchmark-{started:yyyyMMdd-HHmmss}.json");
         var variants = options.Contenders();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"single node: {string.Join(", ", variants)}; {options.Rounds} rounds of {string.Join('+', options.Modes)}; seed {options.Seed}, {options.Connections} connections, {options.Keys} keys, {options.ValueBytes}-byte values, {options.Watchers} watchers; warm-up {options.Warmup.TotalSeconds}s (cold {options.ColdWarmup.TotalSeconds}s), {options.Duration.TotalSeconds}s per workload, CPU counted until {options.CpuTail.TotalSeconds}s after; {LoadAverage.Describe()}"));
+            $"single node: {string.Join(", ", variants)}; {options.Rounds} rounds of {string.Join('+', options.Modes)}; seed {options.Seed}, {options.Connections} connections{(options.Wrk ? " driven by wrk" : "")}, {options.Keys} keys, {options.ValueBytes}-byte values, {options.Watchers} watchers; warm-up {options.Warmup.TotalSeconds}s (cold {options.ColdWarmup.TotalSeconds}s), {options.Duration.TotalSeconds}s per workload, CPU counted until {options.CpuTail.TotalSeconds}s after; {LoadAverage.Describe()}"));
         if (options.Ceiling)
         {
             Console.WriteLine(KestrelCeiling.Note);
@@ -148,7 +148,7 @@ public static class SingleNodeBenchmark
             double loadAverage;
             MemberCounters walBefore;
             // Not for the fan-out: its window is the moment after its write, its generator's CPU the parking before it.
-            TimeSpan? generatorBefore = null;
+            TimeSpan? generatorCpu = null;
             if (workload == SingleWorkload.Watch)
             {
                 // Warmed by smaller fan-outs for as long as the warm-up lasts (at least one).
@@ -170,6 +170,16 @@ public static class SingleNodeBenchmark
                 // returning: that work is counted in the CPU per request, and the idle second starts after it.
                 await node.WaitForDescriptorsAsync(descriptors, ConnectionsClosedDeadline, cancellation);
             }
+            else if (options.Wrk)
+            {
+                using var wrk = new WrkLoad(node.ClientUrl, options);
+                await wrk.RunAsync(variant.Name, workload, warmup, cancellation);
+                loadAverage = LoadAverage.Read().One;
+                walBefore = await node.CountersAsync(Metrics, cancellation);
+                cpuBefore = node.CpuSeconds();
+                result = await wrk.RunAsync(variant.Name, workload, options.Duration, cancellation);
+                generatorCpu = wrk.LastCpu;
+            }
             else
             {
                 var requests = workload.Requests(load, options.Keys);
@@ -177,12 +187,13 @@ public static class SingleNodeBenchmark
                 loadAverage = LoadAverage.Read().One;
                 walBefore = await node.CountersAsync(Metrics, cancellation);
                 cpuBefore = node.CpuSeconds();
-                generatorBefore = Environment.CpuUsage.TotalTime;
+                var generatorBefore = Environment.CpuUsage.TotalTime;
                 result = await load.RunAsync(variant.Name, workload.Name, requests, options.Duration, cancellation);
+                generatorCpu = Environment.CpuUsage.TotalTime - generatorBefore;
             }
 
             var stopped = node.CpuSeconds();
-            var generatorCores = generatorBefore is { } before ? (Environment.CpuUsage.TotalTime - before).TotalSeconds / result.Elapsed.TotalSeconds : double.NaN;
+            var generatorCores = generatorCpu is { } generator ? generator.TotalSeconds / result.Elapsed.TotalSeconds : double.NaN;
             var wal = await node.CountersAsync(Metrics, cancellation) - walBefore;
             var stoppedAt = DateTime.UtcNow;
             await Task.Delay(TimeSpan.FromSeconds(1), cancellation);

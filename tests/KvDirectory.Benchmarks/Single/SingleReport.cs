@@ -93,6 +93,7 @@ public static class SingleReport
                 warmupSeconds = options.Warmup.TotalSeconds,
                 coldWarmupSeconds = options.ColdWarmup.TotalSeconds,
                 cpuTailSeconds = options.CpuTail.TotalSeconds,
+                generator = options.Wrk ? "wrk" : "httpclient",
             },
             variants = variants.Select(v => new { v.Name, v.Kind, v.Environment, v.ServerDll }),
             summaries,
