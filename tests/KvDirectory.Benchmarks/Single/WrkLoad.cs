@@ -15,7 +15,7 @@ namespace KvDirectory.Benchmarks.Single;
 public sealed partial class WrkLoad(Uri baseUrl, BenchmarkOptions options) : IDisposable
 {
     private const string Executable = "wrk";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _scripts = Directory.CreateTempSubdirectory("kvdirectory-wrk-").FullName;
 
@@ -43,7 +43,7 @@ public sealed partial class WrkLoad(Uri baseUrl, BenchmarkOptions options) : IDi
         foreach (var argument in new[]
                  {
                      "-t", "2", "-c", options.Connections.ToString(CultureInfo.InvariantCulture), "-d", $"{seconds}s",
-                     "--timeout", $"{(int)Timeout.TotalSeconds}s", "--latency", "-s", script, baseUrl.GetLeftPart(UriPartial.Authority),
+                     "--timeout", $"{(int)RequestTimeout.TotalSeconds}s", "--latency", "-s", script, baseUrl.GetLeftPart(UriPartial.Authority),
                  })
         {
             start.ArgumentList.Add(argument);
