@@ -104,7 +104,8 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
             + (authOn ? $"refused writes probed: {probe.Probes}, {probe.Violations.Count} violations\n" + string.Concat(probe.Violations.Take(20).Select(v => "  " + v + "\n")) : "")
             + string.Concat(setup.Select(p => "auth setup changed: " + p + "\n"))
             + $"process at {warmAt} requests: {warm}\nprocess at the end: {end}\n" + string.Concat(leaks.Select(l => "leak: " + l + "\n"))
-            + $"recursive GET of the whole store: {whole ?? "parses"}\n";
+            + $"recursive GET of the whole store: {whole ?? "parses"}\n"
+            + (report.Failures.Count > 0 ? $"the server's log:\n{server.Output}\n" : "");
         output.WriteLine($"auth {(authOn ? "on" : "off")}, seed {settings.Seed}\n{summary}");
         WriteReportFile(settings, authOn, summary);
 
