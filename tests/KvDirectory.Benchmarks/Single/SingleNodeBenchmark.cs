@@ -141,6 +141,18 @@ public static class SingleNodeBenchmark
             }
         }
 
+        /// <summary>One closed-loop run, by wrk when given, else by the HttpClient generator; with the generator's CPU.</summary>
+        private async Task<(WorkloadResult Result, TimeSpan GeneratorCpu)> RunClosedLoopAsync(WrkLoad? wrk, LoadGenerator load, SingleWorkload workload, TimeSpan duration)
+        {
+            if (wrk is not null)
+            {
+                return (await wrk.RunAsync(variant.Name, workload, duration, cancellation), wrk.LastCpu);
+            }
+
+            var before = Environment.CpuUsage.TotalTime;
+            return (await load.RunAsync(variant.Name, workload.Name, workload.Requests(load, options.Keys), duration, cancellation), Environment.CpuUsage.TotalTime - before);
+        }
+
         private async Task MeasureAsync(SingleNode node, LoadGenerator load, SingleWorkload workload, string mode, TimeSpan warmup)
         {
             WorkloadResult result;
@@ -170,26 +182,14 @@ public static class SingleNodeBenchmark
                 // returning: that work is counted in the CPU per request, and the idle second starts after it.
                 await node.WaitForDescriptorsAsync(descriptors, ConnectionsClosedDeadline, cancellation);
             }
-            else if (options.Wrk)
-            {
-                using var wrk = new WrkLoad(node.ClientUrl, options);
-                await wrk.RunAsync(variant.Name, workload, warmup, cancellation);
-                loadAverage = LoadAverage.Read().One;
-                walBefore = await node.CountersAsync(Metrics, cancellation);
-                cpuBefore = node.CpuSeconds();
-                result = await wrk.RunAsync(variant.Name, workload, options.Duration, cancellation);
-                generatorCpu = wrk.LastCpu;
-            }
             else
             {
-                var requests = workload.Requests(load, options.Keys);
-                await load.RunAsync(variant.Name, workload.Name, requests, warmup, cancellation);
+                using var wrk = options.Wrk ? new WrkLoad(node.ClientUrl, options) : null;
+                await RunClosedLoopAsync(wrk, load, workload, warmup);
                 loadAverage = LoadAverage.Read().One;
                 walBefore = await node.CountersAsync(Metrics, cancellation);
                 cpuBefore = node.CpuSeconds();
-                var generatorBefore = Environment.CpuUsage.TotalTime;
-                result = await load.RunAsync(variant.Name, workload.Name, requests, options.Duration, cancellation);
-                generatorCpu = Environment.CpuUsage.TotalTime - generatorBefore;
+                (result, generatorCpu) = await RunClosedLoopAsync(wrk, load, workload, options.Duration);
             }
 
             var stopped = node.CpuSeconds();
