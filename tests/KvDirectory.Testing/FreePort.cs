@@ -28,7 +28,7 @@ public static class FreePort
             var port = Random.Shared.Next(LowestPort, EphemeralStart);
             lock (GivenOut)
             {
-                if (GivenOut.Contains(port) || !TryReserve(port) || !IsFree(port))
+                if (GivenOut.Contains(port) || !IsFree(port) || !TryReserve(port))
                 {
                     continue;
                 }
