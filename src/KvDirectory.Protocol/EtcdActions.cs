@@ -11,4 +11,7 @@ public static class EtcdActions
     public const string CompareAndSwap = "compareAndSwap";
     public const string CompareAndDelete = "compareAndDelete";
     public const string Expire = "expire";
+
+    /// <summary>Whether the action takes the node away (what a watch inside a removed directory is told about).</summary>
+    public static bool IsRemoval(string action) => action is Delete or Expire or CompareAndDelete;
 }

@@ -44,7 +44,7 @@ public sealed partial class V2Store
             value = node.Value;
         }
 
-        return write.Succeeded(ChangeInPlace(EtcdActions.Update, path, node, value, expireTime, refresh));
+        return write.Succeeded(ChangeInPlace(EtcdActions.Update, node, value, expireTime, refresh));
     }
 
     public EtcdEvent CompareAndSwap(string path, string prevValue, long prevIndex, string value, DateTimeOffset? expireTime, bool refresh)
@@ -64,7 +64,7 @@ public sealed partial class V2Store
             value = node.Value;
         }
 
-        return write.Succeeded(ChangeInPlace(EtcdActions.CompareAndSwap, path, node, value ?? string.Empty, expireTime, refresh));
+        return write.Succeeded(ChangeInPlace(EtcdActions.CompareAndSwap, node, value ?? string.Empty, expireTime, refresh));
     }
 
     /// <summary>
@@ -72,7 +72,7 @@ public sealed partial class V2Store
     /// value and TTL, and the event shows it at the next index. Like etcd, a directory only changes its TTL:
     /// its own modifiedIndex stays although the event carries the new one.
     /// </summary>
-    private EtcdEvent ChangeInPlace(string action, string path, TreeNode node, string value, DateTimeOffset? expireTime, bool refresh)
+    private EtcdEvent ChangeInPlace(string action, TreeNode node, string value, DateTimeOffset? expireTime, bool refresh)
     {
         var next = _currentIndex + 1;
         var now = Now;
@@ -90,7 +90,7 @@ public sealed partial class V2Store
             Action = action,
             Node = new EtcdNode
             {
-                Key = path,
+                Key = node.Path,
                 Dir = node.IsDir,
                 Value = node.IsDir ? null : node.Value,
                 Expiration = expiration,
@@ -158,6 +158,10 @@ public sealed partial class V2Store
 
             prevNode = NodeRendering.Render(existing, false, false, now);
             Detach(existing);
+
+            // The replaced node's key string, not the request's: the request's dies young, while the node, its event
+            // in the history and this string all outlive the young generation, and would cost a copy there.
+            path = existing.Path;
         }
 
         // Nothing can fail from here on, so the store changes only on success.
