@@ -17,6 +17,7 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
     private readonly WriteAheadLog _wal;
     private readonly SnapshotStore _snapshots;
     private readonly MemoryRaftStorage _cache;
+    private readonly EntryPayloadArena _payloads = new();
     private readonly Lock _snapshotGate = new();
 
     /// <summary>The snapshot last read back for a follower: a second follower catching up at once reuses it while it lives.</summary>
@@ -216,7 +217,7 @@ public sealed class DurableRaftStorage : IRaftStorage, IDisposable
 
     private void UpdateCache(HardState? hardState, IReadOnlyList<Entry> entries)
     {
-        _cache.Append(entries);
+        _cache.Append(_payloads.Pack(entries));
         if (hardState is { } state) _cache.SetHardState(state);
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using KvDirectory.Node.Membership;
 using KvDirectory.Protocol;
 using KvDirectory.Store;
@@ -21,13 +20,10 @@ internal sealed class ProposalInput(ulong requestId, StoreCommand command, byte[
 
     /// <summary>
     /// The command an entry with <paramref name="entryData"/> carries, without decoding: <see cref="Command"/> when the
-    /// data is this proposal's own array. Only the member that proposed it and kept the entry in memory gets it: an
-    /// entry a leader sent, or one read back from disk, is another array and is decoded as every other member does.
+    /// data is this proposal's own bytes (they start with its request id, so equal bytes are this very proposal). Only
+    /// the member that proposed it gets it; every other member decodes the entry.
     /// </summary>
-    public StoreCommand? CommandOf(ReadOnlyMemory<byte> entryData) =>
-        MemoryMarshal.TryGetArray(entryData, out var segment) && ReferenceEquals(segment.Array, Payload) && segment.Offset == 0 && segment.Count == Payload.Length
-            ? Command
-            : null;
+    public StoreCommand? CommandOf(ReadOnlyMemory<byte> entryData) => entryData.Span.SequenceEqual(Payload) ? Command : null;
 
     /// <summary>When it was queued (<see cref="NodeOptions.Time"/> timestamp): a proposal nobody waits for any more is dropped after the request timeout.</summary>
     public long EnqueuedAt { get; } = enqueuedAt;
