@@ -5,11 +5,11 @@ namespace KvDirectory.Storage;
 /// <summary>
 /// Where the in-memory log keeps its entries' payloads: packed one after another in chunks on the large object heap.
 /// Why: the log holds up to --snapshot-count entries, so every payload outlives the young generation, and a payload of
-/// its own (one small array per write) cost each young collection a copy and a mark per write, a third of a write's
-/// share of the pauses under load. A large-object chunk is never copied; it is reclaimed by a full collection once
-/// compaction has dropped every entry in it (under writes the chunks set off a background one every second or so, with
-/// under a millisecond of pause; chunks below the large object threshold were copied twice on their way to the old
-/// generation and lengthened the pauses instead).
+/// its own (one small array per write) cost each young collection a copy and a mark per write, about a third of what
+/// the young collections copied under write load. A large-object chunk is never copied; it is reclaimed by a full
+/// collection once compaction has dropped every entry in it (under writes the chunks set off a background one every
+/// second or so, with under a millisecond of pause; chunks below the large object threshold were copied twice on their
+/// way to the old generation and lengthened the pauses instead).
 /// </summary>
 internal sealed class EntryPayloadArena
 {
