@@ -16,21 +16,23 @@ internal readonly struct RecordedEvent
 
     private RecordedEvent(EtcdEvent e)
     {
+        if (e.EtcdIndex != e.Node!.ModifiedIndex)
+        {
+            throw new InvalidOperationException($"an event at index {e.EtcdIndex} whose node shows {e.Node.ModifiedIndex}: the history keeps one index per event");
+        }
+
         _action = e.Action;
-        _node = new RecordedNode(e.Node!);
+        _node = new RecordedNode(e.Node);
         _hasPrevNode = e.PrevNode is not null;
         _prevNode = _hasPrevNode ? new RecordedNode(e.PrevNode!) : default;
-        EtcdIndex = e.EtcdIndex;
         Refresh = e.Refresh;
     }
 
     public static RecordedEvent From(EtcdEvent e) => new(e);
 
-    public long EtcdIndex { get; }
-
     public bool Refresh { get; }
 
-    /// <summary>The index the event happened at (its node's modifiedIndex).</summary>
+    /// <summary>The index the event happened at (its node's modifiedIndex, and the store index it answered with).</summary>
     public long Index => _node.ModifiedIndex;
 
     public string Key => _node.Key!;
@@ -43,7 +45,7 @@ internal readonly struct RecordedEvent
         Action = _action,
         Node = _node.ToNode(),
         PrevNode = _hasPrevNode ? _prevNode.ToNode() : null,
-        EtcdIndex = EtcdIndex,
+        EtcdIndex = Index,
         Refresh = Refresh,
     };
 
@@ -54,7 +56,6 @@ internal readonly struct RecordedEvent
         private readonly DateTimeOffset? _expiration;
         private readonly long _ttl;
         private readonly long _createdIndex;
-        private readonly bool _dir;
 
         public RecordedNode(EtcdNode node)
         {
@@ -65,7 +66,7 @@ internal readonly struct RecordedEvent
 
             Key = node.Key;
             _value = node.Value;
-            _dir = node.Dir;
+            Dir = node.Dir;
             _expiration = node.Expiration;
             _ttl = node.Ttl;
             ModifiedIndex = node.ModifiedIndex;
@@ -76,13 +77,13 @@ internal readonly struct RecordedEvent
 
         public long ModifiedIndex { get; }
 
-        public bool Dir => _dir;
+        public bool Dir { get; }
 
         public EtcdNode ToNode() => new()
         {
             Key = Key,
             Value = _value,
-            Dir = _dir,
+            Dir = Dir,
             Expiration = _expiration,
             Ttl = _ttl,
             ModifiedIndex = ModifiedIndex,
