@@ -35,15 +35,22 @@ public sealed record MemberCounters(double CpuSeconds, double WalFsyncs, double 
     /// <summary>utime + stime of the process (fields 14 and 15 of /proc/PID/stat, after the parenthesised name).</summary>
     public static double ReadCpuSeconds(int processId)
     {
+        var (user, kernel) = ReadCpuSplit(processId);
+        return user + kernel;
+    }
+
+    /// <summary>utime and stime of the process apart, in seconds at clock-tick resolution (10 ms); NaN once it is gone.</summary>
+    public static (double User, double Kernel) ReadCpuSplit(int processId)
+    {
         try
         {
             var stat = File.ReadAllText($"/proc/{processId}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) / ClockTicksPerSecond, long.Parse(fields[12], CultureInfo.InvariantCulture) / ClockTicksPerSecond);
         }
         catch (IOException)
         {
-            return double.NaN;
+            return (double.NaN, double.NaN);
         }
     }
 

@@ -15,9 +15,10 @@ namespace KvDirectory.Benchmarks.Single;
 /// <param name="RssMegabytes">The server's resident set after the CPU tail.</param>
 /// <param name="Wal">The server's WAL during the window itself (fsyncs, their time, committed entries; CPU unused here).</param>
 /// <param name="GeneratorCores">The load generator's own cores during the window (this process): with the server's, how full the machine was.</param>
+/// <param name="FanOut">The watch fan-out only: who burnt the CPU from its write until its last answer; <see cref="FanOutCpu.None"/> otherwise.</param>
 public sealed record SingleMeasurement(
     string Variant, string Mode, int Round, WorkloadResult Result, double CpuSeconds, double IdleCores, double LoadAverage,
-    double StartSeconds, double StartCpuSeconds, double RssMegabytes, MemberCounters Wal, double GeneratorCores)
+    double StartSeconds, double StartCpuSeconds, double RssMegabytes, MemberCounters Wal, double GeneratorCores, FanOutCpu FanOut)
 {
     public double CpuSecondsPerThousandRequests => Result.Requests == 0 ? double.NaN : CpuSeconds * 1000 / Result.Requests;
 

@@ -97,6 +97,9 @@ public sealed class SingleNode : IAsyncDisposable
     /// <summary>utime + stime of the server process so far; NaN for a server the benchmark did not start.</summary>
     public double CpuSeconds() => _member is null ? double.NaN : MemberCounters.ReadCpuSeconds(_member.ProcessId);
 
+    /// <summary>utime and stime of the server process apart; NaN for a server the benchmark did not start.</summary>
+    public (double User, double Kernel) CpuSplit() => _member is null ? (double.NaN, double.NaN) : MemberCounters.ReadCpuSplit(_member.ProcessId);
+
     /// <summary>The server's resident set (VmRSS) in megabytes; NaN for a server the benchmark did not start.</summary>
     public double RssMegabytes() => _member is null ? double.NaN : MemberCounters.ReadRssMegabytes(_member.ProcessId);
 

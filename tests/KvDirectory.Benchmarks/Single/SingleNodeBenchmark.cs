@@ -72,7 +72,7 @@ public static class SingleNodeBenchmark
         }
 
         var summaries = SingleSummary.Of(measurements);
-        SingleReport.Print(Console.Out, summaries, variants.Select(v => v.Name).ToList());
+        SingleReport.Print(Console.Out, summaries, variants.Select(v => v.Name).ToList(), options.Watchers);
         await SingleReport.WriteAsync(jsonPath, options, variants, started, measurements, summaries);
         Console.WriteLine($"{LoadAverage.Describe()}; JSON report: {jsonPath}");
         return measurements.Any(m => m.Result.Errors > 0) ? 1 : 0;
@@ -159,8 +159,8 @@ public static class SingleNodeBenchmark
             double cpuBefore;
             double loadAverage;
             MemberCounters walBefore;
-            // Not for the fan-out: its window is the moment after its write, its generator's CPU the parking before it.
-            TimeSpan? generatorCpu = null;
+            TimeSpan generatorCpu;
+            var fanOut = FanOutCpu.None;
             if (workload == SingleWorkload.Watch)
             {
                 // Warmed by smaller fan-outs for as long as the warm-up lasts (at least one).
@@ -176,7 +176,8 @@ public static class SingleNodeBenchmark
                 loadAverage = LoadAverage.Read().One;
                 walBefore = await node.CountersAsync(Metrics, cancellation);
                 cpuBefore = node.CpuSeconds();
-                result = await WatchFanOut.RunAsync(variant.Name, node, options.Watchers, cancellation);
+                (result, fanOut) = await WatchFanOut.RunAsync(variant.Name, node, options.Watchers, cancellation);
+                generatorCpu = TimeSpan.FromSeconds(fanOut.GeneratorSeconds);
 
                 // The load ends when the server has closed its 10,000 connections, which the generator hung up on
                 // returning: that work is counted in the CPU per request, and the idle second starts after it.
@@ -193,7 +194,7 @@ public static class SingleNodeBenchmark
             }
 
             var stopped = node.CpuSeconds();
-            var generatorCores = generatorCpu is { } generator ? generator.TotalSeconds / result.Elapsed.TotalSeconds : double.NaN;
+            var generatorCores = generatorCpu.TotalSeconds / result.Elapsed.TotalSeconds;
             var wal = await node.CountersAsync(Metrics, cancellation) - walBefore;
             var stoppedAt = DateTime.UtcNow;
             await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
@@ -205,9 +206,13 @@ public static class SingleNodeBenchmark
             }
 
             var measurement = new SingleMeasurement(
-                variant.Name, mode, round, result, node.CpuSeconds() - cpuBefore, idle, loadAverage, node.StartSeconds, node.StartCpuSeconds, node.RssMegabytes(), wal, generatorCores);
+                variant.Name, mode, round, result, node.CpuSeconds() - cpuBefore, idle, loadAverage, node.StartSeconds, node.StartCpuSeconds, node.RssMegabytes(), wal, generatorCores, fanOut);
             measurements.Add(measurement);
             Console.WriteLine(SingleReport.Row(measurement));
+            if (workload == SingleWorkload.Watch)
+            {
+                Console.WriteLine(SingleReport.FanOutRow(measurement.Variant, measurement.Result.Requests, fanOut));
+            }
         }
     }
 }

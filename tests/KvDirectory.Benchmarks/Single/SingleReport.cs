@@ -25,7 +25,12 @@ public static class SingleReport
             $"{m.Variant,-16} {m.Mode,-4} {r.Workload,-8} {m.Round,5} {r.Requests,9} {r.Errors,6} {r.RequestsPerSecond,9:F0} {r.P50Milliseconds,8:F2} {r.P99Milliseconds,8:F2} {r.MaxMilliseconds,8:F1} {m.CpuSecondsPerThousandRequests,8:F3} {m.IdleCores,5:F2} {m.Wal.MeanFsyncMilliseconds,8:F2} {m.EntriesPerFsync,6:F1} {m.FsyncBusy,5:F2} {m.GeneratorCores,4:F2} {m.StartSeconds,7:F2} {m.StartCpuSeconds,5:F2} {m.RssMegabytes,6:F0} {m.LoadAverage,5:F2}");
     }
 
-    public static void Print(TextWriter output, IReadOnlyList<SingleSummary> summaries, List<string> variants)
+    /// <summary>Under a watch row: the fan-out window's CPU, in all and per watcher.</summary>
+    public static string FanOutRow(string variant, long watchers, FanOutCpu cpu) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{variant,-16} fan-out CPU from the write to the last answer: server {cpu.ServerSeconds * 1000:F0} ms (user {cpu.ServerUserSeconds * 1000:F0}, kernel {cpu.ServerKernelSeconds * 1000:F0}; {cpu.ServerSeconds * 1e6 / watchers:F1} us per watcher, kernel {cpu.ServerKernelSeconds * 1e6 / watchers:F1}), generator {cpu.GeneratorSeconds * 1000:F0} ms");
+
+    public static void Print(TextWriter output, IReadOnlyList<SingleSummary> summaries, List<string> variants, int watchers)
     {
         output.WriteLine();
         output.WriteLine("medians over the rounds (each server alone on the machine for its turn):");
@@ -37,6 +42,11 @@ public static class SingleReport
         }
 
         output.WriteLine("cpu s/1k: the server's CPU seconds per 1,000 requests, counted until the CPU tail after the load; idle: its cores in the second after the load (the fan-out's load ends when the server has closed the watchers' connections); fsync ms, ent/fs, busy: the WAL during the window (mean fsync, Raft entries committed per fsync, share of the window spent in fsyncs: near 1 the disk bounds the writes); gen: the load generator's cores during the window (the machine has 2); start s / cpu: process start to its first /health answer, wall and CPU seconds; rss MB: its resident set after the tail; watch: requests = watchers, req/s = watchers / time from the write to the last answer, max = the slowest watcher's delay; load: 1-minute load average at the window's start");
+        foreach (var s in summaries.Where(s => s.Workload == SingleWorkload.Watch.Name).OrderBy(s => s.Mode == "cold").ThenBy(s => variants.IndexOf(s.Variant)))
+        {
+            output.WriteLine($"{FanOutRow(s.Variant, watchers, s.FanOut)} ({s.Mode}, medians)");
+        }
+
         output.WriteLine();
         foreach (var ratio in Ratios(summaries))
         {
@@ -124,6 +134,7 @@ public static class SingleReport
                 m.EntriesPerFsync,
                 m.FsyncBusy,
                 m.GeneratorCores,
+                fanOut = m.Result.Workload == SingleWorkload.Watch.Name ? m.FanOut : null,
             }),
         };
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, Json));

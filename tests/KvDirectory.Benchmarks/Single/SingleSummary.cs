@@ -5,7 +5,7 @@ public sealed record SingleSummary(
     string Variant, string Mode, string Workload, int Rounds, long Errors,
     double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, double MaxMilliseconds,
     double CpuSecondsPerThousandRequests, double IdleCores, double LoadAverage, double StartSeconds, double StartCpuSeconds, double RssMegabytes,
-    double FsyncMilliseconds, double EntriesPerFsync, double FsyncBusy, double GeneratorCores)
+    double FsyncMilliseconds, double EntriesPerFsync, double FsyncBusy, double GeneratorCores, FanOutCpu FanOut)
 {
     public static IReadOnlyList<SingleSummary> Of(IReadOnlyList<SingleMeasurement> measurements) =>
         measurements
@@ -25,7 +25,11 @@ public sealed record SingleSummary(
                 Median(g.Select(m => m.Wal.MeanFsyncMilliseconds)),
                 Median(g.Select(m => m.EntriesPerFsync)),
                 Median(g.Select(m => m.FsyncBusy)),
-                Median(g.Select(m => m.GeneratorCores))))
+                Median(g.Select(m => m.GeneratorCores)),
+                new FanOutCpu(
+                    Median(g.Select(m => m.FanOut.ServerUserSeconds)),
+                    Median(g.Select(m => m.FanOut.ServerKernelSeconds)),
+                    Median(g.Select(m => m.FanOut.GeneratorSeconds)))))
             .ToList();
 
     /// <summary>The middle value (the mean of the two middle ones for an even count) of those measured; NaN for none.</summary>

@@ -7,7 +7,8 @@ namespace KvDirectory.Benchmarks.Single;
 /// <summary>
 /// The watch fan-out: N long polls (<c>?wait=true</c>) parked on one key, each on its own connection; once the server
 /// counts them all as watchers, one write. The result's elapsed time is from sending the write until the last watcher
-/// has its answer, its latencies are each watcher's delay from the write, so "max" is the slowest watcher.
+/// has its answer, its latencies are each watcher's delay from the write, so "max" is the slowest watcher; with who
+/// burnt the CPU meanwhile (<see cref="FanOutCpu"/>).
 /// </summary>
 public static class WatchFanOut
 {
@@ -15,7 +16,7 @@ public static class WatchFanOut
     private const int WriteAttempts = 3;
     private static readonly TimeSpan ParkDeadline = TimeSpan.FromSeconds(60);
 
-    public static async Task<WorkloadResult> RunAsync(string server, SingleNode node, int watchers, CancellationToken cancellationToken)
+    public static async Task<(WorkloadResult Result, FanOutCpu Cpu)> RunAsync(string server, SingleNode node, int watchers, CancellationToken cancellationToken)
     {
         using var client = new HttpClient(new SocketsHttpHandler
         {
@@ -68,13 +69,18 @@ public static class WatchFanOut
             await WaitForWatchersAsync(node, control, baseline + polls.Count, polls, cancellationToken);
         }
 
+        var (serverUser, serverKernel) = node.CpuSplit();
+        var generator = Environment.CpuUsage.TotalTime;
         var written = Stopwatch.GetTimestamp();
         await WriteAsync(control, key, "after", cancellationToken);
         await Task.WhenAll(polls);
+        var generatorSeconds = (Environment.CpuUsage.TotalTime - generator).TotalSeconds;
+        var (serverUserAfter, serverKernelAfter) = node.CpuSplit();
+        var cpu = new FanOutCpu(serverUserAfter - serverUser, serverKernelAfter - serverKernel, generatorSeconds);
         var delays = answered.Select(t => t - written).ToArray();
         Array.Sort(delays);
         var elapsed = Stopwatch.GetElapsedTime(written, answered.Max());
-        return new WorkloadResult(server, SingleWorkload.Watch.Name, watchers, errors, elapsed, Milliseconds(delays, 0.50), Milliseconds(delays, 0.99), Milliseconds(delays, 1.0));
+        return (new WorkloadResult(server, SingleWorkload.Watch.Name, watchers, errors, elapsed, Milliseconds(delays, 0.50), Milliseconds(delays, 0.99), Milliseconds(delays, 1.0)), cpu);
     }
 
     private static async Task WaitForWatchersAsync(SingleNode node, HttpClient control, long expected, List<Task> polls, CancellationToken cancellationToken)
