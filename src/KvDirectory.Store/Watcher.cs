@@ -10,9 +10,10 @@ namespace KvDirectory.Store;
 /// </summary>
 public sealed class Watcher : IDisposable
 {
-    private readonly Channel<EtcdEvent> _channel;
+    private readonly WatcherEvents _events;
     private readonly WatcherHub? _hub;
     private readonly Action? _signal;
+    private LinkedListNode<Watcher>? _registration;
 
     internal Watcher(WatcherHub? hub, string path, bool recursive, bool stream, long sinceIndex, long startIndex, int capacity, Action? signal)
     {
@@ -23,19 +24,13 @@ public sealed class Watcher : IDisposable
         Stream = stream;
         SinceIndex = sinceIndex;
         StartIndex = startIndex;
-        _channel = Channel.CreateBounded<EtcdEvent>(new BoundedChannelOptions(capacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = false,
-            SingleWriter = true,
-            AllowSynchronousContinuations = false,
-        });
+        _events = new WatcherEvents(capacity);
     }
 
     /// <summary>The etcd index when the watch registered (the <c>X-Etcd-Index</c> header of the watch answer).</summary>
     public long StartIndex { get; }
 
-    public ChannelReader<EtcdEvent> Events => _channel.Reader;
+    public ChannelReader<EtcdEvent> Events => _events;
 
     internal string Path { get; }
 
@@ -46,8 +41,15 @@ public sealed class Watcher : IDisposable
     /// <summary>Events with a smaller index are not for this watcher (a <c>waitIndex</c> in the future).</summary>
     internal long SinceIndex { get; }
 
-    /// <summary>Set and read only under the hub's lock.</summary>
-    internal LinkedListNode<Watcher>? Registration { get; set; }
+    /// <summary>
+    /// Set only under the hub's lock, once to its node and once back to null, never again: so a null read without the
+    /// lock means unregistered for good.
+    /// </summary>
+    internal LinkedListNode<Watcher>? Registration
+    {
+        get => Volatile.Read(ref _registration);
+        set => Volatile.Write(ref _registration, value);
+    }
 
     internal WatchPathNode? PathNode { get; set; }
 
@@ -64,7 +66,7 @@ public sealed class Watcher : IDisposable
 
     internal bool TryDeliver(EtcdEvent e)
     {
-        if (!_channel.Writer.TryWrite(e))
+        if (!_events.TryWrite(e))
         {
             return false;
         }
@@ -75,7 +77,7 @@ public sealed class Watcher : IDisposable
 
     internal void Complete()
     {
-        if (_channel.Writer.TryComplete())
+        if (_events.TryComplete())
         {
             _signal?.Invoke();
         }
