@@ -39,6 +39,20 @@ public sealed class BenchmarkSmokeTests
                         window.GetProperty("entriesPerFsync").GetDouble().Should().BeGreaterThanOrEqualTo(1, $"{server} {mode} {workload}");
                         window.GetProperty("fsyncBusy").GetDouble().Should().BeInRange(0.001, 1.5, $"{server} {mode} {workload}: fsync time over the window");
                     }
+
+                    var fanOut = window.GetProperty("fanOut");
+                    if (workload == "watch")
+                    {
+                        // Who burnt the CPU while the answers went out: the server's part split by /proc, the generator's its own.
+                        fanOut.GetProperty("generatorSeconds").GetDouble().Should().BePositive($"{server} {mode}: the watchers read their answers");
+                        fanOut.GetProperty("serverUserSeconds").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+                        fanOut.GetProperty("serverKernelSeconds").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+                        window.GetProperty("generatorCores").GetDouble().Should().BePositive();
+                    }
+                    else
+                    {
+                        fanOut.ValueKind.Should().Be(JsonValueKind.Null, $"{workload} is no fan-out");
+                    }
                 }
             }
         }
