@@ -34,6 +34,14 @@ public sealed partial class V2Store
                     current);
             }
 
+            if (_watchesEnded)
+            {
+                // The server is stopping: the watch answers with its headers and ends, as EndWatches ended the others.
+                var ended = new Watcher(null, path, recursive, stream, since, current, capacity: 1, signal);
+                ended.Complete();
+                return ended;
+            }
+
             var fromHistory = _history.Scan(path, recursive, since);
             if (!stream)
             {
@@ -64,6 +72,25 @@ public sealed partial class V2Store
         finally
         {
             _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Ends every watch, and every watch asked for from now on, without an event (etcd ends a watch the same way when
+    /// its store drops the watcher). For a stopping server: a parked long poll otherwise holds the graceful shutdown for
+    /// its whole timeout (30 s) after Ctrl+C, and clients that always watch (confd, Patroni) always hold one.
+    /// </summary>
+    public void EndWatches()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            _watchesEnded = true;
+            _watchers.RemoveAll();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
         }
     }
 

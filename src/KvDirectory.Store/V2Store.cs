@@ -17,6 +17,7 @@ public sealed partial class V2Store
     private readonly ExpirationHeap _expirations = new();
     private readonly EventHistory _history;
     private readonly WatcherHub _watchers = new();
+    private bool _watchesEnded;
     private readonly ListingCache _listings;
     private TreeNode _root = TreeNode.NewDir(StorePath.Root, null, 0, null);
     private long _currentIndex;

@@ -49,6 +49,26 @@ public sealed class WatcherCleanupTests
     }
 
     [Fact]
+    public async Task Ending_the_watches_ends_every_parked_one_and_every_later_one_without_an_event()
+    {
+        var store = NewStore();
+        var parked = store.Watch("/a", false, false, 0);
+        var streaming = store.Watch("/", true, true, 0);
+
+        store.EndWatches();
+        var later = store.Watch("/a", false, false, 0);
+        store.Set("/a", false, "1", null, false);
+
+        foreach (var watcher in new[] { parked, streaming, later })
+        {
+            await watcher.Events.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+            watcher.Events.TryRead(out _).Should().BeFalse("an ended watch gets no event, not even the write after it");
+        }
+
+        store.WatcherCount.Should().Be(0);
+    }
+
+    [Fact]
     public void Disposing_a_watcher_that_already_got_its_event_is_harmless()
     {
         var store = NewStore();

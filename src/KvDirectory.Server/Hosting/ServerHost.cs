@@ -72,9 +72,14 @@ public static partial class ServerHost
         // stopped and drained in-flight requests: no acknowledged write is left unflushed.
         var node = app.Services.GetRequiredService<ReplicatedNode>();
         var transport = app.Services.GetRequiredService<PeerTransportSlot>();
-        // A leader that stops gracefully hands leadership over first: the cluster need not wait an election timeout.
+        // Parked watches end first, or Kestrel's graceful stop waits its whole timeout for them. A leader that stops
+        // gracefully then hands leadership over: the cluster need not wait an election timeout.
+        var store = app.Services.GetRequiredService<V2Store>();
         app.Lifetime.ApplicationStopping.Register(() =>
-            node.HandOverLeadership(TimeSpan.FromMilliseconds(3 * options.ElectionTimeoutMilliseconds)));
+        {
+            store.EndWatches();
+            node.HandOverLeadership(TimeSpan.FromMilliseconds(3 * options.ElectionTimeoutMilliseconds));
+        });
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             // Peers first: nothing new reaches the node while it drains and closes its files.
