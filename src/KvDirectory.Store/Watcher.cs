@@ -32,6 +32,9 @@ public sealed class Watcher : IDisposable
 
     public ChannelReader<EtcdEvent> Events => _events;
 
+    /// <summary>No event will come and every one was read (as <c>Events.Completion</c> tells, without making a task per watcher).</summary>
+    public bool Ended => _events.IsFinished;
+
     internal string Path { get; }
 
     internal bool Recursive { get; }

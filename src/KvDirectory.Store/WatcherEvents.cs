@@ -42,7 +42,7 @@ internal sealed class WatcherEvents(int capacity) : ChannelReader<EtcdEvent>
             lock (_gate)
             {
                 _completion ??= NewCompletion();
-                if (_writingDone && Pending == 0)
+                if (IsFinishedLocked)
                 {
                     _completion.TrySetResult();
                 }
@@ -51,6 +51,20 @@ internal sealed class WatcherEvents(int capacity) : ChannelReader<EtcdEvent>
             }
         }
     }
+
+    /// <summary>What <see cref="Completion"/> tells, without making a task: a reader that only checks need not await.</summary>
+    public bool IsFinished
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return IsFinishedLocked;
+            }
+        }
+    }
+
+    private bool IsFinishedLocked => _writingDone && _oldest is null;
 
     private int Pending => _oldest is null ? 0 : 1 + (_later?.Count ?? 0);
 
@@ -95,7 +109,7 @@ internal sealed class WatcherEvents(int capacity) : ChannelReader<EtcdEvent>
 
             _writingDone = true;
             (readable, _readable) = (_readable, null);
-            completion = Pending == 0 ? _completion : null;
+            completion = IsFinishedLocked ? _completion : null;
         }
 
         // A reader only waits on an empty queue, so there is nothing more for it to read.
@@ -117,7 +131,7 @@ internal sealed class WatcherEvents(int capacity) : ChannelReader<EtcdEvent>
 
             item = _oldest;
             _oldest = _later is { Count: > 0 } later ? later.Dequeue() : null;
-            completion = _writingDone && _oldest is null ? _completion : null;
+            completion = IsFinishedLocked ? _completion : null;
         }
 
         completion?.TrySetResult();

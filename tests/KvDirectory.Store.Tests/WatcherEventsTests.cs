@@ -37,8 +37,10 @@ public sealed class WatcherEventsTests
 
         events.TryRead(out _);
         completion.IsCompleted.Should().BeFalse();
+        events.IsFinished.Should().BeFalse();
         events.TryRead(out _);
         completion.IsCompletedSuccessfully.Should().BeTrue();
+        events.IsFinished.Should().BeTrue();
     }
 
     [Fact]

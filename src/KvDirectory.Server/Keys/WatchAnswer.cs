@@ -37,7 +37,7 @@ public static class WatchAnswer
             }
 
             // The hub dropped the watcher (store restored, or a stream that fell too far behind): end the response.
-            if (events.Completion.IsCompleted)
+            if (watcher.Ended)
             {
                 return;
             }
